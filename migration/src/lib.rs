@@ -1,0 +1,18 @@
+//! Database schema, one file per migration. The same migrations run on SQLite
+//! (the embedded default) and PostgreSQL (production).
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_accounts;
+mod m20261128_000002_cycles;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_accounts::Migration),
+            Box::new(m20261128_000002_cycles::Migration),
+        ]
+    }
+}

@@ -1,0 +1,134 @@
+//! HTTP only: routes, DTOs and their OpenAPI description. Each handler
+//! extracts, converts, calls one store function and maps the result.
+pub mod auth;
+pub mod cycles;
+pub mod docs;
+pub mod health;
+pub mod me;
+pub mod members;
+pub mod pagination;
+
+use actix_web::{HttpResponse, http::header, web};
+use serde::{Deserialize, Deserializer, Serialize};
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult};
+
+/// Every route of the service.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/health/live").route(web::get().to(health::live)))
+        .service(web::resource("/health/ready").route(web::get().to(health::ready)))
+        .service(web::scope("/api/v1").configure(v1));
+}
+
+fn v1(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/auth/register").route(web::post().to(auth::register)))
+        .service(web::resource("/auth/login").route(web::post().to(auth::login)))
+        .service(web::resource("/auth/refresh").route(web::post().to(auth::refresh)))
+        .service(web::resource("/auth/logout").route(web::post().to(auth::logout)))
+        .service(web::resource("/auth/accept-invite").route(web::post().to(auth::accept_invite)))
+        .service(
+            web::resource("/me")
+                .route(web::get().to(me::get))
+                .route(web::patch().to(me::update)),
+        )
+        .service(
+            web::resource("/me/tokens")
+                .route(web::get().to(me::list_tokens))
+                .route(web::post().to(me::create_token)),
+        )
+        .service(web::resource("/me/tokens/{id}").route(web::delete().to(me::revoke_token)))
+        .service(
+            web::resource("/members")
+                .route(web::get().to(members::list))
+                .route(web::post().to(members::create)),
+        )
+        .service(
+            web::resource("/members/{id}")
+                .route(web::get().to(members::get))
+                .route(web::patch().to(members::update)),
+        )
+        .service(web::resource("/members/{id}/invite").route(web::post().to(members::invite)))
+        .service(
+            web::resource("/cycles")
+                .route(web::get().to(cycles::list))
+                .route(web::post().to(cycles::create)),
+        )
+        .service(web::resource("/cycles/current").route(web::get().to(cycles::current)))
+        .service(
+            web::resource("/cycles/{id}")
+                .route(web::get().to(cycles::get))
+                .route(web::patch().to(cycles::update))
+                .route(web::delete().to(cycles::delete)),
+        )
+        .service(
+            web::resource("/cycles/{id}/transition").route(web::post().to(cycles::transition)),
+        );
+}
+
+/// Unwraps a JSON body and runs its validation rules (422 per field).
+pub fn valid<T: Validate>(body: web::Json<T>) -> ApiResult<T> {
+    let body = body.into_inner();
+    body.validate()?;
+    Ok(body)
+}
+
+/// 201 with `Location`.
+pub fn created<T: Serialize>(location: String, body: T) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(body)
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`),
+/// so PATCH can clear optional values.
+pub fn double_option<'de, T, D>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(de).map(Some)
+}
+
+/// Extractor failures (bad JSON, query or path) as problems.
+pub fn extractor_config(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
+    use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(max_body_bytes)
+            .error_handler(|err, _req| {
+                let api = match &err {
+                    JsonPayloadError::Overflow { limit }
+                    | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+                        ApiError::PayloadTooLarge(format!("the body is larger than {limit} bytes"))
+                    }
+                    JsonPayloadError::ContentType => {
+                        ApiError::BadRequest("send the body as application/json".into())
+                    }
+                    JsonPayloadError::Deserialize(e) if e.is_data() => {
+                        ApiError::Validation(vec![crate::error::FieldError::new(
+                            "body",
+                            "invalid",
+                            e.to_string(),
+                        )])
+                    }
+                    JsonPayloadError::Deserialize(e) => {
+                        ApiError::BadRequest(format!("malformed JSON: {e}"))
+                    }
+                    other => ApiError::BadRequest(format!("unreadable body: {other}")),
+                };
+                api.into()
+            }),
+    )
+    .app_data(web::PayloadConfig::default().limit(max_body_bytes))
+    .app_data(
+        web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
+            ApiError::BadRequest(format!("malformed query string: {err}")).into()
+        }),
+    )
+    .app_data(
+        web::PathConfig::default().error_handler(|err: PathError, _req| {
+            ApiError::BadRequest(format!("malformed path parameter: {err}")).into()
+        }),
+    );
+}

@@ -1,0 +1,239 @@
+//! List conventions: `page`, `per_page` (max 200), `sort`, the
+//! `{items,page,per_page,total}` envelope and an RFC 8288 `Link` header.
+use actix_web::{HttpRequest, HttpResponse, http::header};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::{ApiError, ApiResult, FieldError};
+
+pub const MAX_PER_PAGE: u64 = 200;
+pub const DEFAULT_PER_PAGE: u64 = 50;
+
+/// Paging and sorting of any list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page number, from 1.
+    #[param(minimum = 1, example = 1)]
+    pub page: Option<u64>,
+    /// Items per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200, example = 50)]
+    pub per_page: Option<u64>,
+    /// A field to sort by, `-field` for descending. Each list names its fields.
+    pub sort: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl PageRequest {
+    pub fn offset(self) -> u64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortOrder {
+    Asc,
+    Desc,
+}
+
+impl From<SortOrder> for sea_orm::Order {
+    fn from(o: SortOrder) -> Self {
+        match o {
+            SortOrder::Asc => sea_orm::Order::Asc,
+            SortOrder::Desc => sea_orm::Order::Desc,
+        }
+    }
+}
+
+impl PageParams {
+    /// The page asked for; 422 when out of range.
+    pub fn page_request(&self) -> ApiResult<PageRequest> {
+        let mut errors = Vec::new();
+        let page = self.page.unwrap_or(1);
+        if page < 1 {
+            errors.push(FieldError::new("page", "range", "must be at least 1"));
+        }
+        let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE);
+        if !(1..=MAX_PER_PAGE).contains(&per_page) {
+            errors.push(FieldError::new(
+                "per_page",
+                "range",
+                "must be between 1 and 200",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(PageRequest { page, per_page })
+        } else {
+            Err(ApiError::Validation(errors))
+        }
+    }
+
+    /// The sort asked for, among `allowed`; `default` when none is given.
+    pub fn sort_by(
+        &self,
+        allowed: &[&'static str],
+        default: (&'static str, SortOrder),
+    ) -> ApiResult<(&'static str, SortOrder)> {
+        let Some(raw) = self
+            .sort
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        else {
+            return Ok(default);
+        };
+        let (name, order) = match raw.strip_prefix('-') {
+            Some(name) => (name, SortOrder::Desc),
+            None => (raw.strip_prefix('+').unwrap_or(raw), SortOrder::Asc),
+        };
+        allowed
+            .iter()
+            .find(|a| **a == name)
+            .map(|a| (*a, order))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "sort",
+                    "one_of",
+                    format!(
+                        "must be one of: {} (prefix - for descending)",
+                        allowed.join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    #[schema(example = 1)]
+    pub page: u64,
+    #[schema(example = 50)]
+    pub per_page: u64,
+    /// Items in the whole list, over all pages.
+    #[schema(example = 123)]
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, request: PageRequest, total: u64) -> Self {
+        Self {
+            items,
+            page: request.page,
+            per_page: request.per_page,
+            total,
+        }
+    }
+
+    fn last_page(&self) -> u64 {
+        self.total.div_ceil(self.per_page).max(1)
+    }
+}
+
+impl<T: Serialize> Page<T> {
+    /// 200 with the page as the body and `Link` (`first`, `prev`, `next`,
+    /// `last`) built from the request's own path and query.
+    pub fn respond(self, req: &HttpRequest) -> HttpResponse {
+        let mut res = HttpResponse::Ok();
+        let link = self.link_header(req);
+        if !link.is_empty() {
+            res.insert_header((header::LINK, link));
+        }
+        res.insert_header(("X-Total-Count", self.total.to_string()));
+        res.json(self)
+    }
+
+    fn link_header(&self, req: &HttpRequest) -> String {
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+        let url = |page: u64| {
+            let mut q: Vec<(String, String)> =
+                pairs.iter().filter(|(k, _)| k != "page").cloned().collect();
+            q.push(("page".into(), page.to_string()));
+            let query = serde_urlencoded::to_string(&q).unwrap_or_default();
+            format!("<{}?{}>", req.path(), query)
+        };
+        let last = self.last_page();
+        let mut links = vec![format!("{}; rel=\"first\"", url(1))];
+        if self.page > 1 {
+            links.push(format!("{}; rel=\"prev\"", url((self.page - 1).min(last))));
+        }
+        if self.page < last {
+            links.push(format!("{}; rel=\"next\"", url(self.page + 1)));
+        }
+        links.push(format!("{}; rel=\"last\"", url(last)));
+        links.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(page: Option<u64>, per_page: Option<u64>, sort: Option<&str>) -> PageParams {
+        PageParams {
+            page,
+            per_page,
+            sort: sort.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn defaults_are_page_one_of_fifty() {
+        let p = params(None, None, None).page_request().unwrap();
+        assert_eq!(
+            p,
+            PageRequest {
+                page: 1,
+                per_page: 50
+            }
+        );
+        assert_eq!(p.offset(), 0);
+    }
+
+    #[test]
+    fn per_page_above_two_hundred_or_page_zero_is_refused() {
+        assert!(params(None, Some(201), None).page_request().is_err());
+        assert!(params(Some(0), None, None).page_request().is_err());
+        assert_eq!(
+            params(Some(3), Some(200), None)
+                .page_request()
+                .unwrap()
+                .offset(),
+            400
+        );
+    }
+
+    #[test]
+    fn sort_accepts_known_fields_in_either_direction() {
+        let allowed = &["name", "created_at"];
+        let default = ("created_at", SortOrder::Desc);
+        assert_eq!(
+            params(None, None, Some("-name"))
+                .sort_by(allowed, default)
+                .unwrap(),
+            ("name", SortOrder::Desc)
+        );
+        assert_eq!(
+            params(None, None, Some("name"))
+                .sort_by(allowed, default)
+                .unwrap(),
+            ("name", SortOrder::Asc)
+        );
+        assert_eq!(
+            params(None, None, None).sort_by(allowed, default).unwrap(),
+            default
+        );
+        assert!(
+            params(None, None, Some("password_hash"))
+                .sort_by(allowed, default)
+                .is_err()
+        );
+    }
+}

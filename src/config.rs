@@ -1,0 +1,185 @@
+//! Settings, read once from environment variables at start-up.
+use anyhow::{Context, bail};
+use rand::RngCore;
+
+/// Where the service runs and how it behaves. Every field has a default
+/// suited to a developer's machine except `JWT_SECRET` in production.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub app_env: AppEnv,
+    pub database_url: String,
+    pub bind_addr: String,
+    pub jwt: JwtSettings,
+    pub cors_allowed_origins: Vec<String>,
+    pub log_format: LogFormat,
+    /// Largest accepted request body, in bytes (`MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
+    /// Login attempts allowed per client address per minute (`LOGIN_RATE_PER_MINUTE`).
+    pub login_rate_per_minute: u32,
+}
+
+#[derive(Clone)]
+pub struct JwtSettings {
+    pub secret: Vec<u8>,
+    pub issuer: String,
+    pub audience: String,
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_secs: i64,
+}
+
+impl std::fmt::Debug for JwtSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtSettings")
+            .field("secret", &"<redacted>")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("access_ttl_secs", &self.access_ttl_secs)
+            .field("refresh_ttl_secs", &self.refresh_ttl_secs)
+            .finish()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppEnv {
+    Development,
+    Production,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/wla-mentorship.db?mode=rwc";
+const MIN_PRODUCTION_SECRET: usize = 32;
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can supply their own values.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let get = |key: &str| lookup(key).filter(|v| !v.trim().is_empty());
+        let app_env = match get("APP_ENV").as_deref() {
+            None | Some("development") | Some("dev") | Some("test") => AppEnv::Development,
+            Some("production") | Some("prod") => AppEnv::Production,
+            Some(other) => bail!("APP_ENV must be development or production, not {other:?}"),
+        };
+        let secret = match get("JWT_SECRET") {
+            Some(s) if app_env == AppEnv::Production && s.len() < MIN_PRODUCTION_SECRET => {
+                bail!("JWT_SECRET must be at least {MIN_PRODUCTION_SECRET} bytes in production")
+            }
+            Some(s) => s.into_bytes(),
+            None if app_env == AppEnv::Production => {
+                bail!("JWT_SECRET is required when APP_ENV=production")
+            }
+            None => {
+                tracing::warn!(
+                    "JWT_SECRET is not set: using a random secret; tokens will not survive a restart"
+                );
+                let mut bytes = vec![0u8; 48];
+                rand::rng().fill_bytes(&mut bytes);
+                bytes
+            }
+        };
+        let log_format = match get("LOG_FORMAT").as_deref() {
+            None => match app_env {
+                AppEnv::Production => LogFormat::Json,
+                AppEnv::Development => LogFormat::Pretty,
+            },
+            Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            Some(other) => bail!("LOG_FORMAT must be json or pretty, not {other:?}"),
+        };
+        Ok(Self {
+            app_env,
+            database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            bind_addr: get("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            jwt: JwtSettings {
+                secret,
+                issuer: get("JWT_ISSUER").unwrap_or_else(|| "wla-mentorship".to_owned()),
+                audience: get("JWT_AUDIENCE").unwrap_or_else(|| "wla-mentorship-api".to_owned()),
+                access_ttl_secs: parse_or(&get, "ACCESS_TOKEN_TTL_SECS", 900)?,
+                refresh_ttl_secs: parse_or(&get, "REFRESH_TOKEN_TTL_SECS", 30 * 24 * 3600)?,
+            },
+            cors_allowed_origins: get("CORS_ALLOWED_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            log_format,
+            max_body_bytes: parse_or(&get, "MAX_BODY_BYTES", 1024 * 1024)?,
+            login_rate_per_minute: parse_or(&get, "LOGIN_RATE_PER_MINUTE", 10)?,
+        })
+    }
+}
+
+fn parse_or<T: std::str::FromStr>(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &str,
+    default: T,
+) -> anyhow::Result<T>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    get(key)
+        .map(|v| {
+            v.trim()
+                .parse::<T>()
+                .with_context(|| format!("{key} is not valid"))
+        })
+        .transpose()
+        .map(|v| v.unwrap_or(default))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(pairs: &[(&str, &str)]) -> anyhow::Result<Settings> {
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_on_localhost_with_a_random_secret() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(s.bind_addr, "127.0.0.1:8080");
+        assert_eq!(s.jwt.secret.len(), 48);
+        assert_eq!(s.log_format, LogFormat::Pretty);
+    }
+
+    #[test]
+    fn production_requires_a_long_secret() {
+        assert!(settings(&[("APP_ENV", "production")]).is_err());
+        assert!(settings(&[("APP_ENV", "production"), ("JWT_SECRET", "short")]).is_err());
+        let long = "x".repeat(32);
+        let s = settings(&[("APP_ENV", "production"), ("JWT_SECRET", &long)]).unwrap();
+        assert_eq!(s.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn cors_origins_are_a_comma_separated_list() {
+        let s = settings(&[("CORS_ALLOWED_ORIGINS", "https://a.org, https://b.org,")]).unwrap();
+        assert_eq!(
+            s.cors_allowed_origins,
+            vec!["https://a.org", "https://b.org"]
+        );
+    }
+
+    #[test]
+    fn malformed_numbers_are_refused() {
+        assert!(settings(&[("MAX_BODY_BYTES", "lots")]).is_err());
+        assert!(settings(&[("LOG_FORMAT", "xml")]).is_err());
+    }
+}

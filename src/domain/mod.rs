@@ -1,0 +1,4 @@
+//! Rules with no HTTP and no database: value types parsed once, state
+//! machines and the checks that decide who may do what.
+pub mod cycle;
+pub mod member;

@@ -1,0 +1,12 @@
+//! wla-mentorship: the API that runs a professional association's yearly
+//! mentorship program.
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod middleware;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

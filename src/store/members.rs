@@ -1,0 +1,177 @@
+//! Members: creation, lookup, edits and the committee's list.
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    ExprTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TryIntoModel,
+};
+use uuid::Uuid;
+
+use super::entities::member;
+use crate::api::pagination::{PageRequest, SortOrder};
+use crate::domain::member::{MembershipStatus, Role, normalize_email};
+use crate::error::{ApiError, ApiResult};
+
+pub use member::Model as Member;
+
+/// A member to create. `password_hash` is `None` for members the committee
+/// adds; they set one through an invitation.
+pub struct NewMember {
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub full_name: String,
+    pub pronouns: Option<String>,
+    pub role: Role,
+    pub wla_member_id: Option<String>,
+    pub membership_status: MembershipStatus,
+    pub membership_expires_on: Option<NaiveDate>,
+}
+
+/// Changes to a member; `None` leaves a field alone, `Some(None)` clears it.
+#[derive(Default)]
+pub struct MemberChanges {
+    pub email: Option<String>,
+    pub password_hash: Option<String>,
+    pub full_name: Option<String>,
+    pub pronouns: Option<Option<String>>,
+    pub role: Option<Role>,
+    pub wla_member_id: Option<Option<String>>,
+    pub membership_status: Option<MembershipStatus>,
+    pub membership_expires_on: Option<Option<NaiveDate>>,
+}
+
+/// Filters of the committee's member list.
+#[derive(Default)]
+pub struct MemberFilter {
+    pub q: Option<String>,
+    pub role: Option<Role>,
+    pub membership_status: Option<MembershipStatus>,
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<Option<Member>> {
+    Ok(member::Entity::find_by_id(id).one(db).await?)
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<Member> {
+    find(db, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("member"))
+}
+
+pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> ApiResult<Option<Member>> {
+    Ok(member::Entity::find()
+        .filter(member::Column::Email.eq(normalize_email(email)))
+        .one(db)
+        .await?)
+}
+
+fn email_taken(err: ApiError) -> ApiError {
+    match err {
+        ApiError::Conflict(_) => {
+            ApiError::Conflict("that email address is already registered".into())
+        }
+        other => other,
+    }
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn create(db: &impl ConnectionTrait, new: NewMember) -> ApiResult<Member> {
+    let now = Utc::now();
+    let row = member::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        email: Set(normalize_email(&new.email)),
+        password_hash: Set(new.password_hash),
+        full_name: Set(new.full_name.trim().to_owned()),
+        pronouns: Set(new.pronouns),
+        role: Set(new.role.as_str().to_owned()),
+        wla_member_id: Set(new.wla_member_id),
+        membership_status: Set(new.membership_status.as_str().to_owned()),
+        membership_expires_on: Set(new.membership_expires_on),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    row.insert(db).await.map_err(|e| email_taken(e.into()))
+}
+
+#[tracing::instrument(skip_all, fields(member_id = %current.id))]
+pub async fn update(
+    db: &impl ConnectionTrait,
+    current: Member,
+    changes: MemberChanges,
+) -> ApiResult<Member> {
+    let mut row = current.into_active_model();
+    if let Some(email) = changes.email {
+        row.email = Set(normalize_email(&email));
+    }
+    if let Some(hash) = changes.password_hash {
+        row.password_hash = Set(Some(hash));
+    }
+    if let Some(name) = changes.full_name {
+        row.full_name = Set(name.trim().to_owned());
+    }
+    if let Some(pronouns) = changes.pronouns {
+        row.pronouns = Set(pronouns);
+    }
+    if let Some(role) = changes.role {
+        row.role = Set(role.as_str().to_owned());
+    }
+    if let Some(id) = changes.wla_member_id {
+        row.wla_member_id = Set(id);
+    }
+    if let Some(status) = changes.membership_status {
+        row.membership_status = Set(status.as_str().to_owned());
+    }
+    if let Some(expires) = changes.membership_expires_on {
+        row.membership_expires_on = Set(expires);
+    }
+    if !row.is_changed() {
+        return Ok(row.try_into_model()?);
+    }
+    row.updated_at = Set(Utc::now());
+    row.update(db).await.map_err(|e| email_taken(e.into()))
+}
+
+/// The sortable fields of the member list.
+pub const SORT_FIELDS: &[&str] = &["email", "full_name", "created_at"];
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &MemberFilter,
+    sort: (&str, SortOrder),
+    page: PageRequest,
+) -> ApiResult<(Vec<Member>, u64)> {
+    let mut cond = Condition::all();
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!("%{}%", q.to_lowercase());
+        cond = cond.add(
+            Condition::any()
+                .add(member::Column::Email.like(pattern.clone()))
+                .add(
+                    sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::lower(
+                        sea_orm::sea_query::Expr::col(member::Column::FullName),
+                    ))
+                    .like(pattern),
+                ),
+        );
+    }
+    if let Some(role) = filter.role {
+        cond = cond.add(member::Column::Role.eq(role.as_str()));
+    }
+    if let Some(status) = filter.membership_status {
+        cond = cond.add(member::Column::MembershipStatus.eq(status.as_str()));
+    }
+    let query = member::Entity::find().filter(cond);
+    let total = query.clone().count(db).await?;
+    let column = match sort.0 {
+        "email" => member::Column::Email,
+        "full_name" => member::Column::FullName,
+        _ => member::Column::CreatedAt,
+    };
+    let items = query
+        .order_by(column, sort.1.into())
+        .order_by_asc(member::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db)
+        .await?;
+    Ok((items, total))
+}

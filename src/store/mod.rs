@@ -1,0 +1,63 @@
+//! Database access: entities, queries and the transactions behind each
+//! action. Functions take a connection and return domain-checked rows.
+pub mod cycles;
+pub mod entities;
+pub mod members;
+pub mod sessions;
+pub mod tokens;
+
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+
+/// Opens the pool. SQLite gets WAL and a busy timeout so concurrent writers
+/// queue instead of failing; its `./data/` directory is created on demand.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    if let Some(path) = sqlite_file(url)
+        && let Some(dir) = std::path::Path::new(path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(if url.starts_with("sqlite") { 8 } else { 20 })
+        .sqlx_logging(false);
+    if url.starts_with("sqlite") {
+        options.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(std::time::Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    }
+    Ok(Database::connect(options).await?)
+}
+
+fn sqlite_file(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+/// Runs every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    use migration::MigratorTrait;
+    migration::Migrator::up(db, None).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_file;
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        assert_eq!(
+            sqlite_file("sqlite://data/x.db?mode=rwc"),
+            Some("data/x.db")
+        );
+        assert_eq!(sqlite_file("sqlite:///tmp/x.db"), Some("/tmp/x.db"));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://localhost/db"), None);
+    }
+}
