@@ -25,7 +25,9 @@ pub async fn request_context(
     req.extensions_mut().insert(RequestId(id.clone()));
     // Handlers and extractors turn their errors into responses inside this
     // scope; an `Err` here comes from a middleware and is rendered by actix.
-    let mut res = with_request_id(id.clone(), next.call(req)).await?.map_into_boxed_body();
+    let mut res = with_request_id(id.clone(), next.call(req))
+        .await?
+        .map_into_boxed_body();
     if needs_problem_body(&res) {
         res = with_request_id(id.clone(), async { to_problem(res) }).await;
     }

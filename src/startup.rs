@@ -56,6 +56,7 @@ impl AppState {
 
 pub struct Application {
     port: u16,
+    db: DatabaseConnection,
     server: Server,
 }
 
@@ -66,12 +67,17 @@ impl Application {
         store::migrate(&db).await?;
         let listener = TcpListener::bind(&settings.bind_addr)?;
         let port = listener.local_addr()?.port();
-        let server = run(listener, db, settings)?;
-        Ok(Self { port, server })
+        let server = run(listener, db.clone(), settings)?;
+        Ok(Self { port, db, server })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The pool the app serves from (a handle sharing it).
+    pub fn db(&self) -> DatabaseConnection {
+        self.db.clone()
     }
 
     /// Serves until SIGTERM or SIGINT, then lets in-flight requests finish.

@@ -1,0 +1,276 @@
+//! `spawn_app()` and the small vocabulary the tests are written in.
+#![allow(dead_code)]
+use std::collections::HashMap;
+
+use reqwest::{Method, RequestBuilder, Response};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::{Value, json};
+use uuid::Uuid;
+use wla_mentorship::config::Settings;
+use wla_mentorship::domain::member::{MembershipStatus, Role};
+use wla_mentorship::startup::Application;
+use wla_mentorship::store::{self, members};
+
+pub const JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    /// A connection of the test's own, for arranging data directly.
+    pub db: DatabaseConnection,
+    /// The app's own pool (shared, so closing it stops the app's database).
+    pub app_db: DatabaseConnection,
+}
+
+/// A signed-in account.
+#[derive(Clone, Debug)]
+pub struct TestUser {
+    pub id: Uuid,
+    pub email: String,
+    pub token: String,
+    pub refresh_token: String,
+}
+
+/// An app with the default test settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// An app with some settings overridden (`("LOGIN_RATE_PER_MINUTE", "2")`).
+pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
+    let database_url = fresh_database().await;
+    let mut env: HashMap<String, String> = HashMap::from([
+        ("DATABASE_URL".into(), database_url.clone()),
+        ("BIND_ADDR".into(), "127.0.0.1:0".into()),
+        ("JWT_SECRET".into(), JWT_SECRET.into()),
+        ("LOGIN_RATE_PER_MINUTE".into(), "1000".into()),
+    ]);
+    for (k, v) in overrides {
+        env.insert(k.to_string(), v.to_string());
+    }
+    let settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("settings");
+    let app = Application::build(settings).await.expect("app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let app_db = app.db();
+    tokio::spawn(app.run_until_stopped());
+    let db = store::connect(&database_url)
+        .await
+        .expect("test connection");
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        db,
+        app_db,
+    }
+}
+
+/// An app whose database pool has been closed, as when the database
+/// server goes away.
+pub async fn spawn_app_unreachable_db() -> TestApp {
+    let app = spawn_app().await;
+    app.app_db
+        .clone()
+        .close()
+        .await
+        .expect("close the app's pool");
+    app
+}
+
+/// A database of this test's own: a SQLite file in the temp dir, or a new
+/// database on the server named by TEST_DATABASE_URL.
+async fn fresh_database() -> String {
+    let name = format!("wla_test_{}", Uuid::new_v4().simple());
+    match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        Some(url) if url.starts_with("postgres") => {
+            let admin = sea_orm::Database::connect(&url)
+                .await
+                .expect("TEST_DATABASE_URL answers");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            admin.close().await.ok();
+            let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
+            format!("{base}/{name}")
+        }
+        _ => {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            format!("sqlite://{}?mode=rwc", path.display())
+        }
+    }
+}
+
+pub fn is_postgres() -> bool {
+    std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// A request, with a bearer token when one is given.
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let rb = self.client.request(method, self.url(path));
+        match token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::DELETE, path, token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::POST, path, token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::PATCH, path, token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn register(&self, email: &str) -> Response {
+        self.post(
+            "/api/v1/auth/register",
+            None,
+            &json!({"email": email, "password": PASSWORD, "full_name": "Test Person", "pronouns": "they/them"}),
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Registers, sets role and membership directly in the database, and
+    /// signs in.
+    pub async fn user(&self, role: Role, membership: MembershipStatus) -> TestUser {
+        let email = format!("{}-{}@example.org", role.as_str(), Uuid::new_v4().simple());
+        let res = self.register(&email).await;
+        assert_eq!(res.status(), 201, "register {email}");
+        let id: Uuid = res.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let current = members::get(&self.db, id).await.unwrap();
+        let changes = members::MemberChanges {
+            role: Some(role),
+            membership_status: Some(membership),
+            ..Default::default()
+        };
+        members::update(&self.db, current, changes).await.unwrap();
+        let body: Value = self.login(&email, PASSWORD).await.json().await.unwrap();
+        TestUser {
+            id,
+            email,
+            token: body["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: body["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// An active member.
+    pub async fn member(&self) -> TestUser {
+        self.user(Role::Member, MembershipStatus::Active).await
+    }
+
+    pub async fn committee(&self) -> TestUser {
+        self.user(Role::Committee, MembershipStatus::Active).await
+    }
+
+    pub async fn admin(&self) -> TestUser {
+        self.user(Role::Admin, MembershipStatus::Active).await
+    }
+
+    /// Creates a draft cycle as `committee`, with `name` and the 2024-2025
+    /// calendar; returns its JSON.
+    pub async fn create_cycle(&self, committee: &TestUser, name: &str) -> Value {
+        let res = self
+            .post("/api/v1/cycles", Some(&committee.token), &cycle_body(name))
+            .await;
+        assert_eq!(res.status(), 201, "create cycle");
+        res.json().await.unwrap()
+    }
+
+    /// Moves a cycle to `to`, asserting success.
+    pub async fn transition(&self, committee: &TestUser, cycle_id: &str, to: &str) -> Value {
+        let res = self
+            .post(
+                &format!("/api/v1/cycles/{cycle_id}/transition"),
+                Some(&committee.token),
+                &json!({"to": to}),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "transition to {to}");
+        res.json().await.unwrap()
+    }
+}
+
+/// A valid cycle body for the 2024-2025 calendar.
+pub fn cycle_body(name: &str) -> Value {
+    json!({
+        "name": name,
+        "description": "Six months of mentoring.",
+        "applications_open_at": "2024-09-01T00:00:00Z",
+        "applications_close_at": "2024-09-30T23:59:59Z",
+        "match_by": "2024-10-15",
+        "mentoring_starts_on": "2024-10-15",
+        "mentoring_ends_on": "2025-04-15",
+        "evaluation_closes_on": "2025-05-15",
+        "meetings_expected": 6
+    })
+}
+
+/// Asserts a problem+json answer with `status`; returns its body.
+pub async fn assert_problem(res: Response, status: u16) -> Value {
+    assert_eq!(res.status().as_u16(), status, "status");
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert!(
+        content_type.starts_with("application/problem+json"),
+        "content-type was {content_type}"
+    );
+    let request_id = res
+        .headers()
+        .get("x-request-id")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], status, "{body}");
+    assert!(
+        body["title"].is_string() && body["detail"].is_string(),
+        "{body}"
+    );
+    assert_eq!(body["request_id"].as_str(), request_id.as_deref(), "{body}");
+    body
+}

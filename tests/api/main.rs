@@ -1,0 +1,10 @@
+//! Black-box tests over real HTTP: each test spawns the app with its own
+//! database (SQLite by default, PostgreSQL when TEST_DATABASE_URL is set).
+mod auth;
+mod cycles;
+mod errors;
+mod health;
+mod helpers;
+mod me;
+mod members;
+mod openapi;

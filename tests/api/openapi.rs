@@ -1,0 +1,61 @@
+use crate::helpers::spawn_app;
+use serde_json::Value;
+
+#[test]
+fn openapi_spec_is_up_to_date() {
+    let generated = wla_mentorship::api::docs::openapi_json();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json");
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is stale; regenerate it with:\n\n    cargo run -- openapi > openapi/openapi.json\n"
+    );
+}
+
+#[tokio::test]
+async fn the_served_spec_is_the_generated_one() {
+    let app = spawn_app().await;
+    let res = app.get("/api-docs/openapi.json", None).await;
+    assert_eq!(res.status(), 200);
+    let served: Value = res.json().await.unwrap();
+    let generated: Value =
+        serde_json::from_str(&wla_mentorship::api::docs::openapi_json()).unwrap();
+    assert_eq!(served, generated);
+    assert!(served["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn swagger_ui_is_served_offline_and_the_bare_path_redirects() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = client.get(app.url("/swagger-ui")).send().await.unwrap();
+    assert!(res.status().is_redirection());
+    assert_eq!(res.headers()["location"], "/swagger-ui/");
+    let page = app.get("/swagger-ui/", None).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    let config = app.get("/swagger-ui/swagger-initializer.js", None).await;
+    assert_eq!(config.status(), 200);
+}
+
+#[test]
+fn every_operation_documents_its_errors_as_problems() {
+    let spec: Value = serde_json::from_str(&wla_mentorship::api::docs::openapi_json()).unwrap();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let content = &response["content"]["application/problem+json"];
+                    assert!(
+                        content.is_object(),
+                        "{method} {path} {status} is not a problem"
+                    );
+                }
+            }
+        }
+    }
+}
