@@ -23,7 +23,7 @@ pub struct RegisterRequest {
     #[validate(custom(function = "password_rule"))]
     #[schema(min_length = 10, max_length = 256, format = "password")]
     pub password: String,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(length(max = 200), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 200)]
     pub full_name: String,
     #[validate(length(max = 50))]
@@ -41,6 +41,16 @@ pub fn password_rule(password: &str) -> Result<(), validator::ValidationError> {
         e.message = Some(msg.into());
         e
     })
+}
+
+/// Names are stored trimmed, so a name of spaces would be stored empty.
+pub fn not_blank(value: &str) -> Result<(), validator::ValidationError> {
+    if value.trim().is_empty() {
+        let mut e = validator::ValidationError::new("length");
+        e.message = Some("must not be empty or blank".into());
+        return Err(e);
+    }
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

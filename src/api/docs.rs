@@ -2,7 +2,8 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, cycles, health, me, members, pagination};
+use super::applications::{self, dto as app_dto};
+use super::{auth, cycles, form_spec, health, me, members, pagination, questions};
 use crate::domain;
 use crate::error;
 
@@ -26,19 +27,26 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         members::list, members::create, members::get, members::update, members::invite,
         cycles::list, cycles::create, cycles::current, cycles::get, cycles::update, cycles::delete,
         cycles::transition,
+        form_spec::get, questions::list, questions::create, questions::update, questions::delete,
+        applications::apply, applications::list, applications::summary, applications::get,
+        applications::update, applications::withdraw, applications::review, applications::audit,
+        applications::list_mine, applications::latest,
     ),
     components(schemas(
         error::Problem, error::FieldError,
         domain::member::Role, domain::member::MembershipStatus, domain::cycle::CycleStatus,
         pagination::Page<members::MemberDto>, pagination::Page<cycles::CycleDto>,
+        pagination::Page<app_dto::ApplicationDto>,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &UniqueOperationIds),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Registration, sign-in, tokens"),
         (name = "me", description = "Your own account and API tokens"),
         (name = "members", description = "The committee's roster"),
         (name = "cycles", description = "Yearly mentorship cycles"),
+        (name = "forms", description = "Each cycle's application form and extra questions"),
+        (name = "applications", description = "Mentor and mentee applications and the committee's review"),
     )
 )]
 pub struct ApiDoc;
@@ -59,6 +67,31 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// Operation ids default to handler names, which repeat across modules
+/// (`get`, `list`); prefixing the tag makes them unique (`cycles_get`), as
+/// client generators need.
+struct UniqueOperationIds;
+
+impl Modify for UniqueOperationIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                let tag = op.tags.as_ref().and_then(|t| t.first()).cloned();
+                if let (Some(tag), Some(id)) = (tag, op.operation_id.as_mut()) {
+                    *id = format!("{tag}_{id}");
+                }
+            }
+        }
     }
 }
 

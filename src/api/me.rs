@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
 
-use super::auth::password_rule;
+use super::auth::{not_blank, password_rule};
 use super::members::MemberDto;
 use super::{created, double_option, valid};
 use crate::auth::{AuthUser, password};
@@ -24,7 +24,7 @@ pub struct UpdateMeRequest {
     #[validate(email, length(max = 254))]
     #[schema(format = "email", max_length = 254)]
     pub email: Option<String>,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(length(max = 200), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 200)]
     pub full_name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]

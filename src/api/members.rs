@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use super::auth::not_blank;
 use super::pagination::{Page, PageParams, SortOrder};
 use super::{created, double_option, valid};
 use crate::auth::AuthUser;
@@ -70,7 +71,7 @@ pub struct CreateMemberRequest {
     #[validate(email, length(max = 254))]
     #[schema(format = "email", max_length = 254)]
     pub email: String,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(length(max = 200), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 200)]
     pub full_name: String,
     #[validate(length(max = 50))]
@@ -93,7 +94,7 @@ pub struct UpdateMemberRequest {
     #[validate(email, length(max = 254))]
     #[schema(format = "email", max_length = 254)]
     pub email: Option<String>,
-    #[validate(length(min = 1, max = 200))]
+    #[validate(length(max = 200), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 200)]
     pub full_name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
@@ -261,13 +262,14 @@ pub async fn update(
 /// Invite a member the committee created to set a password (committee).
 ///
 /// Earlier unused invitations stop working. 409 when the member already
-/// has a password.
+/// has a password. Inviting a committee or admin account is for admins:
+/// whoever holds the invitation gets the account.
 #[utoipa::path(post, path = "/api/v1/members/{id}/invite", tag = "members",
     params(("id" = Uuid, Path, description = "Member id")),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Invitation issued", body = Invitation),
-        (status = 403, description = "Not on the committee", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not on the committee, or inviting a committee or admin account without being an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such member", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The member already has a password", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -278,6 +280,9 @@ pub async fn invite(
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let member = members::get(&state.db, *id).await?;
+    if Role::parse(&member.role) != Some(Role::Member) {
+        user.require_admin()?;
+    }
     let (token, expires_at) = tokens::invite(&state.db, &member).await?;
     Ok(HttpResponse::Created().json(Invitation {
         member_id: member.id,

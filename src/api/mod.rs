@@ -1,12 +1,15 @@
 //! HTTP only: routes, DTOs and their OpenAPI description. Each handler
 //! extracts, converts, calls one store function and maps the result.
+pub mod applications;
 pub mod auth;
 pub mod cycles;
 pub mod docs;
+pub mod form_spec;
 pub mod health;
 pub mod me;
 pub mod members;
 pub mod pagination;
+pub mod questions;
 
 use actix_web::{HttpResponse, http::header, web};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -90,6 +93,17 @@ where
     Option::<T>::deserialize(de).map(Some)
 }
 
+/// A serde message without the offending value, which may be private
+/// (an identity tag sent as a string): `invalid type: string "x", expected
+/// a sequence at line 1 column 9` becomes `expected a sequence at line 1
+/// column 9`.
+pub fn sanitize_serde_message(message: &str) -> String {
+    match message.find(", expected ") {
+        Some(i) if message.starts_with("invalid ") => message[i + 2..].to_owned(),
+        _ => message.to_owned(),
+    }
+}
+
 /// Extractor failures (bad JSON, query or path) as problems.
 pub fn extractor_config(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
     use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
@@ -131,4 +145,20 @@ pub fn extractor_config(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
             ApiError::BadRequest(format!("malformed path parameter: {err}")).into()
         }),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize_serde_message;
+
+    #[test]
+    fn serde_messages_lose_the_offending_value() {
+        let m = "invalid type: string \"queer\", expected a sequence at line 1 column 20";
+        assert_eq!(
+            sanitize_serde_message(m),
+            "expected a sequence at line 1 column 20"
+        );
+        let m = "missing field `role` at line 1 column 2";
+        assert_eq!(sanitize_serde_message(m), m);
+    }
 }

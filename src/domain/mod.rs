@@ -1,4 +1,6 @@
 //! Rules with no HTTP and no database: value types parsed once, state
 //! machines and the checks that decide who may do what.
+pub mod application;
 pub mod cycle;
 pub mod member;
+pub mod question;

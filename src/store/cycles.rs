@@ -3,7 +3,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
     DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait, TryIntoModel,
+    QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait, TryIntoModel,
 };
 use uuid::Uuid;
 
@@ -61,6 +61,16 @@ fn check_dates(dates: &CycleDates) -> ApiResult<()> {
     })
 }
 
+/// A name as stored: trimmed, and not blank (the request's length rule
+/// counts the spaces a trim removes).
+fn clean_name(name: &str) -> ApiResult<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ApiError::invalid("name", "length", "must not be blank"));
+    }
+    Ok(name.to_owned())
+}
+
 fn name_taken(err: ApiError) -> ApiError {
     match err {
         ApiError::Conflict(_) => ApiError::Conflict("a cycle with that name already exists".into()),
@@ -79,12 +89,13 @@ pub async fn get_visible(db: &impl ConnectionTrait, id: Uuid, committee: bool) -
 
 #[tracing::instrument(skip_all)]
 pub async fn create(db: &impl ConnectionTrait, fields: CycleFields) -> ApiResult<Cycle> {
+    let name = clean_name(&fields.name)?;
     check_dates(&fields.dates)?;
     let now = Utc::now();
     let d = fields.dates;
     cycle::ActiveModel {
         id: Set(Uuid::new_v4()),
-        name: Set(fields.name.trim().to_owned()),
+        name: Set(name),
         description: Set(fields.description),
         status: Set(CycleStatus::Draft.as_str().to_owned()),
         applications_open_at: Set(d.applications_open_at),
@@ -110,6 +121,7 @@ pub async fn update(
     id: Uuid,
     changes: CycleChanges,
 ) -> ApiResult<Cycle> {
+    let name = changes.name.as_deref().map(clean_name).transpose()?;
     let current = get_visible(db, id, true).await?;
     let status = status_of(&current);
     if !status.is_editable() {
@@ -135,8 +147,8 @@ pub async fn update(
         .unwrap_or(dates.evaluation_closes_on);
     check_dates(&dates)?;
     let mut row = current.into_active_model();
-    if let Some(name) = changes.name {
-        row.name = Set(name.trim().to_owned());
+    if let Some(name) = name {
+        row.name = Set(name);
     }
     if let Some(description) = changes.description {
         row.description = Set(description);
@@ -174,9 +186,17 @@ pub async fn delete(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<()> {
 
 /// Moves a cycle along its status machine. Opening fails with 409 while
 /// another cycle is open; a unique index backs the check against races.
+/// On SQLite the transaction takes the write lock up front: a deferred one
+/// that read before a concurrent writer committed could not upgrade
+/// (SQLITE_BUSY_SNAPSHOT, a 500) and the busy timeout would not help.
 #[tracing::instrument(skip_all, fields(cycle_id = %id, to = to.as_str()))]
 pub async fn transition(db: &DatabaseConnection, id: Uuid, to: CycleStatus) -> ApiResult<Cycle> {
-    let txn = db.begin().await?;
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
     let current = get_visible(&txn, id, true).await?;
     let next = status_of(&current)
         .transition(to)

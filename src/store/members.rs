@@ -175,3 +175,17 @@ pub async fn list(
         .await?;
     Ok((items, total))
 }
+
+/// Members with the given ids, in no particular order.
+pub async fn find_many(db: &impl ConnectionTrait, ids: &[Uuid]) -> ApiResult<Vec<Member>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        out.extend(
+            member::Entity::find()
+                .filter(member::Column::Id.is_in(chunk.to_vec()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}

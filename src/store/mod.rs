@@ -1,8 +1,10 @@
 //! Database access: entities, queries and the transactions behind each
 //! action. Functions take a connection and return domain-checked rows.
+pub mod applications;
 pub mod cycles;
 pub mod entities;
 pub mod members;
+pub mod questions;
 pub mod sessions;
 pub mod tokens;
 

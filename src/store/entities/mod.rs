@@ -1,7 +1,10 @@
 //! sea-orm entities: rows as stored. Never serialised to callers; the API
 //! layer has its own DTOs.
 pub mod api_token;
+pub mod application;
+pub mod application_audit;
 pub mod cycle;
 pub mod invitation;
 pub mod member;
+pub mod question;
 pub mod refresh_token;

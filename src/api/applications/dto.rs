@@ -1,0 +1,150 @@
+//! Application responses, edits, reviews and the committee's views.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use super::form::{Answer, ApplicationForm};
+use crate::domain::application::{
+    ApplicationRole, ApplicationStatus, CareerStage, LibrarySchool, LibraryType,
+    MatchingPreference, MeetingMode, ReviewDecision,
+};
+
+/// Changes to an application: any subset of the form's fields (omitted
+/// fields stay; clear text with `""` and lists with `[]`). The role cannot
+/// change. The whole application is checked again after merging.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"availability": "Tuesday evenings", "capacity": 3}))]
+pub struct ApplicationPatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<ApplicationRole>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub library_types: Option<Vec<LibraryType>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interests: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub career_stage: Option<CareerStage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_modes: Option<Vec<MeetingMode>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matching_preference: Option<MatchingPreference>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_tags: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_consent: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pronouns: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_role: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub years_experience: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub past_experience: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support_approach: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub motivation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub learning_goals: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub career_goals: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub library_school: Option<LibrarySchool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answers: Option<Vec<Answer>>,
+}
+
+/// The committee's review; the note is visible to the committee only.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"decision": "accepted", "note": "Strong fit for an academic mentor."}))]
+pub struct ReviewRequest {
+    pub decision: ReviewDecision,
+    #[serde(default)]
+    #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
+    pub note: String,
+}
+
+/// The committee's review of an application (committee only).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewDto {
+    pub note: Option<String>,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+}
+
+/// An application, as its author or the committee sees it. Nobody else
+/// sees it at all.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationDto {
+    pub id: Uuid,
+    pub cycle_id: Uuid,
+    pub member_id: Uuid,
+    pub member_name: String,
+    pub member_email: String,
+    pub status: ApplicationStatus,
+    #[serde(flatten)]
+    pub form: ApplicationForm,
+    /// True when the committee submitted it for the member.
+    pub submitted_by_committee: bool,
+    /// Committee only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewDto>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ApplicationFilter {
+    pub role: Option<ApplicationRole>,
+    pub status: Option<ApplicationStatus>,
+    pub library_type: Option<LibraryType>,
+    pub career_stage: Option<CareerStage>,
+    pub matching_preference: Option<MatchingPreference>,
+    /// Case-insensitive exact region.
+    pub region: Option<String>,
+    /// Words searched in names, interests and free-text answers.
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RoleQuery {
+    pub role: ApplicationRole,
+}
+
+/// Counts for the committee dashboard.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationSummary {
+    pub cycle_id: Uuid,
+    pub total: u64,
+    /// Per role, per status; every status is listed, zeros included.
+    #[schema(example = json!({"mentor": {"submitted": 3, "accepted": 20, "waitlisted": 1, "declined": 0, "withdrawn": 1, "matched": 0},
+                              "mentee": {"submitted": 5, "accepted": 30, "waitlisted": 4, "declined": 2, "withdrawn": 0, "matched": 0}}))]
+    pub by_role: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
+    /// Mentee places offered by accepted mentors (sum of capacities).
+    pub accepted_mentor_capacity: u64,
+}
+
+/// One entry of an application's audit trail.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: Uuid,
+    pub actor_id: Uuid,
+    #[schema(example = "updated")]
+    pub action: String,
+    /// Names of the fields changed; never their values.
+    pub fields: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}

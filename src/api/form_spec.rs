@@ -1,0 +1,212 @@
+//! `GET /cycles/{id}/form?role=`: everything a front end needs to render
+//! the application form for one role.
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::applications::dto::RoleQuery;
+use super::questions::QuestionDto;
+use crate::auth::MaybeAuthUser;
+use crate::domain::application::{
+    ApplicationRole, CareerStage, LibrarySchool, LibraryType, MatchingPreference, MeetingMode,
+};
+use crate::error::{ApiResult, Problem};
+use crate::startup::AppState;
+use crate::store::{cycles, questions};
+
+/// One standard field of the form.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldSpec {
+    /// The JSON field name in the application body.
+    #[schema(example = "library_types")]
+    pub name: &'static str,
+    #[schema(example = "Library types")]
+    pub label: &'static str,
+    /// `text` (one line), `long_text`, `choice`, `multi_choice`, `tags`,
+    /// `integer` or `boolean`.
+    #[schema(example = "multi_choice")]
+    pub kind: &'static str,
+    pub required: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
+}
+
+/// The form for one role of one cycle.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FormSpec {
+    pub cycle_id: Uuid,
+    pub role: ApplicationRole,
+    pub standard_fields: Vec<FieldSpec>,
+    /// The cycle's own questions for this role, in order; retired ones omitted.
+    pub questions: Vec<QuestionDto>,
+}
+
+fn field(name: &'static str, label: &'static str, kind: &'static str, required: bool) -> FieldSpec {
+    FieldSpec {
+        name,
+        label,
+        kind,
+        required,
+        options: None,
+        min: None,
+        max: None,
+        max_length: None,
+        max_items: None,
+        default: None,
+    }
+}
+
+fn names<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Option<Vec<&'static str>> {
+    Some(all.iter().map(|v| f(*v)).collect())
+}
+
+/// The standard fields for `role`, with their allowed values and limits
+/// (the same as the application's validation rules).
+pub fn standard_fields(role: ApplicationRole) -> Vec<FieldSpec> {
+    let text = |name, label, required, max| FieldSpec {
+        max_length: Some(max),
+        ..field(name, label, "text", required)
+    };
+    let long = |name, label, required| FieldSpec {
+        max_length: Some(5000),
+        ..field(name, label, "long_text", required)
+    };
+    let mut fields = vec![
+        FieldSpec {
+            options: names(LibraryType::ALL, LibraryType::as_str),
+            max_items: Some(10),
+            ..field("library_types", "Library types", "multi_choice", true)
+        },
+        FieldSpec {
+            max_items: Some(20),
+            max_length: Some(50),
+            ..field("interests", "Areas of interest", "tags", false)
+        },
+        FieldSpec {
+            options: names(CareerStage::ALL, CareerStage::as_str),
+            ..field("career_stage", "Career stage", "choice", true)
+        },
+        text("region", "Region of Washington", true, 100),
+        FieldSpec {
+            options: names(MeetingMode::ALL, MeetingMode::as_str),
+            max_items: Some(2),
+            ..field(
+                "meeting_modes",
+                "Acceptable meeting modes",
+                "multi_choice",
+                true,
+            )
+        },
+        text("availability", "Availability", false, 1000),
+        FieldSpec {
+            options: names(MatchingPreference::ALL, MatchingPreference::as_str),
+            ..field("matching_preference", "Match me on", "choice", true)
+        },
+        FieldSpec {
+            max_items: Some(20),
+            max_length: Some(50),
+            ..field(
+                "identity_tags",
+                "Identity (optional, private to you and the committee)",
+                "tags",
+                false,
+            )
+        },
+        FieldSpec {
+            default: Some(false.into()),
+            ..field(
+                "identity_consent",
+                "Use my identity answers for matching",
+                "boolean",
+                false,
+            )
+        },
+        text(
+            "employer",
+            "Employer (for conflict-of-interest checks)",
+            false,
+            200,
+        ),
+        text("pronouns", "Pronouns", false, 50),
+    ];
+    match role {
+        ApplicationRole::Mentor => fields.extend([
+            text("current_role", "Current role and title", true, 200),
+            FieldSpec {
+                min: Some(0),
+                max: Some(60),
+                ..field("years_experience", "Years of experience", "integer", true)
+            },
+            long("past_experience", "Past work experience", false),
+            long(
+                "support_approach",
+                "How you imagine supporting a mentee",
+                true,
+            ),
+            long("motivation", "Your motivation for mentoring", true),
+            FieldSpec {
+                min: Some(1),
+                max: Some(3),
+                default: Some(1.into()),
+                ..field(
+                    "capacity",
+                    "How many mentees you can take",
+                    "integer",
+                    false,
+                )
+            },
+        ]),
+        ApplicationRole::Mentee => fields.extend([
+            long("learning_goals", "What you hope to learn", true),
+            long("career_goals", "Your library and career goals", true),
+            long("motivation", "Why you are interested", true),
+            FieldSpec {
+                options: names(LibrarySchool::ALL, LibrarySchool::as_str),
+                ..field("library_school", "Library school", "choice", true)
+            },
+        ]),
+    }
+    fields
+}
+
+/// The application form of a cycle for one role.
+#[utoipa::path(get, path = "/api/v1/cycles/{id}/form", tag = "forms",
+    params(("id" = Uuid, Path, description = "Cycle id"), RoleQuery),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The form", body = FormSpec),
+        (status = 400, description = "role missing or not mentor/mentee", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(
+    state: web::Data<AppState>,
+    user: MaybeAuthUser,
+    id: web::Path<Uuid>,
+    query: web::Query<RoleQuery>,
+) -> ApiResult<HttpResponse> {
+    let cycle = cycles::get_visible(&state.db, *id, user.is_committee()).await?;
+    let role = query.role;
+    let questions = questions::list(&state.db, cycle.id, false)
+        .await?
+        .into_iter()
+        .filter(|q| questions::rule_of(q).audience.includes(role))
+        .map(QuestionDto::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(FormSpec {
+        cycle_id: cycle.id,
+        role,
+        standard_fields: standard_fields(role),
+        questions,
+    }))
+}
