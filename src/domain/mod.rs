@@ -2,5 +2,6 @@
 //! machines and the checks that decide who may do what.
 pub mod application;
 pub mod cycle;
+pub mod matching;
 pub mod member;
 pub mod question;

@@ -180,7 +180,17 @@ pub async fn delete(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<()> {
             status.as_str()
         )));
     }
-    cycle::Entity::delete_by_id(id).exec(db).await?;
+    // Conditional on the status, so a cycle opened meanwhile survives.
+    let deleted = cycle::Entity::delete_many()
+        .filter(cycle::Column::Id.eq(id))
+        .filter(cycle::Column::Status.eq(CycleStatus::Draft.as_str()))
+        .exec(db)
+        .await?;
+    if deleted.rows_affected != 1 {
+        return Err(ApiError::Conflict(
+            "the cycle left draft meanwhile; only drafts can be deleted".into(),
+        ));
+    }
     Ok(())
 }
 

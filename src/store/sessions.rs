@@ -70,33 +70,35 @@ async fn issue(
 
 /// Spends `presented` and issues the next pair of its chain. The spend is a
 /// conditional update, so two concurrent refreshes with one token cannot
-/// both succeed: the loser is treated as reuse.
+/// both succeed: the loser is refused. It is the first statement of the
+/// transaction, so on SQLite a concurrent refresh waits for the lock
+/// instead of failing on a stale read snapshot.
 #[tracing::instrument(skip_all)]
 pub async fn rotate(
     db: &sea_orm::DatabaseConnection,
     keys: &JwtKeys,
     presented: &str,
 ) -> ApiResult<Session> {
-    let txn = db.begin().await?;
     let row = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(secret::digest(presented)))
-        .one(&txn)
+        .one(db)
         .await?
         .ok_or_else(refused)?;
     let now = Utc::now();
     if row.used_at.is_some() || row.revoked_at.is_some() {
-        revoke_family(&txn, row.family_id).await?;
-        txn.commit().await?;
+        revoke_family(db, row.family_id).await?;
         tracing::warn!(family_id = %row.family_id, "refresh token reuse: chain revoked");
         return Err(refused());
     }
     if row.expires_at <= now {
         return Err(refused());
     }
+    let txn = db.begin().await?;
     let spent = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
         .filter(refresh_token::Column::Id.eq(row.id))
         .filter(refresh_token::Column::UsedAt.is_null())
+        .filter(refresh_token::Column::RevokedAt.is_null())
         .exec(&txn)
         .await?;
     if spent.rows_affected != 1 {

@@ -114,7 +114,9 @@ pub async fn invite(
 }
 
 /// Redeems an invitation: sets the password once. The spend is conditional
-/// so a token cannot be redeemed twice, even concurrently.
+/// so a token cannot be redeemed twice, even concurrently; it is the first
+/// statement of the transaction, so on SQLite a concurrent redemption waits
+/// for the lock instead of failing on a stale read snapshot.
 #[tracing::instrument(skip_all)]
 pub async fn accept_invite(
     db: &sea_orm::DatabaseConnection,
@@ -123,25 +125,24 @@ pub async fn accept_invite(
 ) -> ApiResult<Member> {
     let refused =
         || ApiError::Unauthorized("the invitation is invalid, expired or already used".into());
+    let digest = secret::digest(token);
     let txn = db.begin().await?;
     let now = Utc::now();
-    let row = invitation::Entity::find()
-        .filter(invitation::Column::TokenHash.eq(secret::digest(token)))
-        .one(&txn)
-        .await?
-        .ok_or_else(refused)?;
-    if row.used_at.is_some() || row.expires_at <= now {
-        return Err(refused());
-    }
     let spent = invitation::Entity::update_many()
         .col_expr(invitation::Column::UsedAt, Expr::value(now))
-        .filter(invitation::Column::Id.eq(row.id))
+        .filter(invitation::Column::TokenHash.eq(digest.as_str()))
         .filter(invitation::Column::UsedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(now))
         .exec(&txn)
         .await?;
     if spent.rows_affected != 1 {
         return Err(refused());
     }
+    let row = invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(digest))
+        .one(&txn)
+        .await?
+        .ok_or_else(refused)?;
     let member = members::get(&txn, row.member_id).await?;
     let changes = MemberChanges {
         password_hash: Some(password_hash),

@@ -1,0 +1,210 @@
+//! Whole-cohort optimisation: pins first, then the largest number of pairs,
+//! then the best total score among those, solved as an assignment problem.
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::MatchingError;
+use super::assign::assign;
+use super::input::{Candidate, RunParams};
+use super::pins::{PinConflict, place_pins, sorted_cohort};
+use super::rules::{RuleBroken, broken_rules, count_rules};
+use super::score::{Criterion, redact, score_pair};
+use crate::domain::application::{ApplicationRole, ApplicationStatus};
+
+/// A proposed pair; the committee approves or drops it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Proposal {
+    pub mentor_application_id: Uuid,
+    pub mentee_application_id: Uuid,
+    /// Σ weight × criterion score over the breakdown.
+    pub score: i64,
+    pub breakdown: Vec<Criterion>,
+    /// Placed by a must-pair pin rather than by the optimisation.
+    pub pinned: bool,
+}
+
+/// An accepted applicant left without a partner, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Unmatched {
+    pub application_id: Uuid,
+    pub role: ApplicationRole,
+    pub reason: String,
+}
+
+/// What a run proposes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MatchResult {
+    /// Sorted by mentor, then mentee application id.
+    pub proposals: Vec<Proposal>,
+    /// Mentors, then mentees, each by application id.
+    pub unmatched: Vec<Unmatched>,
+    pub pin_conflicts: Vec<PinConflict>,
+    pub total_score: i64,
+    /// The weakest proposal's score; none without proposals.
+    pub min_score: Option<i64>,
+}
+
+impl MatchResult {
+    /// The same result with identity details hidden (scores are kept).
+    pub fn redacted(&self) -> MatchResult {
+        let mut r = self.clone();
+        for p in &mut r.proposals {
+            p.breakdown = redact(&p.breakdown);
+        }
+        r
+    }
+}
+
+fn is(c: &Candidate, role: ApplicationRole) -> bool {
+    c.role == role && c.status == ApplicationStatus::Accepted
+}
+
+/// Runs the matching over a cohort. Only accepted applications take part;
+/// the others are ignored. The same cohort and parameters, in any order,
+/// give the same result.
+pub fn run_matching(
+    cohort: &[Candidate],
+    params: &RunParams,
+) -> Result<MatchResult, MatchingError> {
+    let table = params.weight_table();
+    table.validate().map_err(MatchingError::InvalidWeights)?;
+    let sorted = sorted_cohort(cohort)?;
+    let pins = place_pins(&sorted, params);
+    let of_role = |role| sorted.iter().copied().filter(move |c| is(c, role));
+    let mentors: Vec<&Candidate> = of_role(ApplicationRole::Mentor).collect();
+    let mentees: Vec<&Candidate> = of_role(ApplicationRole::Mentee).collect();
+    let free_mentees: Vec<&Candidate> = mentees
+        .iter()
+        .copied()
+        .filter(|c| !pins.pinned_mentees.contains(&c.application_id))
+        .collect();
+    let remaining: Vec<u32> = mentors
+        .iter()
+        .map(|m| {
+            m.capacity
+                .saturating_sub(pins.used.get(&m.application_id).copied().unwrap_or(0))
+        })
+        .collect();
+
+    // The first rule each (free mentee, mentor) pair breaks, or its score.
+    let cell: Vec<Result<i64, RuleBroken>> = free_mentees
+        .iter()
+        .flat_map(|e| {
+            mentors
+                .iter()
+                .zip(&remaining)
+                .map(move |(m, left)| (m, e, left))
+        })
+        .map(|(m, e, left)| match broken_rules(m, e, params).first() {
+            Some(rule) => Err(*rule),
+            None if *left == 0 => Err(RuleBroken::Capacity),
+            None => Ok(score_pair(m, e, &table).0),
+        })
+        .collect();
+    let at = |i: usize, j: usize| cell[i * mentors.len() + j];
+
+    // Each mentor becomes as many columns as they have slots left (never
+    // more than there are mentees to place).
+    let slots: Vec<usize> = (0..mentors.len())
+        .flat_map(|j| std::iter::repeat_n(j, free_mentees.len().min(remaining[j] as usize)))
+        .collect();
+    let scores: Vec<Option<i64>> = (0..free_mentees.len())
+        .flat_map(|i| slots.iter().map(move |&j| at(i, j).ok()))
+        .collect();
+    let solved = assign(free_mentees.len(), slots.len(), &scores)?;
+
+    let chosen = pins.pairs.iter().map(|&(m, e)| (m, e, true));
+    let solved = solved
+        .into_iter()
+        .map(|(i, s)| (mentors[slots[s]], free_mentees[i], false));
+    let mut proposals: Vec<Proposal> = chosen
+        .chain(solved)
+        .map(|(m, e, pinned)| {
+            let (score, breakdown) = score_pair(m, e, &table);
+            Proposal {
+                mentor_application_id: m.application_id,
+                mentee_application_id: e.application_id,
+                score,
+                breakdown,
+                pinned,
+            }
+        })
+        .collect();
+    proposals.sort_by_key(|p| (p.mentor_application_id, p.mentee_application_id));
+
+    let matched: BTreeSet<Uuid> = proposals
+        .iter()
+        .flat_map(|p| [p.mentor_application_id, p.mentee_application_id])
+        .collect();
+    let mut unmatched = Vec::new();
+    for (j, mentor) in mentors.iter().enumerate() {
+        if matched.contains(&mentor.application_id) {
+            continue;
+        }
+        let rules: Vec<Option<RuleBroken>> =
+            (0..free_mentees.len()).map(|i| at(i, j).err()).collect();
+        let reason = if mentor.capacity == 0 {
+            "mentor capacity is 0: the mentor takes no mentees".into()
+        } else {
+            reason(
+                &rules,
+                mentees.len(),
+                "mentee",
+                "is matched with another mentor",
+            )
+        };
+        unmatched.push(Unmatched {
+            application_id: mentor.application_id,
+            role: ApplicationRole::Mentor,
+            reason,
+        });
+    }
+    for (i, mentee) in free_mentees.iter().enumerate() {
+        if matched.contains(&mentee.application_id) {
+            continue;
+        }
+        let rules: Vec<Option<RuleBroken>> = (0..mentors.len()).map(|j| at(i, j).err()).collect();
+        unmatched.push(Unmatched {
+            application_id: mentee.application_id,
+            role: ApplicationRole::Mentee,
+            reason: reason(&rules, mentors.len(), "mentor", "has no capacity left"),
+        });
+    }
+
+    Ok(MatchResult {
+        total_score: proposals.iter().map(|p| p.score).sum(),
+        min_score: proposals.iter().map(|p| p.score).min(),
+        proposals,
+        unmatched,
+        pin_conflicts: pins.conflicts,
+    })
+}
+
+/// "no feasible partner among 15 mentors: meeting modes (12), same
+/// employer (3)", or "capacity exhausted: …" when feasible partners exist.
+/// `rules` holds the first rule broken with each candidate partner (pinned
+/// ones left out); `others` counts every accepted applicant of that role.
+fn reason(rules: &[Option<RuleBroken>], others: usize, other: &str, taken: &str) -> String {
+    if others == 0 {
+        return format!("no feasible partner: there are no accepted {other}s");
+    }
+    if rules.is_empty() {
+        return format!("no feasible partner: every accepted {other} is pinned to someone else");
+    }
+    match rules.iter().filter(|r| r.is_none()).count() {
+        0 => {
+            let broken: Vec<RuleBroken> = rules.iter().flatten().copied().collect();
+            let n = rules.len();
+            let plural = if n == 1 { "" } else { "s" };
+            format!(
+                "no feasible partner among {n} {other}{plural}: {}",
+                count_rules(&broken)
+            )
+        }
+        1 => format!("capacity exhausted: the only feasible {other} {taken}"),
+        n => format!("capacity exhausted: each of the {n} feasible {other}s {taken}"),
+    }
+}

@@ -1,0 +1,98 @@
+//! The weights each matching preference gives the six criteria, and the
+//! committee's override for a run.
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::score::{CAREER_STAGE, IDENTITY, INTERESTS, LIBRARY_TYPES, MEETING_MODES, REGION};
+use crate::domain::application::MatchingPreference;
+
+/// The highest weight the committee may set.
+pub const MAX_WEIGHT: i64 = 100;
+
+/// One weight per criterion. A pair's score is Σ weight × criterion score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Weights {
+    pub library_types: i64,
+    pub interests: i64,
+    pub career_stage: i64,
+    pub identity: i64,
+    pub region: i64,
+    pub meeting_modes: i64,
+}
+
+impl Weights {
+    const fn new(career: [i64; 3], identity: i64, region: i64, meeting_modes: i64) -> Self {
+        Self {
+            library_types: career[0],
+            interests: career[1],
+            career_stage: career[2],
+            identity,
+            region,
+            meeting_modes,
+        }
+    }
+
+    pub(crate) fn named(&self) -> [(&'static str, i64); 6] {
+        [
+            (LIBRARY_TYPES, self.library_types),
+            (INTERESTS, self.interests),
+            (CAREER_STAGE, self.career_stage),
+            (IDENTITY, self.identity),
+            (REGION, self.region),
+            (MEETING_MODES, self.meeting_modes),
+        ]
+    }
+}
+
+/// The weights for each matching preference. Every default row sums to 12,
+/// so no preference counts more than another in the cohort's total.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct WeightTable {
+    pub career: Weights,
+    pub identity: Weights,
+    pub both: Weights,
+    pub none: Weights,
+}
+
+impl Default for WeightTable {
+    fn default() -> Self {
+        Self {
+            career: Weights::new([3, 3, 3], 1, 1, 1),
+            identity: Weights::new([1, 2, 1], 6, 1, 1),
+            both: Weights::new([2, 2, 2], 4, 1, 1),
+            none: Weights::new([2, 2, 2], 2, 2, 2),
+        }
+    }
+}
+
+impl WeightTable {
+    pub fn for_preference(&self, preference: MatchingPreference) -> &Weights {
+        match preference {
+            MatchingPreference::Career => &self.career,
+            MatchingPreference::Identity => &self.identity,
+            MatchingPreference::Both => &self.both,
+            MatchingPreference::None => &self.none,
+        }
+    }
+
+    /// Every weight must lie in 0..=100.
+    pub fn validate(&self) -> Result<(), String> {
+        let rows = [
+            ("career", &self.career),
+            ("identity", &self.identity),
+            ("both", &self.both),
+            ("none", &self.none),
+        ];
+        for (pref, w) in rows {
+            for (criterion, weight) in w.named() {
+                if !(0..=MAX_WEIGHT).contains(&weight) {
+                    return Err(format!(
+                        "weights.{pref}.{criterion} must be between 0 and {MAX_WEIGHT}, got {weight}"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
