@@ -3,7 +3,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::applications::{self, dto as app_dto};
-use super::{auth, cycles, form_spec, health, me, members, pagination, questions};
+use super::{
+    auth, cycles, form_spec, health, matching, me, members, pagination, pairings, questions,
+};
 use crate::domain;
 use crate::error;
 
@@ -31,12 +33,18 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         applications::apply, applications::list, applications::summary, applications::get,
         applications::update, applications::withdraw, applications::review, applications::audit,
         applications::list_mine, applications::latest,
+        matching::create_run, matching::list_runs, matching::get_run, matching::accept_run,
+        matching::candidates,
+        pairings::create, pairings::list, pairings::get, pairings::update, pairings::approve,
+        pairings::cancel, pairings::complete, pairings::end_early, pairings::extend,
+        pairings::publish, pairings::mine, pairings::events,
     ),
     components(schemas(
         error::Problem, error::FieldError,
         domain::member::Role, domain::member::MembershipStatus, domain::cycle::CycleStatus,
         pagination::Page<members::MemberDto>, pagination::Page<cycles::CycleDto>,
-        pagination::Page<app_dto::ApplicationDto>,
+        pagination::Page<app_dto::ApplicationDto>, pagination::Page<matching::RunSummary>,
+        pagination::Page<pairings::MatchDto>,
     )),
     modifiers(&BearerAuth, &UniqueOperationIds),
     tags(
@@ -47,6 +55,8 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         (name = "cycles", description = "Yearly mentorship cycles"),
         (name = "forms", description = "Each cycle's application form and extra questions"),
         (name = "applications", description = "Mentor and mentee applications and the committee's review"),
+        (name = "matching", description = "Matching runs: whole-cohort proposals with explained scores"),
+        (name = "matches", description = "Matches: approval, publishing and their life"),
     )
 )]
 pub struct ApiDoc;

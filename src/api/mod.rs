@@ -6,9 +6,11 @@ pub mod cycles;
 pub mod docs;
 pub mod form_spec;
 pub mod health;
+pub mod matching;
 pub mod me;
 pub mod members;
 pub mod pagination;
+pub mod pairings;
 pub mod questions;
 
 use actix_web::{HttpResponse, http::header, web};

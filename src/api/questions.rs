@@ -123,6 +123,9 @@ pub async fn list(
 }
 
 /// Add a question to the cycle's form (committee).
+///
+/// Once the cycle has applications, a new question must be optional: the
+/// earlier applicants never saw it.
 #[utoipa::path(post, path = "/api/v1/cycles/{id}/questions", tag = "forms",
     params(("id" = Uuid, Path, description = "Cycle id")),
     request_body = QuestionRequest,
@@ -131,6 +134,7 @@ pub async fn list(
         (status = 201, description = "Question added", body = QuestionDto),
         (status = 403, description = "Not on the committee", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A required question, once the cycle has applications", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or options", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(

@@ -4,4 +4,5 @@ pub mod application;
 pub mod cycle;
 pub mod matching;
 pub mod member;
+pub mod pairing;
 pub mod question;

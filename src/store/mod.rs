@@ -3,7 +3,9 @@
 pub mod applications;
 pub mod cycles;
 pub mod entities;
+pub mod matching;
 pub mod members;
+pub mod pairings;
 pub mod questions;
 pub mod sessions;
 pub mod tokens;

@@ -86,6 +86,11 @@ pub async fn create(
     fields: QuestionFields,
 ) -> ApiResult<Question> {
     check(&fields)?;
+    if fields.required && !fields.retired && cycle_has_applications(db, cycle_id).await? {
+        return Err(ApiError::Conflict(
+            "the cycle has applications whose authors never saw this question, so it cannot be required; add it as optional".into(),
+        ));
+    }
     let position = match fields.position {
         Some(p) => p,
         None => {

@@ -37,9 +37,9 @@ pub async fn apply(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<ApplicationForm>,
+    body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
-    let form = body.into_inner();
+    let form: ApplicationForm = parse_body(body.into_inner())?;
     let cycle = cycles::get_visible(&state.db, *id, user.is_committee()).await?;
     let status = cycles::status_of(&cycle);
     let member = match form.member_id {
@@ -108,10 +108,10 @@ pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<ApplicationPatch>,
+    body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
-    let patch = body.into_inner();
     let app = visible(&state, &user, *id).await?;
+    let patch: ApplicationPatch = parse_body(body.into_inner())?;
     if !user.is_committee() {
         let cycle = cycles::get_visible(&state.db, app.cycle_id, false).await?;
         let status = cycles::status_of(&cycle);
@@ -133,7 +133,7 @@ pub async fn update(
         return Err(ApiError::invalid(
             "role",
             "immutable",
-            "cannot change; withdraw and apply again",
+            "cannot change once submitted (one application per member per cycle)",
         ));
     }
     let (form, changed) = merge(&stored, &patch)?;
@@ -141,6 +141,21 @@ pub async fn update(
     check_form(&state, app.cycle_id, &form, &kept).await?;
     let updated = applications::update(&state.db, app, &form, user.id, &changed).await?;
     Ok(HttpResponse::Ok().json(dto_for(&state, updated, &user).await?))
+}
+
+/// A body as sent. An unknown field (in an edit: a typo, or one nobody may
+/// edit, such as `status`) is a malformed request, 400; a wrong value is a
+/// 422 whose message leaves the value out, as it may be private (an
+/// identity tag sent as a string).
+fn parse_body<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> ApiResult<T> {
+    serde_json::from_value(body).map_err(|e| {
+        let message = crate::api::sanitize_serde_message(&e.to_string());
+        if message.starts_with("unknown field") {
+            ApiError::BadRequest(message)
+        } else {
+            ApiError::invalid("body", "invalid", message)
+        }
+    })
 }
 
 /// Overlays `patch` on the stored form; returns the result and the names of

@@ -106,12 +106,14 @@ pub async fn list(
             "region" => a.region.to_lowercase().cmp(&b.region.to_lowercase()),
             _ => a.created_at.cmp(&b.created_at),
         };
-        let ord = if order == SortOrder::Desc {
+        // Ties are broken by id inside the direction, so `-field` is the
+        // exact reverse of `field`.
+        let ord = ord.then(a.id.cmp(&b.id));
+        if order == SortOrder::Desc {
             ord.reverse()
         } else {
             ord
-        };
-        ord.then(a.id.cmp(&b.id))
+        }
     });
     let total = rows.len() as u64;
     let items: Vec<ApplicationDto> = rows

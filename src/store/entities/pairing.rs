@@ -1,0 +1,30 @@
+use sea_orm::entity::prelude::*;
+
+/// A mentor–mentee match (`matches` table).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "matches")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub cycle_id: Uuid,
+    pub mentor_application_id: Uuid,
+    pub mentee_application_id: Uuid,
+    pub matching_run_id: Option<Uuid>,
+    pub status: String,
+    pub score: i64,
+    pub breakdown: Json,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub note: Option<String>,
+    pub published_at: Option<DateTimeUtc>,
+    pub extended_until: Option<Date>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub ended_reason: Option<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,151 @@
+//! The cohort as the matching engine sees it, and stored runs.
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::applications::{self, Application, form_of, role_of, status_of};
+use super::entities::{matching_run, pairing};
+use crate::api::pagination::PageRequest;
+use crate::domain::application::ApplicationRole;
+use crate::domain::matching::{Candidate, MatchResult, RunParams};
+use crate::domain::pairing::MatchStatus;
+use crate::error::{ApiError, ApiResult};
+
+pub use matching_run::Model as MatchingRun;
+
+/// An application as an engine candidate; `taken` mentor slots (live
+/// matches) are subtracted from the capacity.
+pub fn candidate_of(app: &Application, taken: u32) -> Candidate {
+    let form = form_of(app);
+    let capacity = match role_of(app) {
+        ApplicationRole::Mentor => (app.capacity.unwrap_or(1).max(0) as u32).saturating_sub(taken),
+        ApplicationRole::Mentee => 1,
+    };
+    Candidate {
+        application_id: app.id,
+        member_id: app.member_id,
+        role: form.role,
+        status: status_of(app),
+        library_types: form.library_types,
+        interests: form.interests,
+        career_stage: form.career_stage,
+        region: form.region,
+        meeting_modes: form.meeting_modes,
+        matching_preference: form.matching_preference,
+        identity_tags: form.identity_tags,
+        identity_consent: form.identity_consent,
+        employer: form.employer,
+        capacity,
+    }
+}
+
+/// Live matches of a cycle.
+pub async fn live_matches(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+) -> ApiResult<Vec<pairing::Model>> {
+    let live: Vec<&str> = MatchStatus::LIVE.iter().map(|s| s.as_str()).collect();
+    Ok(pairing::Entity::find()
+        .filter(pairing::Column::CycleId.eq(cycle_id))
+        .filter(pairing::Column::Status.is_in(live))
+        .all(db)
+        .await?)
+}
+
+/// The cycle's applications as candidates. With `for_run`, mentees who
+/// already have a live match are left out, as are mentors with no slot
+/// left, so a new run only proposes for who is still free.
+pub async fn cohort(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+    for_run: bool,
+) -> ApiResult<Vec<Candidate>> {
+    let apps = applications::for_cycle(db, cycle_id).await?;
+    let live = live_matches(db, cycle_id).await?;
+    let mut taken: HashMap<Uuid, u32> = HashMap::new();
+    for m in &live {
+        *taken.entry(m.mentor_application_id).or_default() += 1;
+        *taken.entry(m.mentee_application_id).or_default() += 1;
+    }
+    Ok(apps
+        .iter()
+        .map(|a| candidate_of(a, taken.get(&a.id).copied().unwrap_or(0)))
+        .filter(|c| {
+            !for_run
+                || match c.role {
+                    ApplicationRole::Mentor => c.capacity > 0,
+                    ApplicationRole::Mentee => !taken.contains_key(&c.application_id),
+                }
+        })
+        .collect())
+}
+
+/// Stores a run with its whole result.
+#[tracing::instrument(skip_all, fields(cycle_id = %cycle_id))]
+pub async fn store_run(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+    actor: Uuid,
+    params: &RunParams,
+    result: &MatchResult,
+) -> ApiResult<MatchingRun> {
+    Ok(matching_run::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        cycle_id: Set(cycle_id),
+        created_by: Set(actor),
+        status: Set("completed".to_owned()),
+        parameters: Set(json!(params)),
+        result: Set(serde_json::to_value(result).map_err(anyhow::Error::from)?),
+        total_score: Set(result.total_score),
+        min_score: Set(result.min_score),
+        proposal_count: Set(result.proposals.len() as i32),
+        unmatched_count: Set(result.unmatched.len() as i32),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?)
+}
+
+pub async fn get_run(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<MatchingRun> {
+    matching_run::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("matching run"))
+}
+
+/// A cycle's runs, newest first.
+pub async fn list_runs(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+    page: PageRequest,
+) -> ApiResult<(Vec<MatchingRun>, u64)> {
+    let query = matching_run::Entity::find().filter(matching_run::Column::CycleId.eq(cycle_id));
+    let total = query.clone().count(db).await?;
+    let items = query
+        .order_by_desc(matching_run::Column::CreatedAt)
+        .order_by_asc(matching_run::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db)
+        .await?;
+    Ok((items, total))
+}
+
+/// Marks a run as accepted (its proposals became matches).
+pub async fn mark_accepted(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<()> {
+    matching_run::Entity::update_many()
+        .col_expr(
+            matching_run::Column::Status,
+            sea_orm::sea_query::Expr::value("accepted"),
+        )
+        .filter(matching_run::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
