@@ -68,7 +68,86 @@ fn v1(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::resource("/cycles/{id}/transition").route(web::post().to(cycles::transition)),
+        )
+        .configure(forms_and_applications)
+        .configure(matching_and_matches);
+}
+
+fn forms_and_applications(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/cycles/{id}/form").route(web::get().to(form_spec::get)))
+        .service(
+            web::resource("/cycles/{id}/questions")
+                .route(web::get().to(questions::list))
+                .route(web::post().to(questions::create)),
+        )
+        .service(
+            web::resource("/cycles/{id}/questions/{qid}")
+                .route(web::patch().to(questions::update))
+                .route(web::delete().to(questions::delete)),
+        )
+        .service(
+            web::resource("/cycles/{id}/applications")
+                .route(web::get().to(applications::list))
+                .route(web::post().to(applications::apply)),
+        )
+        .service(
+            web::resource("/cycles/{id}/applications/summary")
+                .route(web::get().to(applications::summary)),
+        )
+        .service(web::resource("/me/applications").route(web::get().to(applications::list_mine)))
+        .service(
+            web::resource("/me/applications/latest").route(web::get().to(applications::latest)),
+        )
+        .service(
+            web::resource("/applications/{id}")
+                .route(web::get().to(applications::get))
+                .route(web::patch().to(applications::update)),
+        )
+        .service(
+            web::resource("/applications/{id}/withdraw")
+                .route(web::post().to(applications::withdraw)),
+        )
+        .service(
+            web::resource("/applications/{id}/review").route(web::post().to(applications::review)),
+        )
+        .service(
+            web::resource("/applications/{id}/audit").route(web::get().to(applications::audit)),
         );
+}
+
+fn matching_and_matches(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/applications/{id}/candidates").route(web::get().to(matching::candidates)),
+    )
+    .service(
+        web::resource("/cycles/{id}/matching-runs")
+            .route(web::get().to(matching::list_runs))
+            .route(web::post().to(matching::create_run)),
+    )
+    .service(web::resource("/matching-runs/{id}").route(web::get().to(matching::get_run)))
+    .service(
+        web::resource("/matching-runs/{id}/accept").route(web::post().to(matching::accept_run)),
+    )
+    .service(
+        web::resource("/cycles/{id}/matches")
+            .route(web::get().to(pairings::list))
+            .route(web::post().to(pairings::create)),
+    )
+    .service(
+        web::resource("/cycles/{id}/matches/publish").route(web::post().to(pairings::publish)),
+    )
+    .service(
+        web::resource("/matches/{id}")
+            .route(web::get().to(pairings::get))
+            .route(web::patch().to(pairings::update)),
+    )
+    .service(web::resource("/matches/{id}/events").route(web::get().to(pairings::events)))
+    .service(web::resource("/matches/{id}/approve").route(web::post().to(pairings::approve)))
+    .service(web::resource("/matches/{id}/cancel").route(web::post().to(pairings::cancel)))
+    .service(web::resource("/matches/{id}/complete").route(web::post().to(pairings::complete)))
+    .service(web::resource("/matches/{id}/end-early").route(web::post().to(pairings::end_early)))
+    .service(web::resource("/matches/{id}/extend").route(web::post().to(pairings::extend)))
+    .service(web::resource("/me/matches").route(web::get().to(pairings::mine)));
 }
 
 /// Unwraps a JSON body and runs its validation rules (422 per field).

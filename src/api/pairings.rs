@@ -311,9 +311,13 @@ pub async fn end_early(
     id: web::Path<Uuid>,
     body: web::Json<EndEarlyRequest>,
 ) -> ApiResult<HttpResponse> {
-    let b = valid(body)?;
+    user.require_committee()?;
+    let reason = valid(body)?.reason.trim().to_owned();
+    if reason.is_empty() {
+        return Err(ApiError::invalid("reason", "length", "must not be blank"));
+    }
     let extras = ActionExtras {
-        ended_reason: Some(b.reason.trim().to_owned()),
+        ended_reason: Some(reason),
         ..Default::default()
     };
     act(&state, &user, *id, MatchAction::EndEarly, extras).await

@@ -274,3 +274,169 @@ pub async fn assert_problem(res: Response, status: u16) -> Value {
     assert_eq!(body["request_id"].as_str(), request_id.as_deref(), "{body}");
     body
 }
+
+/// A complete mentor application body (no answers to extra questions).
+pub fn mentor_body() -> Value {
+    json!({
+        "role": "mentor",
+        "library_types": ["academic", "public"],
+        "interests": ["instruction", "outreach"],
+        "career_stage": "senior",
+        "region": "Puget Sound",
+        "meeting_modes": ["online", "in_person"],
+        "availability": "Weekday afternoons",
+        "matching_preference": "career",
+        "identity_tags": [],
+        "identity_consent": false,
+        "employer": "University of Washington Libraries",
+        "pronouns": "she/her",
+        "current_role": "Instruction Librarian",
+        "years_experience": 12,
+        "past_experience": "Reference, then instruction.",
+        "support_approach": "Monthly conversations and reviewing cover letters.",
+        "motivation": "I had great mentors and want to pass it on.",
+        "answers": []
+    })
+}
+
+/// A complete mentee application body (no answers to extra questions).
+pub fn mentee_body() -> Value {
+    json!({
+        "role": "mentee",
+        "library_types": ["academic"],
+        "interests": ["instruction"],
+        "career_stage": "student",
+        "region": "Spokane",
+        "meeting_modes": ["online"],
+        "availability": "Evenings",
+        "matching_preference": "identity",
+        "identity_tags": ["first-generation"],
+        "identity_consent": true,
+        "employer": "",
+        "pronouns": "they/them",
+        "learning_goals": "What academic instruction work is like day to day.",
+        "career_goals": "An instruction librarian position after my MLIS.",
+        "motivation": "I am new to the field in Washington.",
+        "library_school": "enrolled",
+        "answers": []
+    })
+}
+
+impl TestApp {
+    /// Creates a cycle as `committee` (uniquely named) and opens it;
+    /// returns its id.
+    pub async fn open_cycle(&self, committee: &TestUser) -> String {
+        let name = format!("Cycle {}", Uuid::new_v4().simple());
+        let cycle = self.create_cycle(committee, &name).await;
+        let id = cycle["id"].as_str().expect("cycle id").to_owned();
+        self.transition(committee, &id, "open").await;
+        id
+    }
+
+    /// Submits `body` to cycle `cycle_id` as `user`.
+    pub async fn apply(&self, user: &TestUser, cycle_id: &str, body: &Value) -> Response {
+        self.post(
+            &format!("/api/v1/cycles/{cycle_id}/applications"),
+            Some(&user.token),
+            body,
+        )
+        .await
+    }
+
+    /// Submits `body` as `user`, asserting a 201; returns the application.
+    pub async fn applied(&self, user: &TestUser, cycle_id: &str, body: &Value) -> Value {
+        let res = self.apply(user, cycle_id, body).await;
+        let status = res.status();
+        let json: Value = res.json().await.expect("json body");
+        assert_eq!(status, 201, "apply: {json}");
+        json
+    }
+}
+
+/// The `field`s named in a 422 problem's `errors`.
+pub fn problem_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The `errors` entry of a 422 problem naming `field`.
+pub fn problem_error<'a>(problem: &'a Value, field: &str) -> &'a Value {
+    problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .find(|e| e["field"] == field)
+        .unwrap_or_else(|| panic!("no error for {field}: {problem}"))
+}
+
+// ------------------------------------------------------------- matching
+
+/// `body` with each of `fields` set over it.
+pub fn overlay(mut body: Value, fields: Value) -> Value {
+    for (k, v) in fields.as_object().expect("fields are an object") {
+        body[k] = v.clone();
+    }
+    body
+}
+
+impl TestApp {
+    /// A cycle created, opened and moved to `matching` by `committee`;
+    /// returns its id.
+    pub async fn cycle_in_matching(&self, committee: &TestUser) -> String {
+        let id = self.open_cycle(committee).await;
+        self.transition(committee, &id, "matching").await;
+        id
+    }
+
+    /// An active member created straight in the database (no password).
+    pub async fn db_member(&self, full_name: &str) -> Uuid {
+        members::create(
+            &self.db,
+            members::NewMember {
+                email: format!("{}@example.org", Uuid::new_v4().simple()),
+                password_hash: None,
+                full_name: full_name.to_owned(),
+                pronouns: None,
+                role: Role::Member,
+                wla_member_id: None,
+                membership_status: MembershipStatus::Active,
+                membership_expires_on: None,
+            },
+        )
+        .await
+        .expect("create member")
+        .id
+    }
+
+    /// Accepts an application as `committee`.
+    pub async fn accept_application(&self, committee: &TestUser, application_id: &str) {
+        let res = self
+            .post(
+                &format!("/api/v1/applications/{application_id}/review"),
+                Some(&committee.token),
+                &json!({"decision": "accepted", "note": ""}),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "accept {application_id}");
+    }
+
+    /// A new member for whom `committee` submits `body` and accepts it;
+    /// returns the application id.
+    pub async fn accepted_applicant(
+        &self,
+        committee: &TestUser,
+        cycle_id: &str,
+        body: Value,
+    ) -> String {
+        let member_id = self.db_member("Applicant").await;
+        let body = overlay(body, json!({ "member_id": member_id }));
+        let created = self.applied(committee, cycle_id, &body).await;
+        let id = created["id"].as_str().expect("application id").to_owned();
+        self.accept_application(committee, &id).await;
+        id
+    }
+}

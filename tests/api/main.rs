@@ -1,6 +1,9 @@
 //! Black-box tests over real HTTP: each test spawns the app with its own
 //! database (SQLite by default, PostgreSQL when TEST_DATABASE_URL is set).
+mod applications;
 mod auth;
+mod cli;
+mod cohort;
 mod cycles;
 mod errors;
 mod health;
@@ -8,3 +11,4 @@ mod helpers;
 mod me;
 mod members;
 mod openapi;
+mod questions;

@@ -59,3 +59,33 @@ fn every_operation_documents_its_errors_as_problems() {
         }
     }
 }
+
+#[tokio::test]
+async fn every_documented_operation_is_routed() {
+    // Arrange: every path and method of the spec, ids filled with a UUID.
+    let app = spawn_app().await;
+    let spec: Value = serde_json::from_str(&wla_mentorship::api::docs::openapi_json()).unwrap();
+    let id = uuid::Uuid::new_v4().to_string();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        let concrete = path.replace("{id}", &id).replace("{qid}", &id);
+        for method in item.as_object().unwrap().keys() {
+            let method: reqwest::Method = method.to_uppercase().parse().unwrap();
+            // Act: anonymous, with an empty JSON object where a body goes.
+            let res = app
+                .request(method.clone(), &concrete, None)
+                .json(&serde_json::json!({}))
+                .send()
+                .await
+                .unwrap();
+            // Assert: the router knows it (an unknown route is a 404 "no
+            // resource", an unknown method a 405).
+            let status = res.status().as_u16();
+            let body = res.text().await.unwrap();
+            assert_ne!(status, 405, "{method} {path} is not routed");
+            assert!(
+                !(status == 404 && body.contains("no resource at")),
+                "{method} {path} is not routed"
+            );
+        }
+    }
+}
