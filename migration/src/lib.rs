@@ -2,6 +2,7 @@
 //! (the embedded default) and PostgreSQL (production).
 pub use sea_orm_migration::prelude::*;
 
+mod fk;
 mod m20261128_000001_accounts;
 mod m20261128_000002_cycles;
 mod m20261128_000003_applications;

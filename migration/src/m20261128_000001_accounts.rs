@@ -1,6 +1,8 @@
 //! Members, their refresh-token chains, personal API tokens and invitations.
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::fk::fk;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -37,7 +39,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null("used_at"))
                     .col(timestamp_with_time_zone_null("revoked_at"))
                     .col(timestamp_with_time_zone("created_at"))
-                    .foreign_key(&mut member_fk("refresh_tokens"))
+                    .foreign_key(&mut fk("refresh_tokens", "member_id", "members"))
                     .to_owned(),
             )
             .await?;
@@ -64,7 +66,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null("last_used_at"))
                     .col(timestamp_with_time_zone_null("revoked_at"))
                     .col(timestamp_with_time_zone("created_at"))
-                    .foreign_key(&mut member_fk("api_tokens"))
+                    .foreign_key(&mut fk("api_tokens", "member_id", "members"))
                     .to_owned(),
             )
             .await?;
@@ -78,7 +80,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone("expires_at"))
                     .col(timestamp_with_time_zone_null("used_at"))
                     .col(timestamp_with_time_zone("created_at"))
-                    .foreign_key(&mut member_fk("invitations"))
+                    .foreign_key(&mut fk("invitations", "member_id", "members"))
                     .to_owned(),
             )
             .await
@@ -92,13 +94,4 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
-}
-
-fn member_fk(from: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{from}_member"))
-        .from(from, "member_id")
-        .to("members", "id")
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
 }

@@ -2,6 +2,8 @@
 //! keeps at most one live (proposed, approved or active) match per mentee.
 use sea_orm_migration::{prelude::*, schema::*};
 
+use crate::fk::fk;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -101,13 +103,4 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
-}
-
-fn fk(from: &'static str, column: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{from}_{column}"))
-        .from(from, column)
-        .to(to, "id")
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
 }
