@@ -66,9 +66,7 @@ fn v1(cfg: &mut web::ServiceConfig) {
                 .route(web::patch().to(cycles::update))
                 .route(web::delete().to(cycles::delete)),
         )
-        .service(
-            web::resource("/cycles/{id}/transition").route(web::post().to(cycles::transition)),
-        )
+        .service(web::resource("/cycles/{id}/transition").route(web::post().to(cycles::transition)))
         .configure(forms_and_applications)
         .configure(matching_and_matches);
 }
@@ -133,9 +131,7 @@ fn matching_and_matches(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(pairings::list))
             .route(web::post().to(pairings::create)),
     )
-    .service(
-        web::resource("/cycles/{id}/matches/publish").route(web::post().to(pairings::publish)),
-    )
+    .service(web::resource("/cycles/{id}/matches/publish").route(web::post().to(pairings::publish)))
     .service(
         web::resource("/matches/{id}")
             .route(web::get().to(pairings::get))

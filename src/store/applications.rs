@@ -242,18 +242,27 @@ pub async fn change_status(
 
 /// A withdrawn application takes no part in matching: its proposed or
 /// approved matches are cancelled with it.
-async fn cancel_unpublished_matches(db: &impl ConnectionTrait, application_id: Uuid) -> ApiResult<()> {
+async fn cancel_unpublished_matches(
+    db: &impl ConnectionTrait,
+    application_id: Uuid,
+) -> ApiResult<()> {
     use super::entities::pairing;
     use crate::domain::pairing::MatchStatus;
     pairing::Entity::update_many()
-        .col_expr(pairing::Column::Status, Expr::value(MatchStatus::Cancelled.as_str()))
+        .col_expr(
+            pairing::Column::Status,
+            Expr::value(MatchStatus::Cancelled.as_str()),
+        )
         .col_expr(pairing::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(
             sea_orm::Condition::any()
                 .add(pairing::Column::MentorApplicationId.eq(application_id))
                 .add(pairing::Column::MenteeApplicationId.eq(application_id)),
         )
-        .filter(pairing::Column::Status.is_in([MatchStatus::Proposed.as_str(), MatchStatus::Approved.as_str()]))
+        .filter(pairing::Column::Status.is_in([
+            MatchStatus::Proposed.as_str(),
+            MatchStatus::Approved.as_str(),
+        ]))
         .exec(db)
         .await?;
     Ok(())
