@@ -141,6 +141,7 @@ pub struct MyMatch {
         (status = 403, description = "Not on the committee", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The pair breaks a hard rule, the mentee has a live match or the mentor is full", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Note too long, or `matching_run_id` is not a run of this cycle", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
     state: web::Data<AppState>,
@@ -151,11 +152,17 @@ pub async fn create(
     user.require_committee()?;
     let b = valid(body)?;
     let cycle = matching_cycle(&state, *id).await?;
+    if let Some(run_id) = b.matching_run_id {
+        check_run_of_cycle(&state, run_id, cycle.id).await?;
+    }
     let pair = NewPair {
         mentor_application_id: b.mentor_application_id,
         mentee_application_id: b.mentee_application_id,
         matching_run_id: b.matching_run_id,
-        note: b.note.filter(|n| !n.trim().is_empty()),
+        note: b
+            .note
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty()),
     };
     let params = RunParams {
         allow_same_employer: b.allow_same_employer,
@@ -169,6 +176,19 @@ pub async fn create(
         format!("/api/v1/matches/{}", m.id),
         MatchDto::from(m),
     ))
+}
+
+/// A match may only name a run of its own cycle (no dangling reference).
+async fn check_run_of_cycle(state: &AppState, run_id: Uuid, cycle_id: Uuid) -> ApiResult<()> {
+    match crate::store::matching::get_run(&state.db, run_id).await {
+        Ok(run) if run.cycle_id == cycle_id => Ok(()),
+        Ok(_) | Err(ApiError::NotFound(_)) => Err(ApiError::invalid(
+            "matching_run_id",
+            "unknown",
+            "is not a matching run of this cycle",
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 /// A cycle's matches (committee).

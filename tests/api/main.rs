@@ -8,6 +8,8 @@ mod cycles;
 mod errors;
 mod health;
 mod helpers;
+mod matches;
+mod matching;
 mod me;
 mod members;
 mod openapi;

@@ -1,0 +1,1185 @@
+//! Matches: made by hand under the hard rules and live-match limits,
+//! approved, published, seen by both people (and nothing private), their
+//! later life, the committee's audit trail, and concurrent proposals.
+use std::collections::BTreeSet;
+
+use reqwest::Response;
+use serde_json::{Value, json};
+use wla_mentorship::store::members;
+
+use crate::helpers::*;
+
+async fn json_of(res: Response, status: u16) -> Value {
+    let actual = res.status().as_u16();
+    let body: Value = res.json().await.expect("json body");
+    assert_eq!(actual, status, "{body}");
+    body
+}
+
+fn mentor(fields: Value) -> Value {
+    overlay(mentor_body(), fields)
+}
+
+fn mentee(fields: Value) -> Value {
+    overlay(mentee_body(), fields)
+}
+
+fn detail(problem: &Value) -> &str {
+    problem["detail"].as_str().expect("detail")
+}
+
+async fn propose(
+    app: &TestApp,
+    user: &TestUser,
+    cycle_id: &str,
+    mentor_id: &str,
+    mentee_id: &str,
+    extra: Value,
+) -> Response {
+    let body = overlay(
+        json!({"mentor_application_id": mentor_id, "mentee_application_id": mentee_id}),
+        extra,
+    );
+    app.post(
+        &format!("/api/v1/cycles/{cycle_id}/matches"),
+        Some(&user.token),
+        &body,
+    )
+    .await
+}
+
+/// Proposes a pair, asserting a 201; returns the match.
+async fn proposed(
+    app: &TestApp,
+    user: &TestUser,
+    cycle_id: &str,
+    mentor_id: &str,
+    mentee_id: &str,
+) -> Value {
+    json_of(
+        propose(app, user, cycle_id, mentor_id, mentee_id, json!({})).await,
+        201,
+    )
+    .await
+}
+
+/// `POST /matches/{id}/{verb}`.
+async fn act(app: &TestApp, user: &TestUser, match_id: &str, verb: &str, body: Value) -> Response {
+    app.post(
+        &format!("/api/v1/matches/{match_id}/{verb}"),
+        Some(&user.token),
+        &body,
+    )
+    .await
+}
+
+/// Applies `verb`, asserting a 200; returns the match.
+async fn acted(app: &TestApp, user: &TestUser, match_id: &str, verb: &str) -> Value {
+    json_of(act(app, user, match_id, verb, json!({})).await, 200).await
+}
+
+async fn publish(app: &TestApp, user: &TestUser, cycle_id: &str) -> Response {
+    app.post(
+        &format!("/api/v1/cycles/{cycle_id}/matches/publish"),
+        Some(&user.token),
+        &json!({}),
+    )
+    .await
+}
+
+async fn total_matches(app: &TestApp, committee: &TestUser, cycle_id: &str, query: &str) -> u64 {
+    let res = app
+        .get(
+            &format!("/api/v1/cycles/{cycle_id}/matches{query}"),
+            Some(&committee.token),
+        )
+        .await;
+    json_of(res, 200).await["total"].as_u64().unwrap()
+}
+
+fn id_of(v: &Value) -> String {
+    v["id"].as_str().expect("id").to_owned()
+}
+
+fn keys(v: &Value) -> BTreeSet<&str> {
+    v.as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+/// A cycle in matching with one accepted mentor and one accepted mentee.
+struct Pair {
+    committee: TestUser,
+    cycle_id: String,
+    mentor: String,
+    mentee: String,
+}
+
+async fn pair(app: &TestApp) -> Pair {
+    let committee = app.committee().await;
+    let cycle_id = app.cycle_in_matching(&committee).await;
+    let mentor = app
+        .accepted_applicant(&committee, &cycle_id, mentor(json!({})))
+        .await;
+    let mentee = app
+        .accepted_applicant(&committee, &cycle_id, mentee(json!({})))
+        .await;
+    Pair {
+        committee,
+        cycle_id,
+        mentor,
+        mentee,
+    }
+}
+
+/// A pair matched, approved and published; returns the match id.
+async fn active_match(app: &TestApp, p: &Pair) -> String {
+    let m = proposed(app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
+    let id = id_of(&m);
+    acted(app, &p.committee, &id, "approve").await;
+    json_of(publish(app, &p.committee, &p.cycle_id).await, 200).await;
+    id
+}
+
+// ---------------------------------------------------------------- by hand
+
+#[tokio::test]
+async fn a_match_made_by_hand_is_proposed_with_its_score_and_note() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+
+    // Act
+    let res = propose(
+        &app,
+        &p.committee,
+        &p.cycle_id,
+        &p.mentor,
+        &p.mentee,
+        json!({"note": "  Both care about instruction. "}),
+    )
+    .await;
+
+    // Assert
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let created = json_of(res, 201).await;
+    assert_eq!(location, format!("/api/v1/matches/{}", id_of(&created)));
+    assert_eq!(created["status"], "proposed");
+    assert_eq!(created["cycle_id"], p.cycle_id.as_str());
+    assert_eq!(created["mentor_application_id"], p.mentor.as_str());
+    assert_eq!(created["mentee_application_id"], p.mentee.as_str());
+    assert_eq!(created["matching_run_id"], Value::Null);
+    assert_eq!(created["note"], "Both care about instruction.");
+    assert_eq!(created["published_at"], Value::Null);
+    let breakdown = created["breakdown"].as_array().unwrap();
+    assert_eq!(breakdown.len(), 6);
+    let sum: i64 = breakdown
+        .iter()
+        .map(|c| c["weight"].as_i64().unwrap() * c["score"].as_i64().unwrap())
+        .sum();
+    assert_eq!(created["score"], sum);
+    let fetched = app.get(&location, Some(&p.committee.token)).await;
+    assert_eq!(json_of(fetched, 200).await, created);
+}
+
+#[tokio::test]
+async fn the_same_mentee_cannot_be_matched_twice() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let other_mentor = app
+        .accepted_applicant(&p.committee, &p.cycle_id, mentor(json!({})))
+        .await;
+    proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
+
+    // Act
+    let res = propose(
+        &app,
+        &p.committee,
+        &p.cycle_id,
+        &other_mentor,
+        &p.mentee,
+        json!({}),
+    )
+    .await;
+
+    // Assert
+    let problem = assert_problem(res, 409).await;
+    assert!(
+        detail(&problem).contains("already has a live match"),
+        "{problem}"
+    );
+    assert_eq!(total_matches(&app, &p.committee, &p.cycle_id, "").await, 1);
+}
+
+#[tokio::test]
+async fn a_pair_from_the_same_employer_is_a_409_unless_the_committee_allows_it() {
+    // Arrange
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let cycle_id = app.cycle_in_matching(&committee).await;
+    let mentor_id = app
+        .accepted_applicant(
+            &committee,
+            &cycle_id,
+            mentor(json!({"employer": "Spokane Public Library"})),
+        )
+        .await;
+    let mentee_id = app
+        .accepted_applicant(
+            &committee,
+            &cycle_id,
+            mentee(json!({"employer": " spokane public library"})),
+        )
+        .await;
+
+    // Act
+    let refused = propose(
+        &app,
+        &committee,
+        &cycle_id,
+        &mentor_id,
+        &mentee_id,
+        json!({}),
+    )
+    .await;
+    let allowed = propose(
+        &app,
+        &committee,
+        &cycle_id,
+        &mentor_id,
+        &mentee_id,
+        json!({"allow_same_employer": true}),
+    )
+    .await;
+
+    // Assert
+    let problem = assert_problem(refused, 409).await;
+    assert!(detail(&problem).contains("same employer"), "{problem}");
+    assert_eq!(json_of(allowed, 201).await["status"], "proposed");
+}
+
+#[tokio::test]
+async fn an_application_that_is_not_accepted_cannot_be_matched() {
+    // Arrange
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let cycle_id = app.cycle_in_matching(&committee).await;
+    let mentor_id = app
+        .accepted_applicant(&committee, &cycle_id, mentor(json!({})))
+        .await;
+    let member_id = app.db_member("Waitlisted Mentee").await;
+    let waitlisted = app
+        .applied(
+            &committee,
+            &cycle_id,
+            &mentee(json!({"member_id": member_id})),
+        )
+        .await;
+    let waitlisted = id_of(&waitlisted);
+    let res = app
+        .post(
+            &format!("/api/v1/applications/{waitlisted}/review"),
+            Some(&committee.token),
+            &json!({"decision": "waitlisted", "note": ""}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+
+    // Act
+    let res = propose(
+        &app,
+        &committee,
+        &cycle_id,
+        &mentor_id,
+        &waitlisted,
+        json!({}),
+    )
+    .await;
+
+    // Assert
+    let problem = assert_problem(res, 409).await;
+    assert!(detail(&problem).contains("accepted"), "{problem}");
+    assert_eq!(total_matches(&app, &committee, &cycle_id, "").await, 0);
+}
+
+#[tokio::test]
+async fn two_mentors_or_an_application_of_another_cycle_cannot_be_matched() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let second_mentor = app
+        .accepted_applicant(&p.committee, &p.cycle_id, mentor(json!({})))
+        .await;
+    let other_cycle = app.cycle_in_matching(&p.committee).await;
+    let elsewhere = app
+        .accepted_applicant(&p.committee, &other_cycle, mentee(json!({})))
+        .await;
+
+    // Act
+    let two_mentors = propose(
+        &app,
+        &p.committee,
+        &p.cycle_id,
+        &p.mentor,
+        &second_mentor,
+        json!({}),
+    )
+    .await;
+    let swapped = propose(
+        &app,
+        &p.committee,
+        &p.cycle_id,
+        &p.mentee,
+        &p.mentor,
+        json!({}),
+    )
+    .await;
+    let foreign = propose(
+        &app,
+        &p.committee,
+        &p.cycle_id,
+        &p.mentor,
+        &elsewhere,
+        json!({}),
+    )
+    .await;
+
+    // Assert
+    for res in [two_mentors, swapped] {
+        let problem = assert_problem(res, 409).await;
+        assert!(
+            detail(&problem).contains("one mentor application"),
+            "{problem}"
+        );
+    }
+    let problem = assert_problem(foreign, 409).await;
+    assert!(detail(&problem).contains("this cycle"), "{problem}");
+}
+
+#[tokio::test]
+async fn a_match_naming_a_run_that_is_not_of_its_cycle_is_a_422() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let other_cycle = app.cycle_in_matching(&p.committee).await;
+    let res = app
+        .post(
+            &format!("/api/v1/cycles/{other_cycle}/matching-runs"),
+            Some(&p.committee.token),
+            &json!({}),
+        )
+        .await;
+    let other_run = json_of(res, 201).await;
+
+    // Act
+    let unknown = propose(
+        &app,
+        &p.committee,
+        &p.cycle_id,
+        &p.mentor,
+        &p.mentee,
+        json!({"matching_run_id": uuid::Uuid::new_v4()}),
+    )
+    .await;
+    let foreign = propose(
+        &app,
+        &p.committee,
+        &p.cycle_id,
+        &p.mentor,
+        &p.mentee,
+        json!({"matching_run_id": other_run["id"]}),
+    )
+    .await;
+
+    // Assert
+    for res in [unknown, foreign] {
+        let problem = assert_problem(res, 422).await;
+        assert_eq!(problem_fields(&problem), ["matching_run_id"]);
+    }
+    assert_eq!(total_matches(&app, &p.committee, &p.cycle_id, "").await, 0);
+}
+
+#[tokio::test]
+async fn a_mentor_at_capacity_cannot_take_another_mentee() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let second_mentee = app
+        .accepted_applicant(&p.committee, &p.cycle_id, mentee(json!({})))
+        .await;
+    proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
+
+    // Act
+    let res = propose(
+        &app,
+        &p.committee,
+        &p.cycle_id,
+        &p.mentor,
+        &second_mentee,
+        json!({}),
+    )
+    .await;
+
+    // Assert
+    let problem = assert_problem(res, 409).await;
+    assert!(detail(&problem).contains("capacity"), "{problem}");
+    assert_eq!(total_matches(&app, &p.committee, &p.cycle_id, "").await, 1);
+}
+
+#[tokio::test]
+async fn a_match_in_a_cycle_still_open_is_a_409() {
+    // Arrange
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let cycle_id = app.open_cycle(&committee).await;
+    let mentor_id = app
+        .accepted_applicant(&committee, &cycle_id, mentor(json!({})))
+        .await;
+    let mentee_id = app
+        .accepted_applicant(&committee, &cycle_id, mentee(json!({})))
+        .await;
+
+    // Act
+    let res = propose(
+        &app,
+        &committee,
+        &cycle_id,
+        &mentor_id,
+        &mentee_id,
+        json!({}),
+    )
+    .await;
+
+    // Assert
+    let problem = assert_problem(res, 409).await;
+    assert!(detail(&problem).contains("open"), "{problem}");
+}
+
+#[tokio::test]
+async fn an_unknown_match_is_a_404() {
+    // Arrange
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let unknown = uuid::Uuid::new_v4();
+
+    // Act
+    let get = app
+        .get(
+            &format!("/api/v1/matches/{unknown}"),
+            Some(&committee.token),
+        )
+        .await;
+    let approve = act(&app, &committee, &unknown.to_string(), "approve", json!({})).await;
+    let events = app
+        .get(
+            &format!("/api/v1/matches/{unknown}/events"),
+            Some(&committee.token),
+        )
+        .await;
+
+    // Assert
+    for res in [get, approve, events] {
+        assert_problem(res, 404).await;
+    }
+}
+
+// ---------------------------------------------------------------- lifecycle
+
+#[tokio::test]
+async fn approving_and_publishing_makes_the_match_active_and_both_applications_matched() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let m = proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
+    let id = id_of(&m);
+    let approved = acted(&app, &p.committee, &id, "approve").await;
+    assert_eq!(approved["status"], "approved");
+
+    // Act
+    let res = publish(&app, &p.committee, &p.cycle_id).await;
+
+    // Assert
+    let body = json_of(res, 200).await;
+    assert_eq!(body["published"], 1);
+    assert_eq!(body["matches"][0]["id"], id.as_str());
+    assert_eq!(body["matches"][0]["status"], "active");
+    assert!(body["matches"][0]["published_at"].is_string(), "{body}");
+    let fetched = app
+        .get(&format!("/api/v1/matches/{id}"), Some(&p.committee.token))
+        .await;
+    assert_eq!(json_of(fetched, 200).await["status"], "active");
+    for application in [&p.mentor, &p.mentee] {
+        let res = app
+            .get(
+                &format!("/api/v1/applications/{application}"),
+                Some(&p.committee.token),
+            )
+            .await;
+        assert_eq!(json_of(res, 200).await["status"], "matched");
+    }
+    let again = json_of(publish(&app, &p.committee, &p.cycle_id).await, 200).await;
+    assert_eq!(again["published"], 0, "nothing is published twice");
+}
+
+#[tokio::test]
+async fn publishing_leaves_proposed_matches_alone() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let m = proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
+
+    // Act
+    let body = json_of(publish(&app, &p.committee, &p.cycle_id).await, 200).await;
+
+    // Assert
+    assert_eq!(body["published"], 0);
+    assert_eq!(body["matches"], json!([]));
+    let fetched = app
+        .get(
+            &format!("/api/v1/matches/{}", id_of(&m)),
+            Some(&p.committee.token),
+        )
+        .await;
+    assert_eq!(json_of(fetched, 200).await["status"], "proposed");
+}
+
+#[tokio::test]
+async fn the_list_filters_by_status() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let second_mentor = app
+        .accepted_applicant(&p.committee, &p.cycle_id, mentor(json!({})))
+        .await;
+    let second_mentee = app
+        .accepted_applicant(&p.committee, &p.cycle_id, mentee(json!({})))
+        .await;
+    let first = proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
+    proposed(
+        &app,
+        &p.committee,
+        &p.cycle_id,
+        &second_mentor,
+        &second_mentee,
+    )
+    .await;
+    acted(&app, &p.committee, &id_of(&first), "approve").await;
+
+    // Act
+    let approved = app
+        .get(
+            &format!("/api/v1/cycles/{}/matches?status=approved", p.cycle_id),
+            Some(&p.committee.token),
+        )
+        .await;
+
+    // Assert
+    let page = json_of(approved, 200).await;
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["id"], first["id"]);
+    assert_eq!(
+        total_matches(&app, &p.committee, &p.cycle_id, "?status=proposed").await,
+        1
+    );
+    assert_eq!(total_matches(&app, &p.committee, &p.cycle_id, "").await, 2);
+    let bad = app
+        .get(
+            &format!("/api/v1/cycles/{}/matches?status=maybe", p.cycle_id),
+            Some(&p.committee.token),
+        )
+        .await;
+    assert_problem(bad, 400).await;
+}
+
+#[tokio::test]
+async fn cancelling_frees_the_mentee_and_the_mentors_slot() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let other_mentor = app
+        .accepted_applicant(&p.committee, &p.cycle_id, mentor(json!({})))
+        .await;
+    let other_mentee = app
+        .accepted_applicant(&p.committee, &p.cycle_id, mentee(json!({})))
+        .await;
+    let first = proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
+
+    // Act
+    let cancelled = acted(&app, &p.committee, &id_of(&first), "cancel").await;
+
+    // Assert
+    assert_eq!(cancelled["status"], "cancelled");
+    let for_mentee = proposed(&app, &p.committee, &p.cycle_id, &other_mentor, &p.mentee).await;
+    assert_eq!(for_mentee["status"], "proposed");
+    let for_mentor = proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &other_mentee).await;
+    assert_eq!(for_mentor["status"], "proposed");
+    assert_eq!(
+        total_matches(&app, &p.committee, &p.cycle_id, "?status=cancelled").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn illegal_actions_are_409s_naming_the_allowed_statuses() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let m = proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
+    let id = id_of(&m);
+
+    // Act / Assert: a proposed match cannot complete, end or extend.
+    let res = act(&app, &p.committee, &id, "complete", json!({})).await;
+    let problem = assert_problem(res, 409).await;
+    assert!(
+        detail(&problem).contains("allowed from: active"),
+        "{problem}"
+    );
+    let res = act(&app, &p.committee, &id, "end-early", json!({"reason": "x"})).await;
+    assert!(detail(&assert_problem(res, 409).await).contains("active"));
+    let res = act(
+        &app,
+        &p.committee,
+        &id,
+        "extend",
+        json!({"until": "2025-06-15"}),
+    )
+    .await;
+    assert!(detail(&assert_problem(res, 409).await).contains("active"));
+
+    // Act / Assert: an active match cannot be approved or cancelled.
+    acted(&app, &p.committee, &id, "approve").await;
+    let res = act(&app, &p.committee, &id, "approve", json!({})).await;
+    let problem = assert_problem(res, 409).await;
+    assert!(
+        detail(&problem).contains("allowed from: proposed"),
+        "{problem}"
+    );
+    json_of(publish(&app, &p.committee, &p.cycle_id).await, 200).await;
+    let res = act(&app, &p.committee, &id, "approve", json!({})).await;
+    let problem = assert_problem(res, 409).await;
+    assert!(
+        detail(&problem).contains("allowed from: proposed"),
+        "{problem}"
+    );
+    let res = act(&app, &p.committee, &id, "cancel", json!({})).await;
+    let problem = assert_problem(res, 409).await;
+    assert!(
+        detail(&problem).contains("allowed from: proposed, approved"),
+        "{problem}"
+    );
+
+    // Act / Assert: a completed match is finished.
+    assert_eq!(
+        acted(&app, &p.committee, &id, "complete").await["status"],
+        "completed"
+    );
+    let res = act(&app, &p.committee, &id, "complete", json!({})).await;
+    assert_problem(res, 409).await;
+}
+
+#[tokio::test]
+async fn ending_early_needs_a_reason_and_records_it() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let id = active_match(&app, &p).await;
+
+    // Act
+    let missing = act(&app, &p.committee, &id, "end-early", json!({})).await;
+    let empty = act(&app, &p.committee, &id, "end-early", json!({"reason": ""})).await;
+    let blank = act(
+        &app,
+        &p.committee,
+        &id,
+        "end-early",
+        json!({"reason": "   "}),
+    )
+    .await;
+    let ended = act(
+        &app,
+        &p.committee,
+        &id,
+        "end-early",
+        json!({"reason": " The mentee moved out of state. "}),
+    )
+    .await;
+
+    // Assert
+    assert_problem(missing, 422).await;
+    for res in [empty, blank] {
+        let problem = assert_problem(res, 422).await;
+        assert_eq!(problem_fields(&problem), ["reason"]);
+    }
+    let ended = json_of(ended, 200).await;
+    assert_eq!(ended["status"], "ended_early");
+    assert_eq!(ended["ended_reason"], "The mentee moved out of state.");
+}
+
+#[tokio::test]
+async fn an_extension_must_end_after_the_mentoring_period() {
+    // Arrange: the cycle's mentoring ends on 2025-04-15.
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let id = active_match(&app, &p).await;
+
+    // Act
+    let before = act(
+        &app,
+        &p.committee,
+        &id,
+        "extend",
+        json!({"until": "2025-04-01"}),
+    )
+    .await;
+    let on_the_day = act(
+        &app,
+        &p.committee,
+        &id,
+        "extend",
+        json!({"until": "2025-04-15"}),
+    )
+    .await;
+    let after = act(
+        &app,
+        &p.committee,
+        &id,
+        "extend",
+        json!({"until": "2025-06-15"}),
+    )
+    .await;
+
+    // Assert
+    for res in [before, on_the_day] {
+        let problem = assert_problem(res, 422).await;
+        assert_eq!(problem_fields(&problem), ["until"]);
+    }
+    let extended = json_of(after, 200).await;
+    assert_eq!(extended["status"], "active");
+    assert_eq!(extended["extended_until"], "2025-06-15");
+    let shorter = act(
+        &app,
+        &p.committee,
+        &id,
+        "extend",
+        json!({"until": "2025-06-01"}),
+    )
+    .await;
+    assert_problem(shorter, 422).await;
+    let longer = act(
+        &app,
+        &p.committee,
+        &id,
+        "extend",
+        json!({"until": "2025-07-15"}),
+    )
+    .await;
+    assert_eq!(json_of(longer, 200).await["extended_until"], "2025-07-15");
+}
+
+#[tokio::test]
+async fn the_committee_sets_and_clears_its_note() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let m = proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
+    let path = format!("/api/v1/matches/{}", id_of(&m));
+
+    // Act
+    let set = app
+        .patch(
+            &path,
+            Some(&p.committee.token),
+            &json!({"note": "  Both love outreach.  "}),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(json_of(set, 200).await["note"], "Both love outreach.");
+    let fetched = json_of(app.get(&path, Some(&p.committee.token)).await, 200).await;
+    assert_eq!(fetched["note"], "Both love outreach.");
+    assert_eq!(fetched["status"], "proposed");
+    let cleared = app
+        .patch(&path, Some(&p.committee.token), &json!({"note": ""}))
+        .await;
+    assert_eq!(json_of(cleared, 200).await["note"], Value::Null);
+    let too_long = app
+        .patch(
+            &path,
+            Some(&p.committee.token),
+            &json!({"note": "x".repeat(5001)}),
+        )
+        .await;
+    assert_problem(too_long, 422).await;
+}
+
+#[tokio::test]
+async fn the_events_list_each_committee_action_with_its_actor() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let second = app.committee().await;
+    let m = proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
+    let id = id_of(&m);
+    acted(&app, &second, &id, "approve").await;
+    let noted = app
+        .patch(
+            &format!("/api/v1/matches/{id}"),
+            Some(&p.committee.token),
+            &json!({"note": "Checked with both."}),
+        )
+        .await;
+    assert_eq!(noted.status(), 200);
+    json_of(publish(&app, &second, &p.cycle_id).await, 200).await;
+    let extended = act(
+        &app,
+        &p.committee,
+        &id,
+        "extend",
+        json!({"until": "2025-06-15"}),
+    )
+    .await;
+    assert_eq!(extended.status(), 200);
+
+    // Act
+    let res = app
+        .get(
+            &format!("/api/v1/matches/{id}/events"),
+            Some(&p.committee.token),
+        )
+        .await;
+
+    // Assert
+    let events = json_of(res, 200).await;
+    let seen: Vec<(&str, String)> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert!(e["id"].is_string() && e["created_at"].is_string(), "{e}");
+            (
+                e["action"].as_str().unwrap(),
+                e["actor_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let (first, other) = (p.committee.id.to_string(), second.id.to_string());
+    assert_eq!(
+        seen,
+        [
+            ("proposed", first.clone()),
+            ("approve", other.clone()),
+            ("note", first.clone()),
+            ("publish", other),
+            ("extend", first),
+        ]
+    );
+    assert_eq!(events[4]["detail"], "until 2025-06-15");
+}
+
+// ---------------------------------------------------------------- who sees what
+
+#[tokio::test]
+async fn both_people_see_their_published_match_with_the_partners_contact_and_nothing_private() {
+    // Arrange: two members apply themselves, with identity answers.
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let cycle_id = app.open_cycle(&committee).await;
+    let mentor_user = app.member().await;
+    let mentee_user = app.member().await;
+    let bystander = app.member().await;
+    for (user, name, pronouns) in [
+        (&mentor_user, "Rosa Whitehorse", "she/her"),
+        (&mentee_user, "Jun Okafor", "he/him"),
+    ] {
+        let current = members::get(&app.db, user.id).await.unwrap();
+        let changes = members::MemberChanges {
+            full_name: Some(name.into()),
+            pronouns: Some(Some(pronouns.into())),
+            ..Default::default()
+        };
+        members::update(&app.db, current, changes).await.unwrap();
+    }
+    let mentor_app = app
+        .applied(
+            &mentor_user,
+            &cycle_id,
+            &mentor(json!({"identity_tags": ["two-spirit"], "identity_consent": true})),
+        )
+        .await;
+    let mentee_app = app
+        .applied(
+            &mentee_user,
+            &cycle_id,
+            &mentee(json!({"identity_tags": ["first-generation"], "identity_consent": true})),
+        )
+        .await;
+    let (mentor_id, mentee_id) = (id_of(&mentor_app), id_of(&mentee_app));
+    app.accept_application(&committee, &mentor_id).await;
+    app.accept_application(&committee, &mentee_id).await;
+    app.transition(&committee, &cycle_id, "matching").await;
+    let m = json_of(
+        propose(
+            &app,
+            &committee,
+            &cycle_id,
+            &mentor_id,
+            &mentee_id,
+            json!({"note": "Committee only: a strong pair."}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    acted(&app, &committee, &id_of(&m), "approve").await;
+    let unpublished = app
+        .get("/api/v1/me/matches", Some(&mentee_user.token))
+        .await;
+    assert_eq!(
+        json_of(unpublished, 200).await,
+        json!([]),
+        "nothing before publishing"
+    );
+    json_of(publish(&app, &committee, &cycle_id).await, 200).await;
+
+    // Act
+    let as_mentee = app
+        .get("/api/v1/me/matches", Some(&mentee_user.token))
+        .await;
+    let as_mentor = app
+        .get("/api/v1/me/matches", Some(&mentor_user.token))
+        .await;
+    let as_bystander = app.get("/api/v1/me/matches", Some(&bystander.token)).await;
+
+    // Assert
+    let as_mentee = json_of(as_mentee, 200).await;
+    let as_mentor = json_of(as_mentor, 200).await;
+    assert_eq!(json_of(as_bystander, 200).await, json!([]));
+    let expected_keys = BTreeSet::from([
+        "id",
+        "cycle_id",
+        "status",
+        "role",
+        "published_at",
+        "extended_until",
+        "partner",
+    ]);
+    let partner_keys = BTreeSet::from(["full_name", "pronouns", "email", "role", "library_types"]);
+    for (view, my_role, partner, partner_app) in [
+        (&as_mentee, "mentee", &mentor_user, &mentor_app),
+        (&as_mentor, "mentor", &mentee_user, &mentee_app),
+    ] {
+        let list = view.as_array().unwrap();
+        assert_eq!(list.len(), 1, "{view}");
+        let mine = &list[0];
+        assert_eq!(keys(mine), expected_keys, "{mine}");
+        assert_eq!(keys(&mine["partner"]), partner_keys, "{mine}");
+        assert_eq!(mine["id"], m["id"]);
+        assert_eq!(mine["cycle_id"], cycle_id.as_str());
+        assert_eq!(mine["status"], "active");
+        assert_eq!(mine["role"], my_role);
+        assert!(mine["published_at"].is_string());
+        assert_eq!(mine["partner"]["email"], partner.email.as_str());
+        assert_eq!(mine["partner"]["role"], partner_app["role"]);
+        assert_eq!(
+            mine["partner"]["library_types"],
+            partner_app["library_types"]
+        );
+        let text = mine.to_string();
+        for private in [
+            "two-spirit",
+            "first-generation",
+            "identity",
+            "score",
+            "breakdown",
+            "Committee only",
+            "note",
+            "employer",
+        ] {
+            assert!(!text.contains(private), "{private} leaked: {text}");
+        }
+    }
+    assert_eq!(as_mentee[0]["partner"]["full_name"], "Rosa Whitehorse");
+    assert_eq!(as_mentee[0]["partner"]["pronouns"], "she/her");
+    assert_eq!(as_mentor[0]["partner"]["full_name"], "Jun Okafor");
+    assert_eq!(as_mentor[0]["partner"]["pronouns"], "he/him");
+}
+
+#[tokio::test]
+async fn my_matches_need_a_signed_in_caller() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act
+    let res = app.get("/api/v1/me/matches", None).await;
+
+    // Assert
+    assert_problem(res, 401).await;
+}
+
+#[tokio::test]
+async fn a_member_is_refused_every_committee_match_endpoint() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let member = app.member().await;
+    let m = proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
+    let (cycle, id) = (p.cycle_id.as_str(), id_of(&m));
+    let pair_body = json!({"mentor_application_id": p.mentor, "mentee_application_id": p.mentee});
+    let calls: Vec<(&str, String, Value)> = vec![
+        ("POST", format!("/api/v1/cycles/{cycle}/matches"), pair_body),
+        (
+            "GET",
+            format!("/api/v1/cycles/{cycle}/matches"),
+            json!(null),
+        ),
+        ("GET", format!("/api/v1/matches/{id}"), json!(null)),
+        (
+            "PATCH",
+            format!("/api/v1/matches/{id}"),
+            json!({"note": "mine"}),
+        ),
+        ("POST", format!("/api/v1/matches/{id}/approve"), json!({})),
+        ("POST", format!("/api/v1/matches/{id}/cancel"), json!({})),
+        ("POST", format!("/api/v1/matches/{id}/complete"), json!({})),
+        (
+            "POST",
+            format!("/api/v1/matches/{id}/end-early"),
+            json!({"reason": "because"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/matches/{id}/end-early"),
+            json!({"reason": ""}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/matches/{id}/extend"),
+            json!({"until": "2025-06-15"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/cycles/{cycle}/matches/publish"),
+            json!({}),
+        ),
+        ("GET", format!("/api/v1/matches/{id}/events"), json!(null)),
+    ];
+
+    for (method, path, body) in calls {
+        // Act
+        let res = match method {
+            "GET" => app.get(&path, Some(&member.token)).await,
+            "PATCH" => app.patch(&path, Some(&member.token), &body).await,
+            _ => app.post(&path, Some(&member.token), &body).await,
+        };
+
+        // Assert
+        assert_eq!(res.status(), 403, "{method} {path} {body}");
+        assert_problem(res, 403).await;
+    }
+    let unchanged = app
+        .get(&format!("/api/v1/matches/{id}"), Some(&p.committee.token))
+        .await;
+    assert_eq!(json_of(unchanged, 200).await, m);
+    let events = app
+        .get(
+            &format!("/api/v1/matches/{id}/events"),
+            Some(&p.committee.token),
+        )
+        .await;
+    assert_eq!(json_of(events, 200).await.as_array().unwrap().len(), 1);
+}
+
+// ---------------------------------------------------------------- concurrency
+
+/// Fires one proposal per (mentor, mentee) at once; returns the statuses.
+async fn propose_all_at_once(
+    app: &TestApp,
+    committee: &TestUser,
+    cycle_id: &str,
+    pairs: &[(String, String)],
+) -> Vec<u16> {
+    let calls = pairs.iter().map(|(mentor_id, mentee_id)| async move {
+        let res = propose(app, committee, cycle_id, mentor_id, mentee_id, json!({})).await;
+        let status = res.status().as_u16();
+        if status != 201 {
+            let problem = assert_problem(res, 409).await;
+            assert!(
+                detail(&problem).contains("live match") || detail(&problem).contains("capacity"),
+                "{problem}"
+            );
+        }
+        status
+    });
+    futures_util::future::join_all(calls).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_proposals_for_one_mentee_make_exactly_one_match() {
+    // Arrange
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let cycle_id = app.cycle_in_matching(&committee).await;
+    let mentee_id = app
+        .accepted_applicant(&committee, &cycle_id, mentee(json!({})))
+        .await;
+    let mut pairs = Vec::new();
+    for _ in 0..6 {
+        let mentor_id = app
+            .accepted_applicant(&committee, &cycle_id, mentor(json!({})))
+            .await;
+        pairs.push((mentor_id, mentee_id.clone()));
+    }
+
+    // Act
+    let statuses = propose_all_at_once(&app, &committee, &cycle_id, &pairs).await;
+
+    // Assert
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(total_matches(&app, &committee, &cycle_id, "").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_proposals_for_one_mentor_never_exceed_the_capacity() {
+    // Arrange
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let cycle_id = app.cycle_in_matching(&committee).await;
+    let mentor_id = app
+        .accepted_applicant(&committee, &cycle_id, mentor(json!({"capacity": 2})))
+        .await;
+    let mut pairs = Vec::new();
+    for _ in 0..6 {
+        let mentee_id = app
+            .accepted_applicant(&committee, &cycle_id, mentee(json!({})))
+            .await;
+        pairs.push((mentor_id.clone(), mentee_id));
+    }
+
+    // Act
+    let statuses = propose_all_at_once(&app, &committee, &cycle_id, &pairs).await;
+
+    // Assert
+    let made = statuses.iter().filter(|s| **s == 201).count();
+    assert_eq!(made, 2, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        4,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        total_matches(&app, &committee, &cycle_id, "").await,
+        made as u64
+    );
+}
