@@ -105,7 +105,7 @@ pub async fn create_run(
     body: web::Json<RunParams>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
-    let params = body.into_inner();
+    let params = body.into_inner().normalized();
     let cycle = matching_cycle(&state, *id).await?;
     let cohort = runs::cohort(&state.db, cycle.id, true).await?;
     let run_params = params.clone();
@@ -256,7 +256,12 @@ pub async fn candidates(
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let app = crate::store::applications::get(&state.db, *id).await?;
-    let cohort = runs::cohort(&state.db, app.cycle_id, false).await?;
+    // Only who is still free: mentees without a live match, mentors with a
+    // slot left; the application asked about is always in.
+    let mut cohort = runs::cohort(&state.db, app.cycle_id, true).await?;
+    if !cohort.iter().any(|c| c.application_id == app.id) {
+        cohort.push(runs::candidate_of(&app, 0));
+    }
     let result = candidates_for(app.id, &cohort, &RunParams::default())
         .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(HttpResponse::Ok().json(result))

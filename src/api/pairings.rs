@@ -427,7 +427,12 @@ pub async fn mine(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpR
             extended_until: m.extended_until,
             partner: Partner {
                 full_name: partner.full_name,
-                pronouns: partner.pronouns,
+                // The profile's pronouns are the member's current ones; the
+                // application's stand in when the profile has none.
+                pronouns: partner
+                    .pronouns
+                    .filter(|p| !p.trim().is_empty())
+                    .or(Some(form.pronouns.clone()).filter(|p| !p.trim().is_empty())),
                 email: partner.email,
                 role: form.role,
                 library_types: form.library_types,

@@ -48,10 +48,27 @@ impl Pin {
     }
 }
 
+/// Whether a pin forces a pair or forbids it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PinKind {
+    Must,
+    Never,
+}
+
+/// A pin in the form API.md names (`pins`): a pair and its kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct KindedPin {
+    pub mentor_application_id: Uuid,
+    pub mentee_application_id: Uuid,
+    pub kind: PinKind,
+}
+
 /// The committee's settings for one run. Everything has a default, so `{}`
-/// is a valid run.
+/// is a valid run. Unknown fields are refused, so a misspelt setting is not
+/// silently ignored.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct RunParams {
     /// Replaces the default weights; see [`WeightTable::default`].
     pub weights: Option<WeightTable>,
@@ -61,9 +78,28 @@ pub struct RunParams {
     pub must_pair: Vec<Pin>,
     /// Pairs that are never proposed.
     pub never_pair: Vec<Pin>,
+    /// The same pins as one list with a `kind` each; merged into
+    /// `must_pair` and `never_pair` by [`RunParams::normalized`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pins: Vec<KindedPin>,
 }
 
 impl RunParams {
+    /// Moves `pins` into `must_pair` and `never_pair`, without duplicates.
+    pub fn normalized(mut self) -> RunParams {
+        for pin in std::mem::take(&mut self.pins) {
+            let p = Pin::new(pin.mentor_application_id, pin.mentee_application_id);
+            let list = match pin.kind {
+                PinKind::Must => &mut self.must_pair,
+                PinKind::Never => &mut self.never_pair,
+            };
+            if !list.contains(&p) {
+                list.push(p);
+            }
+        }
+        self
+    }
+
     /// The weights in force: the override, else the defaults.
     pub fn weight_table(&self) -> WeightTable {
         self.weights.clone().unwrap_or_default()
@@ -82,4 +118,40 @@ pub(crate) fn loose(s: &str) -> String {
 /// `early_career` → `early career`, for details meant to be read.
 pub(crate) fn words(s: &str) -> String {
     s.replace('_', " ")
+}
+
+#[cfg(test)]
+mod pin_tests {
+    use super::*;
+
+    #[test]
+    fn kinded_pins_join_the_must_and_never_lists_once() {
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let params = RunParams {
+            must_pair: vec![Pin::new(a, b)],
+            pins: vec![
+                KindedPin {
+                    mentor_application_id: a,
+                    mentee_application_id: b,
+                    kind: PinKind::Must,
+                },
+                KindedPin {
+                    mentor_application_id: b,
+                    mentee_application_id: a,
+                    kind: PinKind::Never,
+                },
+            ],
+            ..Default::default()
+        }
+        .normalized();
+        assert_eq!(params.must_pair, vec![Pin::new(a, b)]);
+        assert_eq!(params.never_pair, vec![Pin::new(b, a)]);
+        assert!(params.pins.is_empty());
+    }
+
+    #[test]
+    fn unknown_run_settings_are_refused() {
+        assert!(serde_json::from_str::<RunParams>(r#"{"pinz": []}"#).is_err());
+        assert!(serde_json::from_str::<RunParams>("{}").is_ok());
+    }
 }

@@ -28,7 +28,7 @@ mod weights;
 use uuid::Uuid;
 
 pub use candidates::{Candidates, Excluded, RankedCandidate, candidates_for};
-pub use input::{Candidate, Pin, RunParams};
+pub use input::{Candidate, KindedPin, Pin, PinKind, RunParams};
 pub use pins::PinConflict;
 pub use rules::{RuleBroken, broken_rules, check_pair};
 pub use score::{
