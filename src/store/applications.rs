@@ -11,7 +11,6 @@ use super::entities::{application, application_audit};
 use crate::api::applications::form::{Answer, ApplicationForm};
 use crate::domain::application::{
     ApplicationRole, ApplicationStatus, CareerStage, LibrarySchool, MatchingPreference,
-    normalize_set, normalize_tags,
 };
 use crate::error::{ApiError, ApiResult};
 
@@ -63,29 +62,27 @@ pub fn form_of(a: &Application) -> ApplicationForm {
 /// Writes every form field into `row`, normalised: tags trimmed and
 /// lower-cased, enum lists de-duplicated, a mentor's capacity defaulting to 1.
 fn write_form(row: &mut application::ActiveModel, form: &ApplicationForm) {
+    let form = form.normalized();
     row.role = Set(form.role.as_str().to_owned());
-    row.library_types = Set(json!(normalize_set(&form.library_types)));
-    row.interests = Set(json!(normalize_tags(&form.interests)));
+    row.library_types = Set(json!(form.library_types));
+    row.interests = Set(json!(form.interests));
     row.career_stage = Set(form.career_stage.as_str().to_owned());
-    row.region = Set(form.region.trim().to_owned());
-    row.meeting_modes = Set(json!(normalize_set(&form.meeting_modes)));
-    row.availability = Set(form.availability.trim().to_owned());
+    row.region = Set(form.region);
+    row.meeting_modes = Set(json!(form.meeting_modes));
+    row.availability = Set(form.availability);
     row.matching_preference = Set(form.matching_preference.as_str().to_owned());
-    row.identity_tags = Set(json!(normalize_tags(&form.identity_tags)));
+    row.identity_tags = Set(json!(form.identity_tags));
     row.identity_consent = Set(form.identity_consent);
-    row.employer = Set(form.employer.trim().to_owned());
-    row.pronouns = Set(form.pronouns.trim().to_owned());
-    row.current_role = Set(form.current_role.clone());
+    row.employer = Set(form.employer);
+    row.pronouns = Set(form.pronouns);
+    row.current_role = Set(form.current_role);
     row.years_experience = Set(form.years_experience);
-    row.past_experience = Set(form.past_experience.clone());
-    row.support_approach = Set(form.support_approach.clone());
-    row.motivation = Set(form.motivation.clone());
-    row.capacity = Set(match form.role {
-        ApplicationRole::Mentor => Some(form.capacity.unwrap_or(1)),
-        ApplicationRole::Mentee => None,
-    });
-    row.learning_goals = Set(form.learning_goals.clone());
-    row.career_goals = Set(form.career_goals.clone());
+    row.past_experience = Set(form.past_experience);
+    row.support_approach = Set(form.support_approach);
+    row.motivation = Set(form.motivation);
+    row.capacity = Set(form.capacity);
+    row.learning_goals = Set(form.learning_goals);
+    row.career_goals = Set(form.career_goals);
     row.library_school = Set(form.library_school.map(|l| l.as_str().to_owned()));
     row.answers = Set(json!(form.answers));
 }

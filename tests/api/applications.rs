@@ -1112,6 +1112,30 @@ async fn an_edit_that_changes_nothing_is_not_recorded() {
 }
 
 #[tokio::test]
+async fn re_sending_the_same_tags_in_another_case_or_order_is_no_change() {
+    // Arrange
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let member = app.member().await;
+    let cycle_id = app.open_cycle(&committee).await;
+    let created = app.applied(&member, &cycle_id, &mentor_body()).await;
+    let id = id_of(&created);
+
+    // Act
+    let res = app
+        .patch(
+            &application_path(&id),
+            Some(&member.token),
+            &json!({"interests": [" Instruction", "OUTREACH"], "library_types": ["public", "academic"]}),
+        )
+        .await;
+
+    // Assert: the stored form is the same, so nothing is audited.
+    assert_eq!(json_of(res, 200).await["updated_at"], created["updated_at"]);
+    assert_eq!(audit_of(&app, &committee, &id).await.len(), 1);
+}
+
+#[tokio::test]
 async fn the_author_cannot_edit_once_the_cycle_is_matching() {
     // Arrange
     let app = spawn_app().await;

@@ -156,6 +156,29 @@ fn short_tags(tags: &[String]) -> Result<(), ValidationError> {
 }
 
 impl ApplicationForm {
+    /// The form as it is stored: tags trimmed, lower-cased and unique, enum
+    /// lists sorted and unique, text trimmed, a mentor's capacity set.
+    pub fn normalized(&self) -> ApplicationForm {
+        use crate::domain::application::{normalize_set, normalize_tags};
+        let mut f = self.clone();
+        f.library_types = normalize_set(&f.library_types);
+        f.interests = normalize_tags(&f.interests);
+        f.meeting_modes = normalize_set(&f.meeting_modes);
+        f.identity_tags = normalize_tags(&f.identity_tags);
+        for text in [
+            &mut f.region,
+            &mut f.availability,
+            &mut f.employer,
+            &mut f.pronouns,
+        ] {
+            *text = text.trim().to_owned();
+        }
+        if f.role == ApplicationRole::Mentor {
+            f.capacity = Some(f.capacity.unwrap_or(1));
+        }
+        f
+    }
+
     /// Fields the chosen role requires but lacks, and fields of the other role.
     fn role_field_errors(&self) -> Vec<(&'static str, &'static str, String)> {
         let present = |name: &str| match name {

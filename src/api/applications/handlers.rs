@@ -166,12 +166,8 @@ fn merge(
 ) -> ApiResult<(ApplicationForm, Vec<String>)> {
     let mut base = serde_json::to_value(stored).map_err(anyhow::Error::from)?;
     let overlay = serde_json::to_value(patch).map_err(anyhow::Error::from)?;
-    let mut changed = Vec::new();
     if let (Some(base), Some(overlay)) = (base.as_object_mut(), overlay.as_object()) {
         for (key, value) in overlay {
-            if base.get(key) != Some(value) {
-                changed.push(key.clone());
-            }
             base.insert(key.clone(), value.clone());
         }
     }
@@ -182,6 +178,19 @@ fn merge(
             crate::api::sanitize_serde_message(&e.to_string()),
         )
     })?;
+    // A field changed if its stored form differs: re-sending the same tags
+    // in another case or order is no change for the audit trail.
+    let before = serde_json::to_value(stored.normalized()).map_err(anyhow::Error::from)?;
+    let after = serde_json::to_value(form.normalized()).map_err(anyhow::Error::from)?;
+    let mut changed: Vec<String> = overlay
+        .as_object()
+        .map(|o| {
+            o.keys()
+                .filter(|k| before.get(k.as_str()) != after.get(k.as_str()))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
     changed.sort();
     Ok((form, changed))
 }
