@@ -1,5 +1,6 @@
 //! Members: creation, lookup, edits and the committee's list.
 use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     ExprTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TryIntoModel,
@@ -141,7 +142,13 @@ pub async fn list(
 ) -> ApiResult<(Vec<Member>, u64)> {
     let mut cond = Condition::all();
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", q.to_lowercase());
+        // `%`, `_` and `\` in the search are literal characters.
+        let escaped = q
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = LikeExpr::new(format!("%{escaped}%")).escape('\\');
         cond = cond.add(
             Condition::any()
                 .add(member::Column::Email.like(pattern.clone()))

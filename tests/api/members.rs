@@ -226,6 +226,28 @@ async fn committee_filters_members_by_q_role_and_membership_status() {
 }
 
 #[tokio::test]
+async fn wildcards_in_the_member_search_are_literal() {
+    // Arrange
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    create_member(
+        &app,
+        &committee,
+        json!({"email": "first_last@example.org", "full_name": "First Last"}),
+    )
+    .await;
+    roster_member(&app, &committee, "plain@example.org", "Plain Name").await;
+
+    // Act
+    let underscore = list(&app, &committee, "?q=_").await;
+    let percent = list(&app, &committee, "?q=%25").await;
+
+    // Assert
+    assert_eq!(emails(&underscore), ["first_last@example.org"]);
+    assert_eq!(percent["total"], 0);
+}
+
+#[tokio::test]
 async fn committee_sorts_members_by_name_or_email_either_way() {
     let app = spawn_app().await;
     let committee = app.committee().await;
