@@ -21,6 +21,48 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// The app's own pool (shared, so closing it stops the app's database).
     pub app_db: DatabaseConnection,
+    database: TestDatabase,
+}
+
+/// Where a test's database lives, so it can be removed afterwards.
+enum TestDatabase {
+    Sqlite(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestApp {
+    /// Removes the test's database: the SQLite files, or the PostgreSQL
+    /// database (forcing out the app's still-open connections). Runs on
+    /// its own thread, as the test's runtime may be shutting down.
+    fn drop(&mut self) {
+        match &self.database {
+            TestDatabase::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+            TestDatabase::Postgres { admin_url, name } => {
+                let (url, sql) = (
+                    admin_url.clone(),
+                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                );
+                let dropped = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
+                    rt.block_on(async {
+                        let admin = sea_orm::Database::connect(&url).await.ok()?;
+                        admin.execute_unprepared(&sql).await.ok()?;
+                        admin.close().await.ok()
+                    })
+                });
+                let _ = dropped.join();
+            }
+        }
+    }
 }
 
 /// A signed-in account.
@@ -39,7 +81,7 @@ pub async fn spawn_app() -> TestApp {
 
 /// An app with some settings overridden (`("LOGIN_RATE_PER_MINUTE", "2")`).
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
-    let database_url = fresh_database().await;
+    let (database_url, database) = fresh_database().await;
     let mut env: HashMap<String, String> = HashMap::from([
         ("DATABASE_URL".into(), database_url.clone()),
         ("BIND_ADDR".into(), "127.0.0.1:0".into()),
@@ -62,6 +104,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         client: reqwest::Client::new(),
         db,
         app_db,
+        database,
     }
 }
 
@@ -79,7 +122,7 @@ pub async fn spawn_app_unreachable_db() -> TestApp {
 
 /// A database of this test's own: a SQLite file in the temp dir, or a new
 /// database on the server named by TEST_DATABASE_URL.
-async fn fresh_database() -> String {
+async fn fresh_database() -> (String, TestDatabase) {
     let name = format!("wla_test_{}", Uuid::new_v4().simple());
     match std::env::var("TEST_DATABASE_URL")
         .ok()
@@ -95,11 +138,19 @@ async fn fresh_database() -> String {
                 .expect("create test database");
             admin.close().await.ok();
             let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
-            format!("{base}/{name}")
+            let db_url = format!("{base}/{name}");
+            (
+                db_url,
+                TestDatabase::Postgres {
+                    admin_url: url,
+                    name,
+                },
+            )
         }
         _ => {
             let path = std::env::temp_dir().join(format!("{name}.db"));
-            format!("sqlite://{}?mode=rwc", path.display())
+            let db_url = format!("sqlite://{}?mode=rwc", path.display());
+            (db_url, TestDatabase::Sqlite(path))
         }
     }
 }
