@@ -4,7 +4,7 @@ use ndarray::Array2;
 use super::MatchingError;
 
 /// Maximum-cardinality, then maximum-score assignment of rows to columns;
-/// `scores[r * cols + c]` is `None` where the pair is impossible. Returns
+/// `score(r, c)` is `None` where the pair is impossible. Returns
 /// (row, column) pairs by row, impossible ones dropped.
 ///
 /// Each possible pair is worth BIG + (score − min) and an impossible one 0,
@@ -17,27 +17,30 @@ use super::MatchingError;
 pub(crate) fn assign(
     rows: usize,
     cols: usize,
-    scores: &[Option<i64>],
+    score: impl Fn(usize, usize) -> Option<i64>,
 ) -> Result<Vec<(usize, usize)>, MatchingError> {
-    let possible = scores.iter().flatten();
-    let (Some(&min), Some(&max)) = (possible.clone().min(), possible.max()) else {
+    let cells = || (0..rows).flat_map(|r| (0..cols).map(move |c| (r, c)));
+    let possible = cells().filter_map(|(r, c)| score(r, c));
+    let Some((min, max)) = possible.fold(None, |acc, s| match acc {
+        None => Some((s, s)),
+        Some((lo, hi)) => Some((s.min(lo), s.max(hi))),
+    }) else {
         return Ok(Vec::new());
     };
     let n = rows.max(cols);
     let spread = max - min;
     let big = spread * n as i64 + 1;
     let mut costs = Array2::from_elem((n, n), (big + spread) as f64);
-    for r in 0..rows {
-        for c in 0..cols {
-            if let Some(s) = scores[r * cols + c] {
-                costs[(r, c)] = (max - s) as f64;
-            }
+    for (r, c) in cells() {
+        if let Some(s) = score(r, c) {
+            costs[(r, c)] = (max - s) as f64;
         }
     }
     let (row_to_col, _) = lapjv::lapjv(&costs).map_err(|e| MatchingError::Solver(e.to_string()))?;
+    drop(costs);
     Ok(row_to_col
         .into_iter()
         .enumerate()
-        .filter(|&(r, c)| r < rows && c < cols && scores[r * cols + c].is_some())
+        .filter(|&(r, c)| r < rows && c < cols && score(r, c).is_some())
         .collect())
 }

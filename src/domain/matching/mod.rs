@@ -18,6 +18,7 @@ mod assign;
 mod candidates;
 mod input;
 mod pins;
+mod profile;
 mod rules;
 mod score;
 mod solve;

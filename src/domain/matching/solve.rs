@@ -10,8 +10,10 @@ use super::MatchingError;
 use super::assign::assign;
 use super::input::{Candidate, RunParams};
 use super::pins::{PinConflict, place_pins, sorted_cohort};
-use super::rules::{RuleBroken, broken_rules, count_rules};
-use super::score::{Criterion, redact, score_pair};
+use super::profile::{Interner, PairJudge, Profile};
+use super::rules::{RuleBroken, count_rules};
+use super::score::{Criterion, MAX_CRITERION_SCORE, redact, score_pair};
+use super::weights::MAX_WEIGHT;
 use crate::domain::application::{ApplicationRole, ApplicationStatus};
 
 /// A proposed pair; the committee approves or drops it.
@@ -58,6 +60,34 @@ impl MatchResult {
     }
 }
 
+/// One (mentee, mentor) pair of a run in two bytes: its score (≥ 0) or the
+/// first rule it breaks (−1 − the rule's position). Two million pairs of a
+/// big cohort take 4 MB.
+#[derive(Clone, Copy)]
+struct Cell(i16);
+
+// The highest possible score (six criteria at the highest weight and score)
+// fits, so a score is stored exactly.
+const _: () = assert!(6 * MAX_WEIGHT * MAX_CRITERION_SCORE <= i16::MAX as i64);
+
+impl Cell {
+    fn score(score: i64) -> Cell {
+        debug_assert!((0..=i64::from(i16::MAX)).contains(&score));
+        Cell(score as i16)
+    }
+
+    fn broken(rule: RuleBroken) -> Cell {
+        Cell(-1 - rule as i16)
+    }
+
+    fn get(self) -> Result<i64, RuleBroken> {
+        match usize::try_from(-1 - i32::from(self.0)) {
+            Ok(rule) => Err(RuleBroken::ALL[rule]),
+            Err(_) => Ok(i64::from(self.0)),
+        }
+    }
+}
+
 fn is(c: &Candidate, role: ApplicationRole) -> bool {
     c.role == role && c.status == ApplicationStatus::Accepted
 }
@@ -89,47 +119,54 @@ pub fn run_matching(
         })
         .collect();
 
-    // The first rule each (free mentee, mentor) pair breaks, or its score.
-    let cell: Vec<Result<i64, RuleBroken>> = free_mentees
+    // The first rule each (free mentee, mentor) pair breaks, or its score,
+    // from profiles built once per applicant: no text is compared or built
+    // per pair.
+    let judge = PairJudge::new(params, &table);
+    let mut interner = Interner::default();
+    let mentor_profiles: Vec<Profile> = mentors.iter().map(|c| interner.profile(c)).collect();
+    let mentee_profiles: Vec<Profile> = free_mentees.iter().map(|c| interner.profile(c)).collect();
+    let cell: Vec<Cell> = mentee_profiles
         .iter()
         .flat_map(|e| {
-            mentors
+            mentor_profiles
                 .iter()
                 .zip(&remaining)
                 .map(move |(m, left)| (m, e, left))
         })
-        .map(|(m, e, left)| match broken_rules(m, e, params).first() {
-            Some(rule) => Err(*rule),
-            None if *left == 0 => Err(RuleBroken::Capacity),
-            None => Ok(score_pair(m, e, &table).0),
+        .map(|(m, e, left)| match judge.first_broken(m, e) {
+            Some(rule) => Cell::broken(rule),
+            None if *left == 0 => Cell::broken(RuleBroken::Capacity),
+            None => Cell::score(judge.score(m, e)),
         })
         .collect();
-    let at = |i: usize, j: usize| cell[i * mentors.len() + j];
+    drop((mentor_profiles, mentee_profiles, interner));
+    let at = |i: usize, j: usize| cell[i * mentors.len() + j].get();
 
     // Each mentor becomes as many columns as they have slots left (never
     // more than there are mentees to place).
     let slots: Vec<usize> = (0..mentors.len())
         .flat_map(|j| std::iter::repeat_n(j, free_mentees.len().min(remaining[j] as usize)))
         .collect();
-    let scores: Vec<Option<i64>> = (0..free_mentees.len())
-        .flat_map(|i| slots.iter().map(move |&j| at(i, j).ok()))
-        .collect();
-    let solved = assign(free_mentees.len(), slots.len(), &scores)?;
+    let solved = assign(free_mentees.len(), slots.len(), |i, s| at(i, slots[s]).ok())?;
 
-    let chosen = pins.pairs.iter().map(|&(m, e)| (m, e, true));
-    let solved = solved
-        .into_iter()
-        .map(|(i, s)| (mentors[slots[s]], free_mentees[i], false));
+    let chosen = pins.pairs.iter().map(|&(m, e)| (m, e, None));
+    let solved = solved.into_iter().map(|(i, s)| {
+        let fast = at(i, slots[s]).ok();
+        (mentors[slots[s]], free_mentees[i], fast)
+    });
     let mut proposals: Vec<Proposal> = chosen
         .chain(solved)
-        .map(|(m, e, pinned)| {
+        .map(|(m, e, fast)| {
+            // Only the proposed pairs get their explanation.
             let (score, breakdown) = score_pair(m, e, &table);
+            debug_assert!(fast.is_none_or(|f| f == score));
             Proposal {
                 mentor_application_id: m.application_id,
                 mentee_application_id: e.application_id,
                 score,
                 breakdown,
-                pinned,
+                pinned: fast.is_none(),
             }
         })
         .collect();
@@ -206,5 +243,24 @@ fn reason(rules: &[Option<RuleBroken>], others: usize, other: &str, taken: &str)
         }
         1 => format!("capacity exhausted: the only feasible {other} {taken}"),
         n => format!("capacity exhausted: each of the {n} feasible {other}s {taken}"),
+    }
+}
+
+#[cfg(test)]
+mod cell_tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_holds_any_score_or_rule_exactly() {
+        for (i, rule) in RuleBroken::ALL.iter().enumerate() {
+            assert_eq!(
+                *rule as usize, i,
+                "ALL lists the rules in declaration order"
+            );
+            assert_eq!(Cell::broken(*rule).get(), Err(*rule));
+        }
+        for score in [0, 1, 12, 6 * MAX_WEIGHT * MAX_CRITERION_SCORE] {
+            assert_eq!(Cell::score(score).get(), Ok(score));
+        }
     }
 }

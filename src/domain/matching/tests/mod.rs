@@ -1,5 +1,6 @@
 //! Fixtures shared by the matching tests.
 mod candidates;
+mod fast_path;
 mod optimality;
 mod rules;
 mod scoring;

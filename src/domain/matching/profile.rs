@@ -1,0 +1,218 @@
+//! The fast path of a run: each applicant reduced once to bit masks and
+//! interned ids, so that checking and scoring a pair allocates nothing.
+//!
+//! A 2,000 × 1,000 cohort has two million pairs; building the explanation
+//! strings for each of them dominated a run. Here the rules and the score
+//! of a pair are computed from the [`Profile`]s alone, and the explained
+//! [`score_pair`](super::score::score_pair) is kept for the pairs a run
+//! proposes. Both must agree on every pair: a unit test compares them on
+//! random cohorts with messy text.
+use std::collections::{HashMap, HashSet};
+
+use uuid::Uuid;
+
+use super::input::{Candidate, RunParams, loose};
+use super::rules::RuleBroken;
+use super::score::{MAX_CRITERION_SCORE, stage_rank};
+use super::weights::{WeightTable, Weights};
+use crate::domain::application::{ApplicationRole, ApplicationStatus, MeetingMode};
+
+/// What the rules and the scores compare, without any text.
+#[derive(Debug)]
+pub(crate) struct Profile {
+    application_id: Uuid,
+    member_id: Uuid,
+    is_mentor: bool,
+    is_mentee: bool,
+    accepted: bool,
+    capacity: u32,
+    /// One bit per [`LibraryType`](crate::domain::application::LibraryType).
+    library_types: u16,
+    /// One bit per [`MeetingMode`].
+    modes: u8,
+    stage: i64,
+    /// Interned, loosely compared; 0 when empty (unknown, matches nothing).
+    region: u32,
+    employer: u32,
+    /// Interned normalised tags, sorted.
+    interests: Box<[u32]>,
+    identity: Box<[u32]>,
+    identity_consent: bool,
+    preference: crate::domain::application::MatchingPreference,
+}
+
+/// Builds [`Profile`]s, giving equal loose text the same id.
+#[derive(Default)]
+pub(crate) struct Interner {
+    ids: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn id(&mut self, text: &str) -> u32 {
+        let text = loose(text);
+        if text.is_empty() {
+            return 0;
+        }
+        let next = self.ids.len() as u32 + 1;
+        *self.ids.entry(text).or_insert(next)
+    }
+
+    fn tags(&mut self, tags: &[String]) -> Box<[u32]> {
+        let mut ids: Vec<u32> = tags
+            .iter()
+            .map(|t| self.id(t))
+            .filter(|&id| id != 0)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_boxed_slice()
+    }
+
+    pub(crate) fn profile(&mut self, c: &Candidate) -> Profile {
+        Profile {
+            application_id: c.application_id,
+            member_id: c.member_id,
+            is_mentor: c.role == ApplicationRole::Mentor,
+            is_mentee: c.role == ApplicationRole::Mentee,
+            accepted: c.status == ApplicationStatus::Accepted,
+            capacity: c.capacity,
+            library_types: c.library_types.iter().fold(0, |m, t| m | 1 << *t as u16),
+            modes: c.meeting_modes.iter().fold(0, |m, t| m | 1 << *t as u8),
+            stage: stage_rank(c.career_stage),
+            region: self.id(&c.region),
+            employer: self.id(&c.employer),
+            interests: self.tags(&c.interests),
+            identity: self.tags(&c.identity_tags),
+            identity_consent: c.identity_consent,
+            preference: c.matching_preference,
+        }
+    }
+}
+
+/// How many ids two sorted lists share.
+fn shared(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// The run's rules and weights, ready for many pairs.
+pub(crate) struct PairJudge<'a> {
+    table: &'a WeightTable,
+    allow_same_employer: bool,
+    never: HashSet<(Uuid, Uuid)>,
+}
+
+impl<'a> PairJudge<'a> {
+    pub(crate) fn new(params: &RunParams, table: &'a WeightTable) -> Self {
+        Self {
+            table,
+            allow_same_employer: params.allow_same_employer,
+            never: params
+                .never_pair
+                .iter()
+                .map(|p| (p.mentor_application_id, p.mentee_application_id))
+                .collect(),
+        }
+    }
+
+    /// The first hard rule the pair breaks, in [`RuleBroken::ALL`] order,
+    /// exactly as [`broken_rules`](super::rules::broken_rules) finds it.
+    pub(crate) fn first_broken(&self, mentor: &Profile, mentee: &Profile) -> Option<RuleBroken> {
+        const IN_PERSON: u8 = 1 << MeetingMode::InPerson as u8;
+        if !(mentor.is_mentor && mentee.is_mentee) {
+            return Some(RuleBroken::Role);
+        }
+        if mentor.member_id == mentee.member_id {
+            return Some(RuleBroken::SameMember);
+        }
+        if !(mentor.accepted && mentee.accepted) {
+            return Some(RuleBroken::NotAccepted);
+        }
+        if !self.never.is_empty()
+            && self
+                .never
+                .contains(&(mentor.application_id, mentee.application_id))
+        {
+            return Some(RuleBroken::NeverPair);
+        }
+        if mentor.capacity == 0 {
+            return Some(RuleBroken::Capacity);
+        }
+        let common = mentor.modes & mentee.modes;
+        if common == 0 {
+            return Some(RuleBroken::MeetingModes);
+        }
+        if common == IN_PERSON && !same_known(mentor.region, mentee.region) {
+            return Some(RuleBroken::Region);
+        }
+        if !self.allow_same_employer && same_known(mentor.employer, mentee.employer) {
+            return Some(RuleBroken::SameEmployer);
+        }
+        None
+    }
+
+    /// The pair's total score, exactly as
+    /// [`score_pair`](super::score::score_pair) computes it.
+    pub(crate) fn score(&self, mentor: &Profile, mentee: &Profile) -> i64 {
+        let w: &Weights = self.table.for_preference(mentee.preference);
+        let wanted = mentee.library_types.count_ones() as i64;
+        let library_types = if wanted == 0 {
+            0
+        } else {
+            MAX_CRITERION_SCORE * (mentor.library_types & mentee.library_types).count_ones() as i64
+                / wanted
+        };
+        let interests = match shared(&mentor.interests, &mentee.interests) {
+            0 => 0,
+            1 => 4,
+            2 => 7,
+            _ => 10,
+        };
+        let career_stage = match mentor.stage - mentee.stage {
+            1 | 2 => 10,
+            3 => 8,
+            0 => 3,
+            _ => 0,
+        };
+        let identity = if mentor.identity_consent && mentee.identity_consent {
+            match shared(&mentor.identity, &mentee.identity) {
+                0 => 0,
+                1 => 8,
+                _ => 10,
+            }
+        } else {
+            0
+        };
+        let region = if same_known(mentor.region, mentee.region) {
+            MAX_CRITERION_SCORE
+        } else {
+            0
+        };
+        let meeting_modes = match (mentor.modes & mentee.modes).count_ones() {
+            0 => 0,
+            1 => 6,
+            _ => MAX_CRITERION_SCORE,
+        };
+        w.library_types * library_types
+            + w.interests * interests
+            + w.career_stage * career_stage
+            + w.identity * identity
+            + w.region * region
+            + w.meeting_modes * meeting_modes
+    }
+}
+
+fn same_known(a: u32, b: u32) -> bool {
+    a != 0 && a == b
+}
