@@ -20,23 +20,27 @@ use crate::error::ApiError;
 use crate::middleware;
 use crate::store;
 use crate::telemetry::RequestSpan;
+use crate::worker::MatchingWorker;
 
 /// Shared by every request.
 pub struct AppState {
     pub db: DatabaseConnection,
     pub jwt: JwtKeys,
     auth_limiter: DefaultKeyedRateLimiter<IpAddr>,
+    /// Where matching runs are computed, one at a time.
+    pub matching: MatchingWorker,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, settings: &Settings) -> Self {
+    pub fn new(db: DatabaseConnection, settings: &Settings) -> std::io::Result<Self> {
         let per_minute =
             NonZeroU32::new(settings.login_rate_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        Self {
+        Ok(Self {
             db,
             jwt: JwtKeys::new(&settings.jwt),
             auth_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
-        }
+            matching: MatchingWorker::start()?,
+        })
     }
 
     /// Rate limits credential endpoints per client address (429).
@@ -91,7 +95,7 @@ pub fn run(
     db: DatabaseConnection,
     settings: Settings,
 ) -> anyhow::Result<Server> {
-    let state = web::Data::new(AppState::new(db, &settings));
+    let state = web::Data::new(AppState::new(db, &settings)?);
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving; Swagger UI at /swagger-ui/");
     let server = HttpServer::new(move || {

@@ -109,14 +109,23 @@ pub async fn create_run(
     let cycle = matching_cycle(&state, *id).await?;
     let cohort = runs::cohort(&state.db, cycle.id, true).await?;
     let run_params = params.clone();
-    let result = tokio::task::spawn_blocking(move || run_matching(&cohort, &run_params))
-        .await
-        .map_err(anyhow::Error::from)?
+    let result = state
+        .matching
+        .run(move || run_matching(&cohort, &run_params))
+        .await?
         .map_err(|e| ApiError::invalid("parameters", "invalid", e.to_string()))?;
     let run = runs::store_run(&state.db, cycle.id, user.id, &params, &result).await?;
     Ok(created(
         format!("/api/v1/matching-runs/{}", run.id),
-        run_dto(run)?,
+        RunDto {
+            id: run.id,
+            cycle_id: cycle.id,
+            status: run.status,
+            parameters: params,
+            result,
+            created_by: user.id,
+            created_at: run.created_at,
+        },
     ))
 }
 

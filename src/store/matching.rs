@@ -1,10 +1,10 @@
 //! The cohort as the matching engine sees it, and stored runs.
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -86,7 +86,15 @@ pub async fn cohort(
         .collect())
 }
 
-/// Stores a run with its whole result.
+/// What storing a run decides: its id, status and time.
+pub struct StoredRun {
+    pub id: Uuid,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Stores a run with its whole result. The result is not read back: a big
+/// cohort's result is megabytes of JSON, and the caller already holds it.
 #[tracing::instrument(skip_all, fields(cycle_id = %cycle_id))]
 pub async fn store_run(
     db: &impl ConnectionTrait,
@@ -94,22 +102,30 @@ pub async fn store_run(
     actor: Uuid,
     params: &RunParams,
     result: &MatchResult,
-) -> ApiResult<MatchingRun> {
-    Ok(matching_run::ActiveModel {
-        id: Set(Uuid::new_v4()),
+) -> ApiResult<StoredRun> {
+    let stored = StoredRun {
+        id: Uuid::new_v4(),
+        status: "completed".to_owned(),
+        // What both databases store, so a read-back shows the same time.
+        created_at: Utc::now().trunc_subsecs(6),
+    };
+    let run = matching_run::ActiveModel {
+        id: Set(stored.id),
         cycle_id: Set(cycle_id),
         created_by: Set(actor),
-        status: Set("completed".to_owned()),
+        status: Set(stored.status.clone()),
         parameters: Set(json!(params)),
         result: Set(serde_json::to_value(result).map_err(anyhow::Error::from)?),
         total_score: Set(result.total_score),
         min_score: Set(result.min_score),
         proposal_count: Set(result.proposals.len() as i32),
         unmatched_count: Set(result.unmatched.len() as i32),
-        created_at: Set(Utc::now()),
-    }
-    .insert(db)
-    .await?)
+        created_at: Set(stored.created_at),
+    };
+    matching_run::Entity::insert(run)
+        .exec_without_returning(db)
+        .await?;
+    Ok(stored)
 }
 
 pub async fn get_run(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<MatchingRun> {
