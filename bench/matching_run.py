@@ -310,7 +310,11 @@ def main():
                              expect=(201,))
         took = time.perf_counter() - start
         times.append(took)
-        print(f"run {i + 1}: {took:.3f} s", flush=True)
+        mem = ""
+        if args.pid:
+            hwm, rss = vm_hwm_kib(args.pid)
+            mem = f" (server VmHWM {hwm / 1024:.0f} MiB, VmRSS {rss / 1024:.0f} MiB)"
+        print(f"run {i + 1}: {took:.3f} s{mem}", flush=True)
     print(f"median: {statistics.median(times):.3f} s "
           f"(min {min(times):.3f} s, max {max(times):.3f} s)")
     proposals = result.get("proposals", [])

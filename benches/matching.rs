@@ -12,9 +12,10 @@
 //!   `score_pair` with the same transform);
 //! - `lapjv/2000x2000_random`: the solver alone on uniform random integer
 //!   costs of the same size;
-//! - `pairs/2000x1000_rules_and_scores`: the other big part of a run, the
-//!   hard rules and the score of every mentee × mentor pair (2,000,000),
-//!   done here with the public `check_pair` and `score_pair`.
+//! - `pairs/2000x1000_rules_and_scores`: the hard rules and the explained
+//!   score of every mentee × mentor pair (2,000,000) with the public
+//!   `check_pair` and `score_pair`, for comparison: a run scores pairs on
+//!   its allocation-free fast path and explains only the proposed ones.
 //!
 //! With `WLA_BENCH_DUMP_COSTS=/path` set, the engine cost matrix is also
 //! written there (2000 × 2000 little-endian f64, row-major) so another
@@ -438,7 +439,9 @@ fn bench_lapjv(c: &mut Criterion) {
     group.finish();
 }
 
-/// Rules then score for every pair, as the engine does before solving.
+/// The explained rules then score for every pair: what a run would cost
+/// without its allocation-free fast path (the engine scores every pair from
+/// precomputed profiles and explains only the pairs it proposes).
 fn rules_and_scores(cohort: &[Candidate], params: &RunParams, table: &WeightTable) -> i64 {
     let mentors: Vec<&Candidate> = cohort
         .iter()
