@@ -123,7 +123,13 @@ pub async fn spawn_app_unreachable_db() -> TestApp {
 /// A database of this test's own: a SQLite file in the temp dir, or a new
 /// database on the server named by TEST_DATABASE_URL.
 async fn fresh_database() -> (String, TestDatabase) {
-    let name = format!("wla_test_{}", Uuid::new_v4().simple());
+    // The creation time in the name lets CI drop what a killed run left
+    // behind without touching the databases of a run still going.
+    let created = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let name = format!("wla_test_{created}_{}", Uuid::new_v4().simple());
     match std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|u| !u.is_empty())
