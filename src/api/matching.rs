@@ -85,7 +85,7 @@ pub(crate) async fn matching_cycle(state: &AppState, id: Uuid) -> ApiResult<Cycl
 ///
 /// Proposes the largest possible number of pairs and, among those, the best
 /// total score; mentees who already have a live match and mentors with no
-/// free slot are left out. Pins: `must_pair` placed first, `never_pair`
+/// free slot are left out (a matched mentor with a slot left takes part). Pins: `must_pair` placed first, `never_pair`
 /// excluded. The run is stored and can be read back unchanged.
 #[utoipa::path(post, path = "/api/v1/cycles/{id}/matching-runs", tag = "matching",
     params(("id" = Uuid, Path, description = "Cycle id")),
@@ -242,8 +242,8 @@ pub async fn accept_run(
         note: None,
     })
     .collect();
+    // Marks the run accepted in the same transaction.
     let created_matches = pairings::propose(&state.db, cycle.id, &pairs, &params, user.id).await?;
-    runs::mark_accepted(&state.db, run.id).await?;
     let body: Vec<MatchDto> = created_matches.into_iter().map(MatchDto::from).collect();
     Ok(HttpResponse::Created().json(body))
 }

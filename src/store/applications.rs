@@ -107,6 +107,32 @@ async fn record(
     Ok(())
 }
 
+/// One audit entry per application, for a change many applications had at
+/// once (publishing matches makes them `matched`).
+pub(crate) async fn record_each(
+    db: &impl ConnectionTrait,
+    application_ids: &[Uuid],
+    actor_id: Uuid,
+    action: &str,
+    fields: &[&str],
+) -> ApiResult<()> {
+    let now = Utc::now();
+    for chunk in application_ids.chunks(500) {
+        let rows = chunk.iter().map(|id| application_audit::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            application_id: Set(*id),
+            actor_id: Set(actor_id),
+            action: Set(action.to_owned()),
+            fields: Set(json!(fields)),
+            created_at: Set(now),
+        });
+        application_audit::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Stores a new application. The unique index on (cycle, member) makes a
 /// second one a 409, even when two arrive at once.
 #[tracing::instrument(skip_all, fields(cycle_id = %cycle_id, member_id = %member_id))]

@@ -92,6 +92,7 @@ async fn locked_application(
 /// Proposes `pairs` in one transaction, all or nothing. Each pair must pass
 /// every hard rule; the mentee must have no live match and the mentor a
 /// free slot, counted under lock so concurrent proposals cannot overbook.
+/// The runs the pairs come from are marked accepted in the same transaction.
 #[tracing::instrument(skip_all, fields(cycle_id = %cycle_id, pairs = pairs.len()))]
 pub async fn propose(
     db: &DatabaseConnection,
@@ -158,6 +159,14 @@ pub async fn propose(
         )
         .await?;
         created.push(row);
+    }
+    // A run whose proposals became matches is accepted, in the same
+    // transaction: never matches without their run marked, nor the reverse.
+    let mut runs: Vec<Uuid> = pairs.iter().filter_map(|p| p.matching_run_id).collect();
+    runs.sort();
+    runs.dedup();
+    for run in runs {
+        super::matching::mark_accepted(&txn, run).await?;
     }
     txn.commit().await?;
     Ok(created)
@@ -253,10 +262,27 @@ pub async fn publish(
         .await?;
     let now = Utc::now();
     let ids: Vec<Uuid> = approved.iter().map(|m| m.id).collect();
-    let app_ids: Vec<Uuid> = approved
+    let mut app_ids: Vec<Uuid> = approved
         .iter()
         .flat_map(|m| [m.mentor_application_id, m.mentee_application_id])
         .collect();
+    app_ids.sort();
+    app_ids.dedup();
+    // A mentor matched in an earlier publish is already `matched`: only the
+    // others change, and only their change goes in the audit trail.
+    let mut newly_matched = Vec::with_capacity(app_ids.len());
+    for chunk in app_ids.chunks(500) {
+        newly_matched.extend(
+            application::Entity::find()
+                .select_only()
+                .column(application::Column::Id)
+                .filter(application::Column::Id.is_in(chunk.to_vec()))
+                .filter(application::Column::Status.ne(ApplicationStatus::Matched.as_str()))
+                .into_tuple::<Uuid>()
+                .all(&txn)
+                .await?,
+        );
+    }
     for chunk in ids.chunks(500) {
         pairing::Entity::update_many()
             .col_expr(
@@ -269,7 +295,7 @@ pub async fn publish(
             .exec(&txn)
             .await?;
     }
-    for chunk in app_ids.chunks(500) {
+    for chunk in newly_matched.chunks(500) {
         application::Entity::update_many()
             .col_expr(
                 application::Column::Status,
@@ -283,6 +309,7 @@ pub async fn publish(
     for id in &ids {
         record(&txn, *id, actor, "publish", String::new()).await?;
     }
+    applications::record_each(&txn, &newly_matched, actor, "matched", &["status"]).await?;
     let published = pairing::Entity::find()
         .filter(pairing::Column::Id.is_in(ids))
         .order_by_asc(pairing::Column::Id)

@@ -525,6 +525,51 @@ async fn approving_and_publishing_makes_the_match_active_and_both_applications_m
 }
 
 #[tokio::test]
+async fn publishing_records_each_application_becoming_matched_once_in_its_audit_trail() {
+    // Arrange: a mentor of capacity 2 whose two matches are published in
+    // two rounds.
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let mentor_id = app
+        .accepted_applicant(&p.committee, &p.cycle_id, mentor(json!({"capacity": 2})))
+        .await;
+    let second_mentee = app
+        .accepted_applicant(&p.committee, &p.cycle_id, mentee(json!({})))
+        .await;
+    let first = proposed(&app, &p.committee, &p.cycle_id, &mentor_id, &p.mentee).await;
+    acted(&app, &p.committee, &id_of(&first), "approve").await;
+    json_of(publish(&app, &p.committee, &p.cycle_id).await, 200).await;
+    let second = proposed(&app, &p.committee, &p.cycle_id, &mentor_id, &second_mentee).await;
+    acted(&app, &p.committee, &id_of(&second), "approve").await;
+
+    // Act
+    json_of(publish(&app, &p.committee, &p.cycle_id).await, 200).await;
+
+    // Assert
+    let matched_entries = |application: String| {
+        let path = format!("/api/v1/applications/{application}/audit");
+        let (app, token) = (&app, p.committee.token.clone());
+        async move {
+            let trail = json_of(app.get(&path, Some(&token)).await, 200).await;
+            trail
+                .as_array()
+                .expect("a list")
+                .iter()
+                .filter(|e| e["action"] == "matched")
+                .map(|e| (e["fields"].clone(), e["actor_id"].clone()))
+                .collect::<Vec<_>>()
+        }
+    };
+    let committee_id = json!(p.committee.id);
+    for application in [mentor_id, p.mentee.clone(), second_mentee] {
+        assert_eq!(
+            matched_entries(application).await,
+            [(json!(["status"]), committee_id.clone())]
+        );
+    }
+}
+
+#[tokio::test]
 async fn publishing_leaves_proposed_matches_alone() {
     // Arrange
     let app = spawn_app().await;

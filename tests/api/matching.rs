@@ -913,6 +913,32 @@ async fn accepting_a_run_again_is_a_409_and_writes_nothing() {
 }
 
 #[tokio::test]
+async fn a_run_whose_accept_is_refused_stays_completed() {
+    // Arrange
+    let app = spawn_app().await;
+    let c = small_cohort(&app).await;
+    let first = ran(&app, &c.committee, &c.cycle_id, json!({})).await;
+    let second = ran(&app, &c.committee, &c.cycle_id, json!({})).await;
+    let first_id = first["id"].as_str().unwrap();
+    json_of(accept(&app, &c.committee, first_id, json!({})).await, 201).await;
+    let second_id = second["id"].as_str().unwrap();
+
+    // Act
+    let res = accept(&app, &c.committee, second_id, json!({})).await;
+
+    // Assert
+    assert_problem(res, 409).await;
+    let read = |id: &str| {
+        let path = format!("/api/v1/matching-runs/{id}");
+        let token = c.committee.token.clone();
+        let app = &app;
+        async move { json_of(app.get(&path, Some(&token)).await, 200).await }
+    };
+    assert_eq!(read(second_id).await["status"], "completed");
+    assert_eq!(read(first_id).await["status"], "accepted");
+}
+
+#[tokio::test]
 async fn accepting_a_run_is_all_or_nothing_when_only_some_pairs_are_still_possible() {
     // Arrange
     let app = spawn_app().await;

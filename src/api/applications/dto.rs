@@ -142,6 +142,8 @@ pub struct ApplicationSummary {
 pub struct AuditEntry {
     pub id: Uuid,
     pub actor_id: Uuid,
+    /// `created`, `updated`, `reviewed`, `withdrawn`, or `matched` (a
+    /// match of the application was published).
     #[schema(example = "updated")]
     pub action: String,
     /// Names of the fields changed; never their values.
