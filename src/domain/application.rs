@@ -87,6 +87,14 @@ impl ApplicationStatus {
         }
     }
 
+    /// Who may be paired: accepted applicants, and matched ones, whose
+    /// published match already counts against them (a mentor with a free
+    /// slot can take another mentee; a mentee whose match ended can be
+    /// matched again).
+    pub fn is_matchable(self) -> bool {
+        matches!(self, Self::Accepted | Self::Matched)
+    }
+
     /// The author may edit while the application is live.
     pub fn author_may_edit(self) -> bool {
         !matches!(self, Self::Withdrawn | Self::Matched)

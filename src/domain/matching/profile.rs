@@ -15,7 +15,7 @@ use super::input::{Candidate, RunParams, loose};
 use super::rules::RuleBroken;
 use super::score::{MAX_CRITERION_SCORE, stage_rank};
 use super::weights::{WeightTable, Weights};
-use crate::domain::application::{ApplicationRole, ApplicationStatus, MeetingMode};
+use crate::domain::application::{ApplicationRole, MeetingMode};
 
 /// What the rules and the scores compare, without any text.
 #[derive(Debug)]
@@ -24,6 +24,8 @@ pub(crate) struct Profile {
     member_id: Uuid,
     is_mentor: bool,
     is_mentee: bool,
+    /// Accepted or matched: see
+    /// [`ApplicationStatus::is_matchable`](crate::domain::application::ApplicationStatus::is_matchable).
     accepted: bool,
     capacity: u32,
     /// One bit per [`LibraryType`](crate::domain::application::LibraryType).
@@ -74,7 +76,7 @@ impl Interner {
             member_id: c.member_id,
             is_mentor: c.role == ApplicationRole::Mentor,
             is_mentee: c.role == ApplicationRole::Mentee,
-            accepted: c.status == ApplicationStatus::Accepted,
+            accepted: c.status.is_matchable(),
             capacity: c.capacity,
             library_types: c.library_types.iter().fold(0, |m, t| m | 1 << *t as u16),
             modes: c.meeting_modes.iter().fold(0, |m, t| m | 1 << *t as u8),

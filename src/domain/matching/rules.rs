@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::input::{Candidate, RunParams, loose};
-use crate::domain::application::{ApplicationRole, ApplicationStatus, MeetingMode};
+use crate::domain::application::{ApplicationRole, MeetingMode};
 
 /// A hard rule a pair breaks. Rules are checked in the order listed here and
 /// the first one broken is the one reported.
@@ -18,7 +18,7 @@ pub enum RuleBroken {
     Role,
     /// Both applications belong to the same member.
     SameMember,
-    /// One of the applications is not accepted.
+    /// One of the applications is neither accepted nor already matched.
     NotAccepted,
     /// The committee pinned this pair as never to be paired.
     NeverPair,
@@ -64,7 +64,7 @@ impl fmt::Display for RuleBroken {
         f.write_str(match self {
             Self::Role => "the pair needs one mentor application and one mentee application",
             Self::SameMember => "both applications belong to the same member",
-            Self::NotAccepted => "only accepted applications can be matched",
+            Self::NotAccepted => "only accepted (or already matched) applications can be matched",
             Self::NeverPair => "the committee pinned this pair as never to be paired",
             Self::Capacity => "the mentor has no capacity left",
             Self::MeetingModes => "they have no acceptable meeting mode in common",
@@ -99,8 +99,7 @@ pub fn broken_rules(mentor: &Candidate, mentee: &Candidate, params: &RunParams) 
     if mentor.member_id == mentee.member_id {
         out.push(RuleBroken::SameMember);
     }
-    if mentor.status != ApplicationStatus::Accepted || mentee.status != ApplicationStatus::Accepted
-    {
+    if !(mentor.status.is_matchable() && mentee.status.is_matchable()) {
         out.push(RuleBroken::NotAccepted);
     }
     if params.is_never_pair(mentor.application_id, mentee.application_id) {

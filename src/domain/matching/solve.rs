@@ -14,7 +14,7 @@ use super::profile::{Interner, PairJudge, Profile};
 use super::rules::{RuleBroken, count_rules};
 use super::score::{Criterion, MAX_CRITERION_SCORE, redact, score_pair};
 use super::weights::MAX_WEIGHT;
-use crate::domain::application::{ApplicationRole, ApplicationStatus};
+use crate::domain::application::ApplicationRole;
 
 /// A proposed pair; the committee approves or drops it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -89,11 +89,11 @@ impl Cell {
 }
 
 fn is(c: &Candidate, role: ApplicationRole) -> bool {
-    c.role == role && c.status == ApplicationStatus::Accepted
+    c.role == role && c.status.is_matchable()
 }
 
-/// Runs the matching over a cohort. Only accepted applications take part;
-/// the others are ignored. The same cohort and parameters, in any order,
+/// Runs the matching over a cohort. Only accepted (or already matched)
+/// applications take part; the others are ignored. The same cohort and parameters, in any order,
 /// give the same result.
 pub fn run_matching(
     cohort: &[Candidate],

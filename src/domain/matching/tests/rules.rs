@@ -33,9 +33,9 @@ fn a_member_is_never_paired_with_themself() {
 }
 
 #[test]
-fn only_accepted_applications_are_paired() {
+fn only_accepted_or_matched_applications_are_paired() {
     use ApplicationStatus::*;
-    for status in [Submitted, Waitlisted, Declined, Withdrawn, Matched] {
+    for status in [Submitted, Waitlisted, Declined, Withdrawn] {
         let m = with(mentor(1), |c| c.status = status);
         assert_eq!(
             check_pair(&m, &mentee(2), &params()),
@@ -61,6 +61,15 @@ fn only_accepted_applications_are_paired() {
         reason_of(&result, 2),
         "no feasible partner: there are no accepted mentors"
     );
+}
+
+#[test]
+fn a_matched_mentor_with_a_free_slot_takes_another_mentee() {
+    // Capacity is what the mentor has left after their published matches.
+    let matched = with(mentor(1), |c| c.status = ApplicationStatus::Matched);
+    assert_eq!(check_pair(&matched, &mentee(2), &params()), Ok(()));
+    let result = run(&[matched, mentee(2)], &params());
+    assert_eq!(pairs(&result), [(id(1), id(2))]);
 }
 
 #[test]
