@@ -239,6 +239,9 @@ def main():
                    help="server process id: report its peak RSS (VmHWM)")
     p.add_argument("--setup-only", action="store_true",
                    help="stop after accepting the applications")
+    p.add_argument("--accept", action="store_true",
+                   help="also time accepting the last run (every proposal "
+                        "becomes a proposed match) and publishing them all")
     args = p.parse_args()
     if not args.email or not args.password:
         p.error("give --email and --password "
@@ -322,6 +325,24 @@ def main():
           f"unmatched: {len(result.get('unmatched', []))}, "
           f"total_score: {result.get('total_score')}, "
           f"min_score: {result.get('min_score')}")
+    if args.accept:
+        start = time.perf_counter()
+        _, made = api.call("POST", f"/api/v1/matching-runs/{result['id']}/accept",
+                           {}, expect=(201,))
+        print(f"accept: {len(made)} matches in "
+              f"{time.perf_counter() - start:.3f} s", flush=True)
+        start = time.perf_counter()
+        for m in made:
+            api.call("POST", f"/api/v1/matches/{m['id']}/approve", {},
+                     expect=(200,))
+        print(f"approve: {len(made)} one by one in "
+              f"{time.perf_counter() - start:.1f} s", flush=True)
+        start = time.perf_counter()
+        _, published = api.call("POST",
+                                f"/api/v1/cycles/{cid}/matches/publish", {},
+                                expect=(200,))
+        print(f"publish: {published.get('published')} in "
+              f"{time.perf_counter() - start:.3f} s", flush=True)
     if args.pid:
         hwm, rss = vm_hwm_kib(args.pid)
         print(f"server peak RSS (VmHWM): {hwm / 1024:.0f} MiB "

@@ -58,6 +58,27 @@ pub async fn live_matches(
         .await?)
 }
 
+/// Live matches of a cycle that involve this mentor or this mentee: what
+/// decides whether they can be paired now.
+pub async fn live_matches_of_pair(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+    mentor_application_id: Uuid,
+    mentee_application_id: Uuid,
+) -> ApiResult<Vec<pairing::Model>> {
+    let live: Vec<&str> = MatchStatus::LIVE.iter().map(|s| s.as_str()).collect();
+    Ok(pairing::Entity::find()
+        .filter(pairing::Column::CycleId.eq(cycle_id))
+        .filter(pairing::Column::Status.is_in(live))
+        .filter(
+            sea_orm::Condition::any()
+                .add(pairing::Column::MentorApplicationId.eq(mentor_application_id))
+                .add(pairing::Column::MenteeApplicationId.eq(mentee_application_id)),
+        )
+        .all(db)
+        .await?)
+}
+
 /// The cycle's applications as candidates. With `for_run`, mentees who
 /// already have a live match are left out, as are mentors with no slot
 /// left, so a new run only proposes for who is still free.

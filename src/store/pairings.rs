@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::applications::{self, Application};
 use super::entities::{application, match_event, pairing};
-use super::matching::{candidate_of, live_matches};
+use super::matching::{candidate_of, live_matches_of_pair};
 use crate::api::pagination::PageRequest;
 use crate::domain::application::{ApplicationRole, ApplicationStatus};
 use crate::domain::matching::{RunParams, check_pair, score_pair};
@@ -110,7 +110,7 @@ pub async fn propose(
         let (Some(mentor), Some(mentee)) = (mentor, mentee) else {
             return Err(refused(pair, "both applications must belong to this cycle"));
         };
-        let live = live_matches(&txn, cycle_id).await?;
+        let live = live_matches_of_pair(&txn, cycle_id, mentor.id, mentee.id).await?;
         if live.iter().any(|m| m.mentee_application_id == mentee.id) {
             return Err(refused(pair, "the mentee already has a live match"));
         }
