@@ -85,8 +85,9 @@ pub(crate) async fn matching_cycle(state: &AppState, id: Uuid) -> ApiResult<Cycl
 ///
 /// Proposes the largest possible number of pairs and, among those, the best
 /// total score; mentees who already have a live match and mentors with no
-/// free slot are left out (a matched mentor with a slot left takes part). Pins: `must_pair` placed first, `never_pair`
-/// excluded. The run is stored and can be read back unchanged.
+/// free slot are left out (a matched mentor with a slot left takes part).
+/// Pins: `must_pair` placed first, `never_pair` excluded. The run is stored
+/// and can be read back unchanged.
 #[utoipa::path(post, path = "/api/v1/cycles/{id}/matching-runs", tag = "matching",
     params(("id" = Uuid, Path, description = "Cycle id")),
     request_body = RunParams,

@@ -93,8 +93,8 @@ fn is(c: &Candidate, role: ApplicationRole) -> bool {
 }
 
 /// Runs the matching over a cohort. Only accepted (or already matched)
-/// applications take part; the others are ignored. The same cohort and parameters, in any order,
-/// give the same result.
+/// applications take part; the others are ignored. The same cohort and
+/// parameters, in any order, give the same result.
 pub fn run_matching(
     cohort: &[Candidate],
     params: &RunParams,
@@ -150,14 +150,15 @@ pub fn run_matching(
         .collect();
     let solved = assign(free_mentees.len(), slots.len(), |i, s| at(i, slots[s]).ok())?;
 
-    let chosen = pins.pairs.iter().map(|&(m, e)| (m, e, None));
+    // (mentor, mentee, pinned, the fast path's score of a solved pair)
+    let chosen = pins.pairs.iter().map(|&(m, e)| (m, e, true, None));
     let solved = solved.into_iter().map(|(i, s)| {
         let fast = at(i, slots[s]).ok();
-        (mentors[slots[s]], free_mentees[i], fast)
+        (mentors[slots[s]], free_mentees[i], false, fast)
     });
     let mut proposals: Vec<Proposal> = chosen
         .chain(solved)
-        .map(|(m, e, fast)| {
+        .map(|(m, e, pinned, fast)| {
             // Only the proposed pairs get their explanation.
             let (score, breakdown) = score_pair(m, e, &table);
             debug_assert!(fast.is_none_or(|f| f == score));
@@ -166,7 +167,7 @@ pub fn run_matching(
                 mentee_application_id: e.application_id,
                 score,
                 breakdown,
-                pinned: fast.is_none(),
+                pinned,
             }
         })
         .collect();
