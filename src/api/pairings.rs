@@ -12,6 +12,7 @@ use super::pagination::{Page, PageParams};
 use super::{created, valid};
 use crate::auth::AuthUser;
 use crate::domain::application::{ApplicationRole, LibraryType};
+use crate::domain::cycle::CycleStatus;
 use crate::domain::matching::{Criterion, RunParams};
 use crate::domain::pairing::{MatchAction, MatchStatus, check_extension};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -242,6 +243,7 @@ pub async fn get(
         (status = 200, description = "The match", body = MatchDto),
         (status = 403, description = "Not on the committee", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such match", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The match's cycle is archived", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Note too long", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update(
@@ -253,10 +255,23 @@ pub async fn update(
     user.require_committee()?;
     let b = valid(body)?;
     let current = pairings::get(&state.db, *id).await?;
+    not_archived(&state, current.cycle_id).await?;
     let note = Some(b.note.trim().to_owned()).filter(|n| !n.is_empty());
     Ok(HttpResponse::Ok().json(MatchDto::from(
         pairings::set_note(&state.db, &current, note, user.id).await?,
     )))
+}
+
+/// An archived cycle's matches are the record of that year: they no longer
+/// change.
+async fn not_archived(state: &AppState, cycle_id: Uuid) -> ApiResult<()> {
+    let cycle = cycles::get_visible(&state.db, cycle_id, true).await?;
+    match cycles::status_of(&cycle) {
+        CycleStatus::Archived => Err(ApiError::Conflict(
+            "the match's cycle is archived: its matches can no longer change".into(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 async fn act(
@@ -268,6 +283,7 @@ async fn act(
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let current = pairings::get(&state.db, id).await?;
+    not_archived(state, current.cycle_id).await?;
     let updated = pairings::act(&state.db, &current, action, user.id, extras).await?;
     Ok(HttpResponse::Ok().json(MatchDto::from(updated)))
 }
@@ -296,21 +312,21 @@ action_endpoint!(
     MatchAction::Approve,
     "/api/v1/matches/{id}/approve",
     "Approve a proposed match (committee).",
-    "Only proposed matches can be approved"
+    "Only proposed matches can be approved, or the cycle is archived"
 );
 action_endpoint!(
     cancel,
     MatchAction::Cancel,
     "/api/v1/matches/{id}/cancel",
     "Cancel a proposed or approved match (committee); the mentee and the mentor's slot are free again.",
-    "Only proposed or approved matches can be cancelled"
+    "Only proposed or approved matches can be cancelled, or the cycle is archived"
 );
 action_endpoint!(
     complete,
     MatchAction::Complete,
     "/api/v1/matches/{id}/complete",
     "Mark an active match completed (committee).",
-    "Only active matches can be completed"
+    "Only active matches can be completed, or the cycle is archived"
 );
 
 /// End an active match early, with the reason (committee).
@@ -322,7 +338,7 @@ action_endpoint!(
         (status = 200, description = "Ended early", body = MatchDto),
         (status = 403, description = "Not on the committee", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such match", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Only active matches can end early", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Only active matches can end early, or the cycle is archived", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A reason is required", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn end_early(
@@ -352,7 +368,7 @@ pub async fn end_early(
         (status = 200, description = "Extended", body = MatchDto),
         (status = 403, description = "Not on the committee", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such match", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Only active matches can be extended", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Only active matches can be extended, or the cycle is archived", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The date is not after the mentoring end", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn extend(

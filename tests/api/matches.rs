@@ -726,6 +726,50 @@ async fn illegal_actions_are_409s_naming_the_allowed_statuses() {
 }
 
 #[tokio::test]
+async fn an_archived_cycles_matches_are_frozen() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let id = active_match(&app, &p).await;
+    for to in ["active", "closed", "archived"] {
+        app.transition(&p.committee, &p.cycle_id, to).await;
+    }
+    let before = app
+        .get(&format!("/api/v1/matches/{id}"), Some(&p.committee.token))
+        .await;
+    let before = json_of(before, 200).await;
+
+    // Act
+    let completed = act(&app, &p.committee, &id, "complete", json!({})).await;
+    let ended = act(
+        &app,
+        &p.committee,
+        &id,
+        "end-early",
+        json!({"reason": "moved away"}),
+    )
+    .await;
+    let noted = app
+        .patch(
+            &format!("/api/v1/matches/{id}"),
+            Some(&p.committee.token),
+            &json!({"note": "late note"}),
+        )
+        .await;
+
+    // Assert
+    for res in [completed, ended, noted] {
+        let problem = assert_problem(res, 409).await;
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.contains("archived"), "{detail}");
+    }
+    let after = app
+        .get(&format!("/api/v1/matches/{id}"), Some(&p.committee.token))
+        .await;
+    assert_eq!(json_of(after, 200).await, before);
+}
+
+#[tokio::test]
 async fn ending_early_needs_a_reason_and_records_it() {
     // Arrange
     let app = spawn_app().await;
