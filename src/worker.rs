@@ -42,8 +42,12 @@ impl MatchingWorker {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.jobs
             .send(Box::new(move || {
-                // The caller may have gone (request cancelled): nothing to do.
-                let _ = reply.send(f());
+                // A caller that has gone (request cancelled, client away)
+                // before its turn costs nothing; one that goes during the
+                // run just finds no one to answer.
+                if !reply.is_closed() {
+                    let _ = reply.send(f());
+                }
             }))
             .map_err(|_| anyhow::anyhow!("the matching thread has stopped"))?;
         answer
@@ -67,5 +71,38 @@ mod tests {
             .await
             .expect("answer");
         assert_eq!(name.as_deref(), Some("matching"));
+    }
+
+    #[tokio::test]
+    async fn a_job_whose_caller_has_gone_is_skipped() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let worker = MatchingWorker::start().expect("thread starts");
+        // Keep the thread busy until released.
+        let (release, wait) = mpsc::channel::<()>();
+        let busy = worker.run(move || wait.recv().is_ok());
+        tokio::pin!(busy);
+        tokio::select! {
+            _ = &mut busy => panic!("the busy job cannot end before its release"),
+            _ = tokio::time::sleep(std::time::Duration::from_millis(5)) => {}
+        }
+        // Queue a job, then give up on it while it waits its turn.
+        let ran = Arc::new(AtomicBool::new(false));
+        let flag = ran.clone();
+        let gave_up = tokio::time::timeout(
+            std::time::Duration::from_millis(20),
+            worker.run(move || flag.store(true, Ordering::SeqCst)),
+        )
+        .await;
+        assert!(gave_up.is_err(), "the job waits behind the busy one");
+
+        release.send(()).expect("busy job waits");
+        assert!(busy.await.expect("answer"));
+        worker.run(|| ()).await.expect("answer");
+
+        assert!(
+            !ran.load(Ordering::SeqCst),
+            "a job no one waits for is skipped"
+        );
     }
 }
