@@ -7,6 +7,7 @@ mod m20261128_000001_accounts;
 mod m20261128_000002_cycles;
 mod m20261128_000003_applications;
 mod m20261128_000004_matching;
+mod m20261128_000005_completed_match_holds_mentee;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_cycles::Migration),
             Box::new(m20261128_000003_applications::Migration),
             Box::new(m20261128_000004_matching::Migration),
+            Box::new(m20261128_000005_completed_match_holds_mentee::Migration),
         ]
     }
 }

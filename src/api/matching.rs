@@ -84,8 +84,9 @@ pub(crate) async fn matching_cycle(state: &AppState, id: Uuid) -> ApiResult<Cycl
 /// Run the matching engine over the cycle's accepted applications (committee).
 ///
 /// Proposes the largest possible number of pairs and, among those, the best
-/// total score; mentees who already have a live match and mentors with no
-/// free slot are left out (a matched mentor with a slot left takes part).
+/// total score; mentees who already have a live or completed match and
+/// mentors with no free slot are left out (a matched mentor with a slot left
+/// takes part; a match that ended early frees both people).
 /// Pins: `must_pair` placed first, `never_pair` excluded. The run is stored
 /// and can be read back unchanged.
 #[utoipa::path(post, path = "/api/v1/cycles/{id}/matching-runs", tag = "matching",
@@ -108,7 +109,7 @@ pub async fn create_run(
     user.require_committee()?;
     let params = body.into_inner().normalized();
     let cycle = matching_cycle(&state, *id).await?;
-    let cohort = runs::cohort(&state.db, cycle.id, true).await?;
+    let cohort = runs::cohort(&state.db, cycle.id, None).await?;
     let run_params = params.clone();
     let result = state
         .matching
@@ -266,12 +267,9 @@ pub async fn candidates(
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let app = crate::store::applications::get(&state.db, *id).await?;
-    // Only who is still free: mentees without a live match, mentors with a
-    // slot left; the application asked about is always in.
-    let mut cohort = runs::cohort(&state.db, app.cycle_id, true).await?;
-    if !cohort.iter().any(|c| c.application_id == app.id) {
-        cohort.push(runs::candidate_of(&app, 0));
-    }
+    // Only who is still free: mentees without a live or completed match,
+    // mentors with a slot left; the application asked about is always in.
+    let cohort = runs::cohort(&state.db, app.cycle_id, Some(app.id)).await?;
     let result = candidates_for(app.id, &cohort, &RunParams::default())
         .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(HttpResponse::Ok().json(result))

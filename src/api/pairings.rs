@@ -66,6 +66,8 @@ impl From<Pairing> for MatchDto {
 pub struct CreateMatchRequest {
     pub mentor_application_id: Uuid,
     pub mentee_application_id: Uuid,
+    /// The run this pair was taken from, if any. Naming a run marks it
+    /// `accepted`, as accepting its proposals does.
     pub matching_run_id: Option<Uuid>,
     #[validate(length(max = 5000))]
     pub note: Option<String>,
@@ -141,7 +143,7 @@ pub struct MyMatch {
         (status = 201, description = "The proposed match", body = MatchDto),
         (status = 403, description = "Not on the committee", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The pair breaks a hard rule, the mentee has a live match or the mentor is full", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The pair breaks a hard rule, the mentee has a live or completed match or the mentor is full", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Note too long, or `matching_run_id` is not a run of this cycle", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(

@@ -35,8 +35,17 @@ impl MatchStatus {
         Self::EndedEarly,
         Self::Cancelled,
     ];
-    /// Statuses that hold a mentee and a mentor slot.
+    /// Statuses of a match still in play: proposed, approved or active.
     pub const LIVE: [MatchStatus; 3] = [Self::Proposed, Self::Approved, Self::Active];
+    /// Statuses that hold a mentee and a mentor slot for the rest of the
+    /// cycle: the live ones and a completed partnership. A match that ended
+    /// early frees both, so the committee can pair them again.
+    pub const PLACED: [MatchStatus; 4] = [
+        Self::Proposed,
+        Self::Approved,
+        Self::Active,
+        Self::Completed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -55,6 +64,10 @@ impl MatchStatus {
 
     pub fn is_live(self) -> bool {
         Self::LIVE.contains(&self)
+    }
+
+    pub fn is_placed(self) -> bool {
+        Self::PLACED.contains(&self)
     }
 
     /// Published matches are visible to both people.
@@ -162,6 +175,8 @@ mod tests {
     fn live_and_published_statuses() {
         assert!(Proposed.is_live() && Approved.is_live() && Active.is_live());
         assert!(!Cancelled.is_live() && !Completed.is_live());
+        assert!(Completed.is_placed() && Proposed.is_placed());
+        assert!(!EndedEarly.is_placed() && !Cancelled.is_placed());
         assert!(Active.is_published() && EndedEarly.is_published() && !Approved.is_published());
         for s in MatchStatus::ALL {
             assert_eq!(MatchStatus::parse(s.as_str()), Some(s));

@@ -45,31 +45,31 @@ pub fn candidate_of(app: &Application, taken: u32) -> Candidate {
     }
 }
 
-/// Live matches of a cycle.
-pub async fn live_matches(
+/// Matches of a cycle that hold a place: live or completed.
+pub async fn placed_matches(
     db: &impl ConnectionTrait,
     cycle_id: Uuid,
 ) -> ApiResult<Vec<pairing::Model>> {
-    let live: Vec<&str> = MatchStatus::LIVE.iter().map(|s| s.as_str()).collect();
+    let placed: Vec<&str> = MatchStatus::PLACED.iter().map(|s| s.as_str()).collect();
     Ok(pairing::Entity::find()
         .filter(pairing::Column::CycleId.eq(cycle_id))
-        .filter(pairing::Column::Status.is_in(live))
+        .filter(pairing::Column::Status.is_in(placed))
         .all(db)
         .await?)
 }
 
-/// Live matches of a cycle that involve this mentor or this mentee: what
-/// decides whether they can be paired now.
-pub async fn live_matches_of_pair(
+/// Matches of a cycle that hold a place (live or completed) and involve
+/// this mentor or this mentee: what decides whether they can be paired now.
+pub async fn placed_matches_of_pair(
     db: &impl ConnectionTrait,
     cycle_id: Uuid,
     mentor_application_id: Uuid,
     mentee_application_id: Uuid,
 ) -> ApiResult<Vec<pairing::Model>> {
-    let live: Vec<&str> = MatchStatus::LIVE.iter().map(|s| s.as_str()).collect();
+    let placed: Vec<&str> = MatchStatus::PLACED.iter().map(|s| s.as_str()).collect();
     Ok(pairing::Entity::find()
         .filter(pairing::Column::CycleId.eq(cycle_id))
-        .filter(pairing::Column::Status.is_in(live))
+        .filter(pairing::Column::Status.is_in(placed))
         .filter(
             sea_orm::Condition::any()
                 .add(pairing::Column::MentorApplicationId.eq(mentor_application_id))
@@ -79,18 +79,20 @@ pub async fn live_matches_of_pair(
         .await?)
 }
 
-/// The cycle's applications as candidates. With `for_run`, mentees who
-/// already have a live match are left out, as are mentors with no slot
-/// left, so a new run only proposes for who is still free.
+/// The cycle's applications still free to pair, as candidates: mentees
+/// with a live or completed match are left out, as are mentors with no slot
+/// left, so a run only proposes for who is still free. `also` keeps one
+/// application in whatever its place, with its true remaining capacity
+/// (the one the committee asks candidates for).
 pub async fn cohort(
     db: &impl ConnectionTrait,
     cycle_id: Uuid,
-    for_run: bool,
+    also: Option<Uuid>,
 ) -> ApiResult<Vec<Candidate>> {
     let apps = applications::for_cycle(db, cycle_id).await?;
-    let live = live_matches(db, cycle_id).await?;
+    let placed = placed_matches(db, cycle_id).await?;
     let mut taken: HashMap<Uuid, u32> = HashMap::new();
-    for m in &live {
+    for m in &placed {
         *taken.entry(m.mentor_application_id).or_default() += 1;
         *taken.entry(m.mentee_application_id).or_default() += 1;
     }
@@ -98,7 +100,7 @@ pub async fn cohort(
         .iter()
         .map(|a| candidate_of(a, taken.get(&a.id).copied().unwrap_or(0)))
         .filter(|c| {
-            !for_run
+            also == Some(c.application_id)
                 || match c.role {
                     ApplicationRole::Mentor => c.capacity > 0,
                     ApplicationRole::Mentee => !taken.contains_key(&c.application_id),

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::applications::{self, Application};
 use super::entities::{application, match_event, pairing};
-use super::matching::{candidate_of, live_matches_of_pair};
+use super::matching::{candidate_of, placed_matches_of_pair};
 use crate::api::pagination::PageRequest;
 use crate::domain::application::{ApplicationRole, ApplicationStatus};
 use crate::domain::matching::{RunParams, check_pair, score_pair};
@@ -68,6 +68,18 @@ async fn record(
     Ok(())
 }
 
+/// Why a mentee who already holds a place cannot be paired again.
+fn mentee_taken(m: &Pairing) -> String {
+    if status_of(m) == MatchStatus::Completed {
+        format!("the mentee has completed a match in this cycle ({})", m.id)
+    } else {
+        format!(
+            "the mentee already has a live match ({}, {})",
+            m.id, m.status
+        )
+    }
+}
+
 fn refused(pair: &NewPair, why: impl std::fmt::Display) -> ApiError {
     ApiError::Conflict(format!(
         "mentor application {} and mentee application {} cannot be matched: {why}",
@@ -90,8 +102,9 @@ async fn locked_application(
 }
 
 /// Proposes `pairs` in one transaction, all or nothing. Each pair must pass
-/// every hard rule; the mentee must have no live match and the mentor a
-/// free slot, counted under lock so concurrent proposals cannot overbook.
+/// every hard rule; the mentee must have no live or completed match and the
+/// mentor a free slot, counted under lock so concurrent proposals cannot
+/// overbook.
 /// The runs the pairs come from are marked accepted in the same transaction.
 #[tracing::instrument(skip_all, fields(cycle_id = %cycle_id, pairs = pairs.len()))]
 pub async fn propose(
@@ -110,11 +123,11 @@ pub async fn propose(
         let (Some(mentor), Some(mentee)) = (mentor, mentee) else {
             return Err(refused(pair, "both applications must belong to this cycle"));
         };
-        let live = live_matches_of_pair(&txn, cycle_id, mentor.id, mentee.id).await?;
-        if live.iter().any(|m| m.mentee_application_id == mentee.id) {
-            return Err(refused(pair, "the mentee already has a live match"));
+        let placed = placed_matches_of_pair(&txn, cycle_id, mentor.id, mentee.id).await?;
+        if let Some(m) = placed.iter().find(|m| m.mentee_application_id == mentee.id) {
+            return Err(refused(pair, mentee_taken(m)));
         }
-        let taken = live
+        let taken = placed
             .iter()
             .filter(|m| m.mentor_application_id == mentor.id)
             .count() as u32;

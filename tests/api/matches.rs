@@ -522,6 +522,18 @@ async fn approving_and_publishing_makes_the_match_active_and_both_applications_m
     }
     let again = json_of(publish(&app, &p.committee, &p.cycle_id).await, 200).await;
     assert_eq!(again["published"], 0, "nothing is published twice");
+    let summary = app
+        .get(
+            &format!("/api/v1/cycles/{}/applications/summary", p.cycle_id),
+            Some(&p.committee.token),
+        )
+        .await;
+    let summary = json_of(summary, 200).await;
+    assert_eq!(summary["by_role"]["mentor"]["matched"], 1);
+    assert_eq!(
+        summary["accepted_mentor_capacity"], 1,
+        "a matched mentor's places still count"
+    );
 }
 
 #[tokio::test]
@@ -644,12 +656,7 @@ async fn cancelling_frees_the_mentee_and_the_mentors_slot() {
     // Arrange
     let app = spawn_app().await;
     let p = pair(&app).await;
-    let other_mentor = app
-        .accepted_applicant(&p.committee, &p.cycle_id, mentor(json!({})))
-        .await;
-    let other_mentee = app
-        .accepted_applicant(&p.committee, &p.cycle_id, mentee(json!({})))
-        .await;
+    let (other_mentor, other_mentee) = two_more(&app, &p).await;
     let first = proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
 
     // Act
@@ -663,6 +670,108 @@ async fn cancelling_frees_the_mentee_and_the_mentors_slot() {
     assert_eq!(for_mentor["status"], "proposed");
     assert_eq!(
         total_matches(&app, &p.committee, &p.cycle_id, "?status=cancelled").await,
+        1
+    );
+}
+
+/// A second mentor and a second mentee, both free, beside `p`.
+async fn two_more(app: &TestApp, p: &Pair) -> (String, String) {
+    let other_mentor = app
+        .accepted_applicant(&p.committee, &p.cycle_id, mentor(json!({})))
+        .await;
+    let other_mentee = app
+        .accepted_applicant(&p.committee, &p.cycle_id, mentee(json!({})))
+        .await;
+    (other_mentor, other_mentee)
+}
+
+#[tokio::test]
+async fn a_completed_match_keeps_its_mentee_and_the_mentors_slot_for_the_cycle() {
+    // Arrange: a mentor of capacity 1 whose one match is completed.
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let (other_mentor, other_mentee) = two_more(&app, &p).await;
+    let id = active_match(&app, &p).await;
+    acted(&app, &p.committee, &id, "complete").await;
+
+    // Act
+    let for_mentee = propose(
+        &app,
+        &p.committee,
+        &p.cycle_id,
+        &other_mentor,
+        &p.mentee,
+        json!({}),
+    )
+    .await;
+    let for_mentor = propose(
+        &app,
+        &p.committee,
+        &p.cycle_id,
+        &p.mentor,
+        &other_mentee,
+        json!({}),
+    )
+    .await;
+    let run = app
+        .post(
+            &format!("/api/v1/cycles/{}/matching-runs", p.cycle_id),
+            Some(&p.committee.token),
+            &json!({}),
+        )
+        .await;
+    let candidates = app
+        .get(
+            &format!("/api/v1/applications/{}/candidates", p.mentor),
+            Some(&p.committee.token),
+        )
+        .await;
+
+    // Assert
+    let problem = assert_problem(for_mentee, 409).await;
+    assert!(detail(&problem).contains("completed a match"), "{problem}");
+    let problem = assert_problem(for_mentor, 409).await;
+    assert!(detail(&problem).contains("capacity"), "{problem}");
+    let run = json_of(run, 201).await;
+    let pairs: Vec<(&str, &str)> = run["proposals"]
+        .as_array()
+        .expect("proposals")
+        .iter()
+        .map(|x| {
+            (
+                x["mentor_application_id"].as_str().unwrap(),
+                x["mentee_application_id"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(pairs, [(other_mentor.as_str(), other_mentee.as_str())]);
+    let candidates = json_of(candidates, 200).await;
+    assert_eq!(candidates["feasible"], json!([]), "{candidates}");
+    assert_eq!(
+        candidates["excluded"][0]["rule"], "capacity",
+        "{candidates}"
+    );
+}
+
+#[tokio::test]
+async fn a_match_that_ended_early_frees_its_mentee_and_the_mentors_slot() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let (other_mentor, other_mentee) = two_more(&app, &p).await;
+    let id = active_match(&app, &p).await;
+    let reason = json!({"reason": "The mentor changed jobs."});
+    json_of(act(&app, &p.committee, &id, "end-early", reason).await, 200).await;
+
+    // Act
+    let for_mentee = proposed(&app, &p.committee, &p.cycle_id, &other_mentor, &p.mentee).await;
+    let for_mentor = proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &other_mentee).await;
+
+    // Assert
+    assert_eq!(for_mentee["status"], "proposed");
+    assert_eq!(for_mentor["status"], "proposed");
+    assert_eq!(
+        total_matches(&app, &p.committee, &p.cycle_id, "?status=ended_early").await,
         1
     );
 }

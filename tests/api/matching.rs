@@ -781,6 +781,37 @@ async fn a_member_cannot_see_candidates_and_an_unknown_application_is_a_404() {
 // ---------------------------------------------------------------- accepting
 
 #[tokio::test]
+async fn a_match_made_by_hand_from_a_run_marks_the_run_accepted() {
+    // Arrange
+    let app = spawn_app().await;
+    let c = small_cohort(&app).await;
+    let run = ran(&app, &c.committee, &c.cycle_id, json!({})).await;
+    let run_id = run["id"].as_str().unwrap();
+    let (mentor_id, mentee_id) = pair_of(&proposals(&run)[0]);
+
+    // Act
+    let res = app
+        .post(
+            &format!("/api/v1/cycles/{}/matches", c.cycle_id),
+            Some(&c.committee.token),
+            &json!({"mentor_application_id": mentor_id,
+                    "mentee_application_id": mentee_id,
+                    "matching_run_id": run_id}),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(json_of(res, 201).await["matching_run_id"], run_id);
+    let reread = app
+        .get(
+            &format!("/api/v1/matching-runs/{run_id}"),
+            Some(&c.committee.token),
+        )
+        .await;
+    assert_eq!(json_of(reread, 200).await["status"], "accepted");
+}
+
+#[tokio::test]
 async fn accepting_a_run_turns_every_proposal_into_a_proposed_match() {
     // Arrange
     let app = spawn_app().await;

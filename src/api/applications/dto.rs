@@ -133,7 +133,8 @@ pub struct ApplicationSummary {
     #[schema(example = json!({"mentor": {"submitted": 3, "accepted": 20, "waitlisted": 1, "declined": 0, "withdrawn": 1, "matched": 0},
                               "mentee": {"submitted": 5, "accepted": 30, "waitlisted": 4, "declined": 2, "withdrawn": 0, "matched": 0}}))]
     pub by_role: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
-    /// Mentee places offered by accepted mentors (sum of capacities).
+    /// Mentee places offered by accepted and matched mentors (sum of
+    /// capacities): publishing matches does not shrink it.
     pub accepted_mentor_capacity: u64,
 }
 

@@ -209,7 +209,7 @@ pub async fn summary(
         {
             *n += 1;
         }
-        if role_of(a) == ApplicationRole::Mentor && status_of(a) == ApplicationStatus::Accepted {
+        if role_of(a) == ApplicationRole::Mentor && status_of(a).is_matchable() {
             capacity += a.capacity.unwrap_or(1).max(0) as u64;
         }
     }
