@@ -224,10 +224,10 @@ pub fn run_matching(
 /// "no feasible partner among 15 mentors: meeting modes (12), same
 /// employer (3)", or "capacity exhausted: …" when feasible partners exist.
 /// `rules` holds the first rule broken with each candidate partner (pinned
-/// ones left out); `others` counts every accepted applicant of that role.
+/// ones left out); `others` counts the applicants of that role still free.
 fn reason(rules: &[Option<RuleBroken>], others: usize, other: &str, taken: &str) -> String {
     if others == 0 {
-        return format!("no feasible partner: there are no accepted {other}s");
+        return format!("no feasible partner: no accepted {other} is free to match");
     }
     if rules.is_empty() {
         return format!("no feasible partner: every accepted {other} is pinned to someone else");

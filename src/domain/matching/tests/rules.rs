@@ -59,7 +59,7 @@ fn only_accepted_or_matched_applications_are_paired() {
     );
     assert_eq!(
         reason_of(&result, 2),
-        "no feasible partner: there are no accepted mentors"
+        "no feasible partner: no accepted mentor is free to match"
     );
 }
 
