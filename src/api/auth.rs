@@ -6,6 +6,7 @@ use validator::Validate;
 
 use super::members::MemberDto;
 use super::{created, valid};
+use crate::api::json::Json;
 use crate::auth::password;
 use crate::domain::member::{MembershipStatus, Role, check_password};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -115,7 +116,7 @@ pub struct AcceptInviteRequest {
 pub async fn register(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RegisterRequest>,
+    body: Json<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
     state.check_auth_rate(&req)?;
     let body = valid(body)?;
@@ -162,7 +163,7 @@ pub async fn register(
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     state.check_auth_rate(&req)?;
     let body = body.into_inner();
@@ -189,7 +190,7 @@ pub async fn login(
     ))]
 pub async fn refresh(
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     // Not rate limited: a refresh token has 256 bits and cannot be guessed,
     // and behind a proxy a shared limit would throttle every session.
@@ -203,7 +204,7 @@ pub async fn refresh(
     responses((status = 204, description = "Signed out (also for unknown tokens)")))]
 pub async fn logout(
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: Json<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     sessions::end(&state.db, &body.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -220,7 +221,7 @@ pub async fn logout(
 pub async fn accept_invite(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<AcceptInviteRequest>,
+    body: Json<AcceptInviteRequest>,
 ) -> ApiResult<HttpResponse> {
     state.check_auth_rate(&req)?;
     let body = valid(body)?;

@@ -8,6 +8,7 @@ use validator::Validate;
 
 use super::pagination::{Page, PageParams, SortOrder};
 use super::{created, valid};
+use crate::api::json::Json;
 use crate::auth::{AuthUser, MaybeAuthUser};
 use crate::domain::cycle::{CycleDates, CycleStatus};
 use crate::error::{ApiResult, Problem};
@@ -179,7 +180,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<CreateCycleRequest>,
+    body: Json<CreateCycleRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let b = valid(body)?;
@@ -251,7 +252,7 @@ pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateCycleRequest>,
+    body: Json<UpdateCycleRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let b = valid(body)?;
@@ -309,7 +310,7 @@ pub async fn transition(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<TransitionRequest>,
+    body: Json<TransitionRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let cycle = cycles::transition(&state.db, *id, body.to).await?;

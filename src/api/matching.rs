@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::created;
 use super::pagination::{Page, PageParams};
 use super::pairings::MatchDto;
+use crate::api::json::{Json, OptionalJson};
 use crate::auth::AuthUser;
 use crate::domain::cycle::CycleStatus;
 use crate::domain::matching::{
@@ -62,8 +63,11 @@ fn run_dto(run: MatchingRun) -> ApiResult<RunDto> {
     })
 }
 
-/// Which of a run's proposals to accept; none given: all of them.
+/// Which of a run's proposals to accept; no body, or no `proposals`: all of
+/// them. An unknown field is refused, so a misspelt `proposals` never
+/// accepts everything.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"proposals": [{"mentor_application_id": "0b6f3f8e-1c1a-4d6e-9a51-2f0c8f7d1e11", "mentee_application_id": "5f1d2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b"}]}))]
 pub struct AcceptRequest {
     pub proposals: Option<Vec<Pin>>,
@@ -104,7 +108,7 @@ pub async fn create_run(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<RunParams>,
+    body: Json<RunParams>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let params = body.into_inner().normalized();
@@ -191,7 +195,7 @@ pub async fn get_run(
 /// or the live-match limits refuses the whole request with 409 naming it.
 #[utoipa::path(post, path = "/api/v1/matching-runs/{id}/accept", tag = "matching",
     params(("id" = Uuid, Path, description = "Run id")),
-    request_body = AcceptRequest,
+    request_body(content = Option<AcceptRequest>, description = "Which proposals to accept; send no body to accept them all"),
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The proposed matches", body = Vec<MatchDto>),
@@ -204,7 +208,7 @@ pub async fn accept_run(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: Option<web::Json<AcceptRequest>>,
+    body: OptionalJson<AcceptRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let run = runs::get_run(&state.db, *id).await?;
@@ -212,7 +216,7 @@ pub async fn accept_run(
     let params: RunParams = serde_json::from_value(run.parameters.clone()).unwrap_or_default();
     let result: MatchResult =
         serde_json::from_value(run.result.clone()).map_err(anyhow::Error::from)?;
-    let chosen = body.and_then(|b| b.into_inner().proposals);
+    let chosen = body.0.and_then(|b| b.proposals);
     let pairs: Vec<NewPair> = match chosen {
         None => result
             .proposals

@@ -9,6 +9,7 @@ use validator::Validate;
 use super::auth::{not_blank, password_rule};
 use super::members::MemberDto;
 use super::{created, double_option, valid};
+use crate::api::json::Json;
 use crate::auth::{AuthUser, password};
 use crate::domain::member::{MembershipStatus, Role};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -123,7 +124,7 @@ pub async fn get(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpRe
 pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<UpdateMeRequest>,
+    body: Json<UpdateMeRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = valid(body)?;
     if body.role.is_some() {
@@ -197,7 +198,7 @@ pub async fn list_tokens(state: web::Data<AppState>, user: AuthUser) -> ApiResul
 pub async fn create_token(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<CreateTokenRequest>,
+    body: Json<CreateTokenRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = valid(body)?;
     if body.expires_at.is_some_and(|e| e <= Utc::now()) {

@@ -9,6 +9,7 @@ use validator::Validate;
 use super::auth::not_blank;
 use super::pagination::{Page, PageParams, SortOrder};
 use super::{created, double_option, valid};
+use crate::api::json::Json;
 use crate::auth::AuthUser;
 use crate::domain::member::{MembershipStatus, Role};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -170,7 +171,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<CreateMemberRequest>,
+    body: Json<CreateMemberRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let body = valid(body)?;
@@ -232,7 +233,7 @@ pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateMemberRequest>,
+    body: Json<UpdateMemberRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let body = valid(body)?;

@@ -6,6 +6,7 @@ pub mod cycles;
 pub mod docs;
 pub mod form_spec;
 pub mod health;
+pub mod json;
 pub mod matching;
 pub mod me;
 pub mod members;
@@ -147,7 +148,7 @@ fn matching_and_matches(cfg: &mut web::ServiceConfig) {
 }
 
 /// Unwraps a JSON body and runs its validation rules (422 per field).
-pub fn valid<T: Validate>(body: web::Json<T>) -> ApiResult<T> {
+pub fn valid<T: Validate>(body: json::Json<T>) -> ApiResult<T> {
     let body = body.into_inner();
     body.validate()?;
     Ok(body)

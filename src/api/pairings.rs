@@ -10,6 +10,7 @@ use validator::Validate;
 use super::matching::matching_cycle;
 use super::pagination::{Page, PageParams};
 use super::{created, valid};
+use crate::api::json::Json;
 use crate::auth::AuthUser;
 use crate::domain::application::{ApplicationRole, LibraryType};
 use crate::domain::cycle::CycleStatus;
@@ -150,7 +151,7 @@ pub async fn create(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<CreateMatchRequest>,
+    body: Json<CreateMatchRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let b = valid(body)?;
@@ -252,7 +253,7 @@ pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateMatchRequest>,
+    body: Json<UpdateMatchRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let b = valid(body)?;
@@ -347,7 +348,7 @@ pub async fn end_early(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<EndEarlyRequest>,
+    body: Json<EndEarlyRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let reason = valid(body)?.reason.trim().to_owned();
@@ -377,7 +378,7 @@ pub async fn extend(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<ExtendRequest>,
+    body: Json<ExtendRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let current = pairings::get(&state.db, *id).await?;

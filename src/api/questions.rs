@@ -7,6 +7,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::{created, valid};
+use crate::api::json::Json;
 use crate::auth::{AuthUser, MaybeAuthUser};
 use crate::domain::question::{Audience, QuestionKind};
 use crate::error::{ApiResult, Problem};
@@ -141,7 +142,7 @@ pub async fn create(
     state: web::Data<AppState>,
     user: AuthUser,
     id: CyclePath,
-    body: web::Json<QuestionRequest>,
+    body: Json<QuestionRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let b = valid(body)?;
@@ -178,7 +179,7 @@ pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
     path: QuestionPath,
-    body: web::Json<QuestionPatch>,
+    body: Json<QuestionPatch>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let b = valid(body)?;

@@ -1868,7 +1868,7 @@ async fn a_wrongly_typed_value_in_an_edit_is_a_422() {
 
     // Assert
     let problem = assert_problem(res, 422).await;
-    assert_eq!(problem_fields(&problem), ["body"]);
+    assert_eq!(problem_fields(&problem), ["capacity"]);
 }
 
 #[tokio::test]

@@ -102,11 +102,17 @@ async fn json_of_the_wrong_shape_is_a_422_problem() {
     let mut bad_date = cycle_body("2024-2025");
     bad_date["match_by"] = json!("15/10/2024");
 
-    for body in [json!({"name": 5}), wrong_type, bad_date, json!([1, 2])] {
+    let cases = [
+        (json!({"name": 5}), "name"),
+        (wrong_type, "name"),
+        (bad_date, "match_by"),
+        (json!([1, 2]), "body"),
+    ];
+    for (body, field) in cases {
         let res = app.post(CYCLES, Some(&committee.token), &body).await;
 
         let problem = assert_problem(res, 422).await;
-        assert_eq!(problem["errors"][0]["field"], "body", "{body}: {problem}");
+        assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
         assert_eq!(problem["errors"][0]["code"], "invalid", "{problem}");
     }
 }

@@ -874,6 +874,68 @@ async fn accepting_a_chosen_subset_makes_only_those_matches() {
 }
 
 #[tokio::test]
+async fn accepting_with_no_body_at_all_accepts_every_proposal() {
+    // Arrange
+    let app = spawn_app().await;
+    let c = small_cohort(&app).await;
+    let run = ran(&app, &c.committee, &c.cycle_id, json!({})).await;
+    let run_id = run["id"].as_str().unwrap();
+
+    // Act
+    let res = app
+        .request(
+            reqwest::Method::POST,
+            &format!("/api/v1/matching-runs/{run_id}/accept"),
+            Some(&c.committee.token),
+        )
+        .send()
+        .await
+        .expect("request");
+
+    // Assert
+    assert_eq!(json_of(res, 201).await.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_misspelt_or_misshapen_subset_is_refused_and_never_accepts_everything() {
+    // Arrange
+    let app = spawn_app().await;
+    let c = small_cohort(&app).await;
+    let run = ran(&app, &c.committee, &c.cycle_id, json!({})).await;
+    let run_id = run["id"].as_str().unwrap();
+    let chosen = pin(&c.public_mentor, &c.public_mentee);
+    let path = format!("/api/v1/matching-runs/{run_id}/accept");
+
+    // Act
+    let misspelt = accept(&app, &c.committee, run_id, json!({"proposal": [chosen]})).await;
+    let not_a_list = accept(&app, &c.committee, run_id, json!({"proposals": "all"})).await;
+    let not_json = app
+        .request(reqwest::Method::POST, &path, Some(&c.committee.token))
+        .header("Content-Type", "text/plain")
+        .body("proposals=all")
+        .send()
+        .await
+        .expect("request");
+    let broken = app
+        .request(reqwest::Method::POST, &path, Some(&c.committee.token))
+        .header("Content-Type", "application/json")
+        .body(r#"{"proposals": ["#)
+        .send()
+        .await
+        .expect("request");
+
+    // Assert
+    let problem = assert_problem(misspelt, 422).await;
+    assert_eq!(problem_fields(&problem), ["proposal"]);
+    let problem = assert_problem(not_a_list, 422).await;
+    assert_eq!(problem_fields(&problem), ["proposals"]);
+    assert_problem(not_json, 400).await;
+    assert_problem(broken, 400).await;
+    let listed = matches_of(&app, &c.committee, &c.cycle_id, "").await;
+    assert_eq!(listed["total"], 0, "nothing is accepted");
+}
+
+#[tokio::test]
 async fn accepting_a_subset_with_a_pair_the_run_never_proposed_is_a_422_and_makes_nothing() {
     // Arrange
     let app = spawn_app().await;

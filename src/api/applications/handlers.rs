@@ -8,6 +8,7 @@ use super::dto::{ApplicationDto, ApplicationPatch, RoleQuery};
 use super::form::ApplicationForm;
 use super::{check_form, check_membership, dto_for, members_by_id, to_dto, visible};
 use crate::api::created;
+use crate::api::json::{Json, from_value};
 use crate::api::pagination::{Page, PageParams};
 use crate::auth::AuthUser;
 use crate::domain::cycle::CycleStatus;
@@ -37,7 +38,7 @@ pub async fn apply(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<serde_json::Value>,
+    body: Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
     let form: ApplicationForm = parse_body(body.into_inner())?;
     let cycle = cycles::get_visible(&state.db, *id, user.is_committee()).await?;
@@ -108,7 +109,7 @@ pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<serde_json::Value>,
+    body: Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
     let app = visible(&state, &user, *id).await?;
     let patch: ApplicationPatch = parse_body(body.into_inner())?;
@@ -145,15 +146,14 @@ pub async fn update(
 
 /// A body as sent. An unknown field (in an edit: a typo, or one nobody may
 /// edit, such as `status`) is a malformed request, 400; a wrong value is a
-/// 422 whose message leaves the value out, as it may be private (an
-/// identity tag sent as a string).
+/// 422 naming the field, whose message leaves the value out, as it may be
+/// private (an identity tag sent as a string).
 fn parse_body<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> ApiResult<T> {
-    serde_json::from_value(body).map_err(|e| {
-        let message = crate::api::sanitize_serde_message(&e.to_string());
-        if message.starts_with("unknown field") {
-            ApiError::BadRequest(message)
+    from_value(body).map_err(|e| {
+        if e.is_unknown_field() {
+            ApiError::BadRequest(e.message)
         } else {
-            ApiError::invalid("body", "invalid", message)
+            e.into()
         }
     })
 }
@@ -171,13 +171,7 @@ fn merge(
             base.insert(key.clone(), value.clone());
         }
     }
-    let form: ApplicationForm = serde_json::from_value(base).map_err(|e| {
-        ApiError::invalid(
-            "body",
-            "invalid",
-            crate::api::sanitize_serde_message(&e.to_string()),
-        )
-    })?;
+    let form: ApplicationForm = from_value(base)?;
     // A field changed if its stored form differs: re-sending the same tags
     // in another case or order is no change for the audit trail.
     let before = serde_json::to_value(stored.normalized()).map_err(anyhow::Error::from)?;

@@ -9,6 +9,7 @@ use super::dto::{
     ApplicationDto, ApplicationFilter, ApplicationSummary, AuditEntry, ReviewRequest,
 };
 use super::{dto_for, members_by_id, to_dto, visible};
+use crate::api::json::Json;
 use crate::api::pagination::{Page, PageParams, SortOrder};
 use crate::api::valid;
 use crate::auth::AuthUser;
@@ -36,7 +37,7 @@ pub async fn review(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: web::Json<ReviewRequest>,
+    body: Json<ReviewRequest>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
     let b = valid(body)?;
