@@ -47,6 +47,17 @@ async fn accept(app: &TestApp, committee: &TestUser, run_id: &str, body: Value) 
     .await
 }
 
+/// Reads a run back, asserting a 200.
+async fn read_run(app: &TestApp, committee: &TestUser, run_id: &str) -> Value {
+    let res = app
+        .get(
+            &format!("/api/v1/matching-runs/{run_id}"),
+            Some(&committee.token),
+        )
+        .await;
+    json_of(res, 200).await
+}
+
 /// The cycle's matches (first 200) and their total.
 async fn matches_of(app: &TestApp, committee: &TestUser, cycle_id: &str, query: &str) -> Value {
     let res = app
@@ -802,13 +813,10 @@ async fn a_match_made_by_hand_from_a_run_marks_the_run_accepted() {
 
     // Assert
     assert_eq!(json_of(res, 201).await["matching_run_id"], run_id);
-    let reread = app
-        .get(
-            &format!("/api/v1/matching-runs/{run_id}"),
-            Some(&c.committee.token),
-        )
-        .await;
-    assert_eq!(json_of(reread, 200).await["status"], "accepted");
+    assert_eq!(
+        read_run(&app, &c.committee, run_id).await["status"],
+        "accepted"
+    );
 }
 
 #[tokio::test]
@@ -839,13 +847,10 @@ async fn accepting_a_run_turns_every_proposal_into_a_proposed_match() {
     }
     let listed = matches_of(&app, &c.committee, &c.cycle_id, "").await;
     assert_eq!(listed["total"], 2);
-    let reread = app
-        .get(
-            &format!("/api/v1/matching-runs/{run_id}"),
-            Some(&c.committee.token),
-        )
-        .await;
-    assert_eq!(json_of(reread, 200).await["status"], "accepted");
+    assert_eq!(
+        read_run(&app, &c.committee, run_id).await["status"],
+        "accepted"
+    );
 }
 
 #[tokio::test]
