@@ -1,8 +1,8 @@
 //! JSON bodies whose shape errors name the field at fault, so a form can
 //! show the message beside it: `{"field": "answers.0.question_id", ...}`.
 //!
-//! The body is first read as a JSON value by actix's own extractor (content
-//! type, size limit and syntax errors keep their 415/413/400 answers), then
+//! The body is first read as a JSON value by actix's own extractor (a wrong
+//! content type or broken JSON is a 400, an oversized body a 413), then
 //! converted to its type, which tracks where a value does not fit.
 use std::future::Future;
 use std::pin::Pin;
@@ -27,6 +27,16 @@ impl ShapeError {
     pub fn is_unknown_field(&self) -> bool {
         self.message.starts_with("unknown field")
     }
+}
+
+/// A body sent with another content type.
+pub(super) fn not_json() -> ApiError {
+    ApiError::BadRequest("send the body as application/json".into())
+}
+
+/// A body that is not JSON at all.
+pub(super) fn malformed(e: &serde_json::Error) -> ApiError {
+    ApiError::BadRequest(format!("malformed JSON: {e}"))
 }
 
 impl From<ShapeError> for ApiError {
@@ -139,12 +149,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
                 return Ok(OptionalJson(None));
             }
             if !is_json {
-                return Err(
-                    ApiError::BadRequest("send the body as application/json".into()).into(),
-                );
+                return Err(not_json().into());
             }
-            let value: serde_json::Value = serde_json::from_slice(&bytes)
-                .map_err(|e| ApiError::BadRequest(format!("malformed JSON: {e}")))?;
+            let value: serde_json::Value =
+                serde_json::from_slice(&bytes).map_err(|e| malformed(&e))?;
             if value.is_null() {
                 return Ok(OptionalJson(None));
             }

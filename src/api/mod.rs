@@ -194,19 +194,10 @@ pub fn extractor_config(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
                     | JsonPayloadError::OverflowKnownLength { limit, .. } => {
                         ApiError::PayloadTooLarge(format!("the body is larger than {limit} bytes"))
                     }
-                    JsonPayloadError::ContentType => {
-                        ApiError::BadRequest("send the body as application/json".into())
-                    }
-                    JsonPayloadError::Deserialize(e) if e.is_data() => {
-                        ApiError::Validation(vec![crate::error::FieldError::new(
-                            "body",
-                            "invalid",
-                            e.to_string(),
-                        )])
-                    }
-                    JsonPayloadError::Deserialize(e) => {
-                        ApiError::BadRequest(format!("malformed JSON: {e}"))
-                    }
+                    JsonPayloadError::ContentType => json::not_json(),
+                    // Bodies are read as JSON values first (see `json`), so
+                    // only syntax fails here; `json` names misfit fields.
+                    JsonPayloadError::Deserialize(e) => json::malformed(e),
                     other => ApiError::BadRequest(format!("unreadable body: {other}")),
                 };
                 api.into()

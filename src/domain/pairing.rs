@@ -66,10 +66,6 @@ impl MatchStatus {
         Self::LIVE.contains(&self)
     }
 
-    pub fn is_placed(self) -> bool {
-        Self::PLACED.contains(&self)
-    }
-
     /// Published matches are visible to both people.
     pub fn is_published(self) -> bool {
         matches!(self, Self::Active | Self::Completed | Self::EndedEarly)
@@ -175,8 +171,8 @@ mod tests {
     fn live_and_published_statuses() {
         assert!(Proposed.is_live() && Approved.is_live() && Active.is_live());
         assert!(!Cancelled.is_live() && !Completed.is_live());
-        assert!(Completed.is_placed() && Proposed.is_placed());
-        assert!(!EndedEarly.is_placed() && !Cancelled.is_placed());
+        assert!(MatchStatus::PLACED.contains(&Completed));
+        assert!(!MatchStatus::PLACED.contains(&EndedEarly));
         assert!(Active.is_published() && EndedEarly.is_published() && !Approved.is_published());
         for s in MatchStatus::ALL {
             assert_eq!(MatchStatus::parse(s.as_str()), Some(s));

@@ -46,30 +46,22 @@ pub fn candidate_of(app: &Application, taken: u32) -> Candidate {
 }
 
 /// Matches of a cycle that hold a place: live or completed.
-pub async fn placed_matches(
-    db: &impl ConnectionTrait,
-    cycle_id: Uuid,
-) -> ApiResult<Vec<pairing::Model>> {
+fn placed(cycle_id: Uuid) -> sea_orm::Select<pairing::Entity> {
     let placed: Vec<&str> = MatchStatus::PLACED.iter().map(|s| s.as_str()).collect();
-    Ok(pairing::Entity::find()
+    pairing::Entity::find()
         .filter(pairing::Column::CycleId.eq(cycle_id))
         .filter(pairing::Column::Status.is_in(placed))
-        .all(db)
-        .await?)
 }
 
-/// Matches of a cycle that hold a place (live or completed) and involve
-/// this mentor or this mentee: what decides whether they can be paired now.
+/// Placed matches of a cycle that involve this mentor or this mentee: what
+/// decides whether they can be paired now.
 pub async fn placed_matches_of_pair(
     db: &impl ConnectionTrait,
     cycle_id: Uuid,
     mentor_application_id: Uuid,
     mentee_application_id: Uuid,
 ) -> ApiResult<Vec<pairing::Model>> {
-    let placed: Vec<&str> = MatchStatus::PLACED.iter().map(|s| s.as_str()).collect();
-    Ok(pairing::Entity::find()
-        .filter(pairing::Column::CycleId.eq(cycle_id))
-        .filter(pairing::Column::Status.is_in(placed))
+    Ok(placed(cycle_id)
         .filter(
             sea_orm::Condition::any()
                 .add(pairing::Column::MentorApplicationId.eq(mentor_application_id))
@@ -90,9 +82,8 @@ pub async fn cohort(
     also: Option<Uuid>,
 ) -> ApiResult<Vec<Candidate>> {
     let apps = applications::for_cycle(db, cycle_id).await?;
-    let placed = placed_matches(db, cycle_id).await?;
     let mut taken: HashMap<Uuid, u32> = HashMap::new();
-    for m in &placed {
+    for m in placed(cycle_id).all(db).await? {
         *taken.entry(m.mentor_application_id).or_default() += 1;
         *taken.entry(m.mentee_application_id).or_default() += 1;
     }

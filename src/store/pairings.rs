@@ -158,7 +158,9 @@ pub async fn propose(
         .insert(&txn)
         .await
         .map_err(|e| match ApiError::from(e) {
-            ApiError::Conflict(_) => refused(pair, "the mentee already has a live match"),
+            ApiError::Conflict(_) => {
+                refused(pair, "the mentee already has a live or completed match")
+            }
             other => other,
         })?;
         record(
