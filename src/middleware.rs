@@ -1,12 +1,14 @@
 //! The outermost middleware: request ids, problem bodies for responses the
 //! framework makes itself (404, 405...), and security headers.
 use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::ResourceDef;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse, web};
 
-use crate::error::{ApiError, PROBLEM_JSON, problem};
+use crate::api::error::{ApiError, PROBLEM_JSON, problem};
 use crate::telemetry::{REQUEST_ID_HEADER, RequestId, accept_request_id, with_request_id};
 
 /// Headers kept when a framework-made error response is rewritten.
@@ -100,7 +102,66 @@ fn to_problem(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     ServiceResponse::new(req, new.content_type(PROBLEM_JSON).json(body))
 }
 
-/// Any path no route matches.
+/// The documented paths and their methods, read once from the OpenAPI
+/// document, so a known path asked with another method is a 405 naming the
+/// allowed ones. (Routes are mounted one handler each, with a method
+/// guard, so the router itself only knows "no match".)
+pub struct RouteTable(Vec<(ResourceDef, Vec<Method>)>);
+
+impl RouteTable {
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Self {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    (&item.get, Method::GET),
+                    (&item.put, Method::PUT),
+                    (&item.post, Method::POST),
+                    (&item.delete, Method::DELETE),
+                    (&item.patch, Method::PATCH),
+                ]
+                .into_iter()
+                .filter(|(op, _)| op.is_some())
+                .map(|(_, m)| m)
+                .collect();
+                (ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        Self(routes)
+    }
+
+    /// The methods allowed at `path`, if it is a documented path.
+    fn allowed(&self, path: &str) -> Option<&[Method]> {
+        self.0
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, methods)| methods.as_slice())
+    }
+}
+
+/// Any request no route takes: a 405 with `Allow` on a known path, else a
+/// 404.
 pub async fn no_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound(format!("no resource at {}", req.path())))
+    let allowed = req
+        .app_data::<web::Data<RouteTable>>()
+        .and_then(|t| t.allowed(req.path()));
+    match allowed {
+        Some(methods) => {
+            let allow: Vec<&str> = methods.iter().map(Method::as_str).collect();
+            let allow = allow.join(", ");
+            let body = problem(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("{} is not allowed here; allowed: {allow}", req.method()),
+                crate::telemetry::current_request_id(),
+                None,
+            );
+            Ok(HttpResponse::MethodNotAllowed()
+                .insert_header((header::ALLOW, allow))
+                .content_type(PROBLEM_JSON)
+                .json(body))
+        }
+        None => Err(ApiError::NotFound(format!("no resource at {}", req.path()))),
+    }
 }

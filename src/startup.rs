@@ -1,62 +1,22 @@
 //! Builds the application from settings and binds it to a listener (port 0
 //! in tests).
-use std::net::{IpAddr, TcpListener};
-use std::num::NonZeroU32;
+use std::net::TcpListener;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpRequest, HttpServer, web};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
+use actix_web::{App, HttpServer, web};
 use sea_orm::DatabaseConnection;
 use tracing_actix_web::TracingLogger;
-use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::api::{self, docs::ApiDoc};
-use crate::auth::JwtKeys;
+use crate::api;
 use crate::config::Settings;
-use crate::error::ApiError;
 use crate::middleware;
+use crate::state::AppState;
 use crate::store;
 use crate::telemetry::RequestSpan;
-use crate::worker::MatchingWorker;
-
-/// Shared by every request.
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub jwt: JwtKeys,
-    auth_limiter: DefaultKeyedRateLimiter<IpAddr>,
-    /// Where matching runs are computed, one at a time.
-    pub matching: MatchingWorker,
-}
-
-impl AppState {
-    pub fn new(db: DatabaseConnection, settings: &Settings) -> std::io::Result<Self> {
-        let per_minute =
-            NonZeroU32::new(settings.login_rate_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
-        Ok(Self {
-            db,
-            jwt: JwtKeys::new(&settings.jwt),
-            auth_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
-            matching: MatchingWorker::start()?,
-        })
-    }
-
-    /// Rate limits credential endpoints per client address (429).
-    pub fn check_auth_rate(&self, req: &HttpRequest) -> Result<(), ApiError> {
-        let ip = req
-            .peer_addr()
-            .map(|a| a.ip())
-            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-        self.auth_limiter.check_key(&ip).map_err(|not_until| {
-            let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
-            ApiError::RateLimited {
-                retry_after_secs: wait.as_secs().max(1),
-            }
-        })
-    }
-}
 
 pub struct Application {
     port: u16,
@@ -96,6 +56,8 @@ pub fn run(
     settings: Settings,
 ) -> anyhow::Result<Server> {
     let state = web::Data::new(AppState::new(db, &settings)?);
+    let doc = api::docs::openapi();
+    let routes = web::Data::new(middleware::RouteTable::from_openapi(&doc));
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving; Swagger UI at /swagger-ui/");
     let server = HttpServer::new(move || {
@@ -104,11 +66,13 @@ pub fn run(
             .wrap(TracingLogger::<RequestSpan>::new())
             .wrap(from_fn(middleware::request_context))
             .app_data(state.clone())
+            .app_data(routes.clone())
             .configure(|cfg| api::extractor_config(cfg, settings.max_body_bytes))
+            .into_utoipa_app()
             .configure(api::configure)
+            .into_app()
             .service(
-                SwaggerUi::new("/swagger-ui/{_:.*}")
-                    .url("/api-docs/openapi.json", ApiDoc::openapi()),
+                SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc.clone()),
             )
             .service(web::redirect("/swagger-ui", "/swagger-ui/"))
             .default_service(web::to(middleware::no_route))

@@ -6,11 +6,11 @@ use validator::Validate;
 
 use super::members::MemberDto;
 use super::{created, valid};
+use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::api::json::Json;
 use crate::auth::password;
 use crate::domain::member::{MembershipStatus, Role, check_password};
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::members::{self, NewMember};
 use crate::store::{sessions, tokens};
 
@@ -118,7 +118,7 @@ pub async fn register(
     req: HttpRequest,
     body: Json<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
-    state.check_auth_rate(&req)?;
+    super::rate_limit(&state, &req)?;
     let body = valid(body)?;
     if members::find_by_email(&state.db, &body.email)
         .await?
@@ -165,7 +165,7 @@ pub async fn login(
     req: HttpRequest,
     body: Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    state.check_auth_rate(&req)?;
+    super::rate_limit(&state, &req)?;
     let body = body.into_inner();
     let member = members::find_by_email(&state.db, &body.email).await?;
     let stored = member.as_ref().and_then(|m| m.password_hash.clone());
@@ -223,7 +223,7 @@ pub async fn accept_invite(
     req: HttpRequest,
     body: Json<AcceptInviteRequest>,
 ) -> ApiResult<HttpResponse> {
-    state.check_auth_rate(&req)?;
+    super::rate_limit(&state, &req)?;
     let body = valid(body)?;
     let hash = password::hash(body.password).await?;
     let member = tokens::accept_invite(&state.db, &body.token, hash).await?;

@@ -4,10 +4,10 @@ use utoipa::{Modify, OpenApi};
 
 use super::applications::{self, dto as app_dto};
 use super::{
-    auth, cycles, form_spec, health, matching, me, members, pagination, pairings, questions,
+    auth, cycles, form_spec, matching, me, members, pagination, pairings, questions, responses,
 };
+use crate::api::error;
 use crate::domain;
-use crate::error;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,12 +23,9 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         license(name = "MIT")
     ),
     paths(
-        health::live, health::ready,
         auth::register, auth::login, auth::refresh, auth::logout, auth::accept_invite,
         me::get, me::update, me::list_tokens, me::create_token, me::revoke_token,
         members::list, members::create, members::get, members::update, members::invite,
-        cycles::list, cycles::create, cycles::current, cycles::get, cycles::update, cycles::delete,
-        cycles::transition,
         form_spec::get, questions::list, questions::create, questions::update, questions::delete,
         applications::apply, applications::list, applications::summary, applications::get,
         applications::update, applications::withdraw, applications::review, applications::audit,
@@ -45,8 +42,11 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         pagination::Page<members::MemberDto>, pagination::Page<cycles::CycleDto>,
         pagination::Page<app_dto::ApplicationDto>, pagination::Page<matching::RunSummary>,
         pagination::Page<pairings::MatchDto>,
+    ), responses(
+        responses::BadRequest, responses::Unauthorized, responses::Forbidden,
+        responses::NotFound, responses::Conflict, responses::PayloadTooLarge,
+        responses::Unprocessable, responses::TooManyRequests, responses::Unavailable,
     )),
-    modifiers(&BearerAuth, &UniqueOperationIds),
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Registration, sign-in, tokens"),
@@ -105,9 +105,24 @@ impl Modify for UniqueOperationIds {
     }
 }
 
+/// The whole document: the description above, plus the paths and schemas
+/// each resource module mounts (collected by `utoipa-actix-web` from the
+/// same `configure` the server runs).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa_actix_web::AppExt;
+    let (_, mut doc) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(super::configure)
+        .split_for_parts();
+    BearerAuth.modify(&mut doc);
+    UniqueOperationIds.modify(&mut doc);
+    doc
+}
+
 /// The document as committed in `openapi/openapi.json`.
 pub fn openapi_json() -> String {
-    let mut json = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
+    let mut json = openapi().to_pretty_json().unwrap_or_default();
     json.push('\n');
     json
 }

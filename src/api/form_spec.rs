@@ -7,13 +7,14 @@ use uuid::Uuid;
 
 use super::applications::dto::RoleQuery;
 use super::questions::QuestionDto;
+use crate::api::error::{ApiResult, Problem};
 use crate::auth::MaybeAuthUser;
 use crate::domain::application::{
     ApplicationRole, CareerStage, LibrarySchool, LibraryType, MatchingPreference, MeetingMode,
 };
-use crate::error::{ApiResult, Problem};
-use crate::startup::AppState;
-use crate::store::{cycles, questions};
+use crate::service::cycles;
+use crate::state::AppState;
+use crate::store::questions;
 
 /// One standard field of the form.
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,10 +1,12 @@
 //! Liveness and readiness probes.
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::startup::AppState;
+use crate::api::error::{ApiError, ApiResult};
+use crate::api::responses::Unavailable;
+use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct HealthStatus {
@@ -12,19 +14,25 @@ pub struct HealthStatus {
     pub status: &'static str,
 }
 
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(live).service(ready);
+}
+
 /// The process is running.
-#[utoipa::path(get, path = "/health/live", tag = "health",
+#[utoipa::path(tag = "health",
     responses((status = 200, description = "Alive", body = HealthStatus)))]
+#[get("/health/live")]
 pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json(HealthStatus { status: "ok" })
 }
 
 /// The database answers.
-#[utoipa::path(get, path = "/health/ready", tag = "health",
+#[utoipa::path(tag = "health",
     responses(
         (status = 200, description = "Ready", body = HealthStatus),
-        (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json"),
+        (status = 503, response = Unavailable),
     ))]
+#[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let ping = tokio::time::timeout(std::time::Duration::from_secs(3), state.db.ping()).await;
     match ping {

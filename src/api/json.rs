@@ -11,7 +11,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use serde::de::DeserializeOwned;
 use serde_path_to_error::Segment;
 
-use crate::error::{ApiError, FieldError};
+use crate::api::error::{ApiError, FieldError};
 
 /// Where a value does not fit its type: the field, dotted for nested values
 /// (`body` for the whole), and serde's message without the value itself,

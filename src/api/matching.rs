@@ -9,15 +9,15 @@ use uuid::Uuid;
 use super::created;
 use super::pagination::{Page, PageParams};
 use super::pairings::MatchDto;
+use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::api::json::{Json, OptionalJson};
 use crate::auth::AuthUser;
 use crate::domain::cycle::CycleStatus;
 use crate::domain::matching::{
     Candidates, MatchResult, Pin, RunParams, candidates_for, run_matching,
 };
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::startup::AppState;
-use crate::store::cycles::{self, Cycle};
+use crate::service::cycles::{self, Cycle};
+use crate::state::AppState;
 use crate::store::matching::{self as runs, MatchingRun};
 use crate::store::pairings::{self, NewPair};
 
@@ -76,7 +76,7 @@ pub struct AcceptRequest {
 /// The cycle, if it is in matching or later (not archived).
 pub(crate) async fn matching_cycle(state: &AppState, id: Uuid) -> ApiResult<Cycle> {
     let cycle = cycles::get_visible(&state.db, id, true).await?;
-    match cycles::status_of(&cycle) {
+    match cycle.status {
         CycleStatus::Matching | CycleStatus::Active | CycleStatus::Closed => Ok(cycle),
         other => Err(ApiError::Conflict(format!(
             "matching needs the cycle in matching or later; it is {}",

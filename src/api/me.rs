@@ -9,11 +9,11 @@ use validator::Validate;
 use super::auth::{not_blank, password_rule};
 use super::members::MemberDto;
 use super::{created, double_option, valid};
+use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::api::json::Json;
 use crate::auth::{AuthUser, password};
 use crate::domain::member::{MembershipStatus, Role};
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::members::{self, MemberChanges};
 use crate::store::{sessions, tokens};
 

@@ -9,11 +9,11 @@ use validator::Validate;
 use super::auth::not_blank;
 use super::pagination::{Page, PageParams, SortOrder};
 use super::{created, double_option, valid};
+use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::api::json::Json;
 use crate::auth::AuthUser;
 use crate::domain::member::{MembershipStatus, Role};
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::members::{self, Member, MemberChanges, MemberFilter, NewMember};
 use crate::store::tokens;
 

@@ -1,9 +1,11 @@
 //! HTTP only: routes, DTOs and their OpenAPI description. Each handler
-//! extracts, converts, calls one store function and maps the result.
+//! extracts, converts into a domain input, calls one service function and
+//! maps the result to a DTO.
 pub mod applications;
 pub mod auth;
 pub mod cycles;
 pub mod docs;
+pub mod error;
 pub mod form_spec;
 pub mod health;
 pub mod json;
@@ -13,21 +15,32 @@ pub mod members;
 pub mod pagination;
 pub mod pairings;
 pub mod questions;
+pub mod responses;
 
 use actix_web::{HttpResponse, http::header, web};
 use serde::{Deserialize, Deserializer, Serialize};
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
 use validator::Validate;
 
-use crate::error::{ApiError, ApiResult};
+use crate::api::error::{ApiError, ApiResult};
+use crate::state::AppState;
 
-/// Every route of the service.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/health/live").route(web::get().to(health::live)))
-        .service(web::resource("/health/ready").route(web::get().to(health::ready)))
-        .service(web::scope("/api/v1").configure(v1));
+/// Every route of the service; each resource module mounts its own routes
+/// and, through `utoipa-actix-web`, its own OpenAPI paths and schemas.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.configure(health::configure)
+        .service(scope("/api/v1").configure(v1));
 }
 
-fn v1(cfg: &mut web::ServiceConfig) {
+fn v1(cfg: &mut ServiceConfig) {
+    cfg.configure(cycles::configure).map(|cfg| {
+        cfg.configure(accounts_legacy)
+            .configure(forms_and_applications)
+            .configure(matching_and_matches)
+    });
+}
+
+fn accounts_legacy(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/auth/register").route(web::post().to(auth::register)))
         .service(web::resource("/auth/login").route(web::post().to(auth::login)))
         .service(web::resource("/auth/refresh").route(web::post().to(auth::refresh)))
@@ -54,22 +67,7 @@ fn v1(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(members::get))
                 .route(web::patch().to(members::update)),
         )
-        .service(web::resource("/members/{id}/invite").route(web::post().to(members::invite)))
-        .service(
-            web::resource("/cycles")
-                .route(web::get().to(cycles::list))
-                .route(web::post().to(cycles::create)),
-        )
-        .service(web::resource("/cycles/current").route(web::get().to(cycles::current)))
-        .service(
-            web::resource("/cycles/{id}")
-                .route(web::get().to(cycles::get))
-                .route(web::patch().to(cycles::update))
-                .route(web::delete().to(cycles::delete)),
-        )
-        .service(web::resource("/cycles/{id}/transition").route(web::post().to(cycles::transition)))
-        .configure(forms_and_applications)
-        .configure(matching_and_matches);
+        .service(web::resource("/members/{id}/invite").route(web::post().to(members::invite)));
 }
 
 fn forms_and_applications(cfg: &mut web::ServiceConfig) {
@@ -145,6 +143,18 @@ fn matching_and_matches(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/matches/{id}/end-early").route(web::post().to(pairings::end_early)))
     .service(web::resource("/matches/{id}/extend").route(web::post().to(pairings::extend)))
     .service(web::resource("/me/matches").route(web::get().to(pairings::mine)));
+}
+
+/// Counts an attempt at a credential endpoint against the caller's
+/// address (429 with `Retry-After` when over the rate).
+pub fn rate_limit(state: &AppState, req: &actix_web::HttpRequest) -> ApiResult<()> {
+    let client = req
+        .peer_addr()
+        .map(|a| a.ip())
+        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+    state
+        .check_auth_rate(client)
+        .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })
 }
 
 /// Unwraps a JSON body and runs its validation rules (422 per field).

@@ -4,7 +4,8 @@ use actix_web::{HttpRequest, HttpResponse, http::header};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::api::error::{ApiError, ApiResult, FieldError};
+pub use crate::paging::{PageRequest, SortOrder};
 
 pub const MAX_PER_PAGE: u64 = 200;
 pub const DEFAULT_PER_PAGE: u64 = 50;
@@ -21,33 +22,6 @@ pub struct PageParams {
     pub per_page: Option<u64>,
     /// A field to sort by, `-field` for descending. Each list names its fields.
     pub sort: Option<String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PageRequest {
-    pub page: u64,
-    pub per_page: u64,
-}
-
-impl PageRequest {
-    pub fn offset(self) -> u64 {
-        (self.page - 1) * self.per_page
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SortOrder {
-    Asc,
-    Desc,
-}
-
-impl From<SortOrder> for sea_orm::Order {
-    fn from(o: SortOrder) -> Self {
-        match o {
-            SortOrder::Asc => sea_orm::Order::Asc,
-            SortOrder::Desc => sea_orm::Order::Desc,
-        }
-    }
 }
 
 impl PageParams {

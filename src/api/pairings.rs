@@ -10,16 +10,17 @@ use validator::Validate;
 use super::matching::matching_cycle;
 use super::pagination::{Page, PageParams};
 use super::{created, valid};
+use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::api::json::Json;
 use crate::auth::AuthUser;
 use crate::domain::application::{ApplicationRole, LibraryType};
 use crate::domain::cycle::CycleStatus;
 use crate::domain::matching::{Criterion, RunParams};
 use crate::domain::pairing::{MatchAction, MatchStatus, check_extension};
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::startup::AppState;
+use crate::service::cycles;
+use crate::state::AppState;
 use crate::store::pairings::{self, ActionExtras, NewPair, Pairing};
-use crate::store::{applications, cycles, members};
+use crate::store::{applications, members};
 
 /// A match, as the committee sees it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -269,7 +270,7 @@ pub async fn update(
 /// change.
 async fn not_archived(state: &AppState, cycle_id: Uuid) -> ApiResult<()> {
     let cycle = cycles::get_visible(&state.db, cycle_id, true).await?;
-    match cycles::status_of(&cycle) {
+    match cycle.status {
         CycleStatus::Archived => Err(ApiError::Conflict(
             "the match's cycle is archived: its matches can no longer change".into(),
         )),

@@ -7,12 +7,12 @@ use uuid::Uuid;
 use validator::Validate;
 
 use super::{created, valid};
+use crate::api::error::{ApiResult, Problem};
 use crate::api::json::Json;
 use crate::auth::{AuthUser, MaybeAuthUser};
 use crate::domain::question::{Audience, QuestionKind};
-use crate::error::{ApiResult, Problem};
-use crate::startup::AppState;
-use crate::store::cycles;
+use crate::service::cycles;
+use crate::state::AppState;
 use crate::store::questions::{self, Question, QuestionFields};
 
 /// One of the cycle's own questions.

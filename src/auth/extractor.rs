@@ -10,9 +10,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::secret::{self, API_TOKEN_PREFIX};
+use crate::api::error::{ApiError, ApiResult};
+use crate::domain::access::Actor;
 use crate::domain::member::Role;
-use crate::error::{ApiError, ApiResult};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::entities::{api_token, member};
 use crate::store::members as member_store;
 
@@ -28,6 +29,15 @@ pub struct AuthUser {
 }
 
 impl AuthUser {
+    /// The caller as the program's rules see them.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            id: self.id,
+            role: self.role,
+            read_only: self.read_only,
+        }
+    }
+
     pub fn is_committee(&self) -> bool {
         self.role.is_committee()
     }
@@ -62,6 +72,10 @@ impl AuthUser {
 pub struct MaybeAuthUser(pub Option<AuthUser>);
 
 impl MaybeAuthUser {
+    pub fn actor(&self) -> Option<Actor> {
+        self.0.as_ref().map(AuthUser::actor)
+    }
+
     pub fn is_committee(&self) -> bool {
         self.0.as_ref().is_some_and(AuthUser::is_committee)
     }

@@ -1,11 +1,30 @@
 //! The cycle's status machine and date rules.
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::entity::prelude::StringLen;
+use sea_orm::{DeriveActiveEnum, EnumIter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// `draft → open → matching → active → closed → archived`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
 #[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
 pub enum CycleStatus {
     Draft,
     Open,
@@ -80,6 +99,51 @@ impl CycleStatus {
     /// Dates and settings may change until mentoring starts.
     pub fn is_editable(self) -> bool {
         matches!(self, Self::Draft | Self::Open | Self::Matching)
+    }
+}
+
+/// A new cycle as the committee describes it.
+#[derive(Clone, Debug)]
+pub struct NewCycle {
+    pub name: String,
+    pub description: String,
+    pub dates: CycleDates,
+    pub meetings_expected: i32,
+}
+
+/// An edit of a cycle; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct CycleChanges {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub applications_open_at: Option<DateTime<Utc>>,
+    pub applications_close_at: Option<DateTime<Utc>>,
+    pub match_by: Option<NaiveDate>,
+    pub mentoring_starts_on: Option<NaiveDate>,
+    pub mentoring_ends_on: Option<NaiveDate>,
+    pub evaluation_closes_on: Option<NaiveDate>,
+    pub meetings_expected: Option<i32>,
+}
+
+impl CycleChanges {
+    /// `dates` with the changed ones replaced.
+    pub fn apply_to(&self, dates: CycleDates) -> CycleDates {
+        CycleDates {
+            applications_open_at: self
+                .applications_open_at
+                .unwrap_or(dates.applications_open_at),
+            applications_close_at: self
+                .applications_close_at
+                .unwrap_or(dates.applications_close_at),
+            match_by: self.match_by.unwrap_or(dates.match_by),
+            mentoring_starts_on: self
+                .mentoring_starts_on
+                .unwrap_or(dates.mentoring_starts_on),
+            mentoring_ends_on: self.mentoring_ends_on.unwrap_or(dates.mentoring_ends_on),
+            evaluation_closes_on: self
+                .evaluation_closes_on
+                .unwrap_or(dates.evaluation_closes_on),
+        }
     }
 }
 

@@ -1,8 +1,12 @@
 //! Rules with no HTTP and no database: value types parsed once, state
 //! machines and the checks that decide who may do what.
+pub mod access;
 pub mod application;
 pub mod cycle;
+pub mod field_error;
 pub mod matching;
 pub mod member;
 pub mod pairing;
 pub mod question;
+
+pub use field_error::FieldError;

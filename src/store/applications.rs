@@ -9,10 +9,10 @@ use uuid::Uuid;
 
 use super::entities::{application, application_audit};
 use crate::api::applications::form::{Answer, ApplicationForm};
+use crate::api::error::{ApiError, ApiResult};
 use crate::domain::application::{
     ApplicationRole, ApplicationStatus, CareerStage, LibrarySchool, MatchingPreference,
 };
-use crate::error::{ApiError, ApiResult};
 
 pub use application::Model as Application;
 pub use application_audit::Model as AuditRow;

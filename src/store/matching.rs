@@ -11,11 +11,11 @@ use uuid::Uuid;
 
 use super::applications::{self, Application, form_of, role_of, status_of};
 use super::entities::{matching_run, pairing};
+use crate::api::error::{ApiError, ApiResult};
 use crate::api::pagination::PageRequest;
 use crate::domain::application::ApplicationRole;
 use crate::domain::matching::{Candidate, MatchResult, RunParams};
 use crate::domain::pairing::MatchStatus;
-use crate::error::{ApiError, ApiResult};
 
 pub use matching_run::Model as MatchingRun;
 

@@ -8,9 +8,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::member;
+use crate::api::error::{ApiError, ApiResult};
 use crate::api::pagination::{PageRequest, SortOrder};
 use crate::domain::member::{MembershipStatus, Role, normalize_email};
-use crate::error::{ApiError, ApiResult};
 
 pub use member::Model as Member;
 

@@ -3,6 +3,7 @@
 pub mod applications;
 pub mod cycles;
 pub mod entities;
+mod error;
 pub mod matching;
 pub mod members;
 pub mod pairings;
@@ -10,7 +11,43 @@ pub mod questions;
 pub mod sessions;
 pub mod tokens;
 
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+
+pub use error::{StoreError, StoreResult};
+pub use sea_orm::{ConnectionTrait as Conn, DatabaseConnection as Db, DatabaseTransaction as Txn};
+
+use crate::paging::SortOrder;
+
+impl From<SortOrder> for sea_orm::Order {
+    fn from(o: SortOrder) -> Self {
+        match o {
+            SortOrder::Asc => sea_orm::Order::Asc,
+            SortOrder::Desc => sea_orm::Order::Desc,
+        }
+    }
+}
+
+/// Begins a transaction that writes. On SQLite it takes the write lock up
+/// front: a deferred one that read before a concurrent writer committed
+/// could not upgrade (SQLITE_BUSY_SNAPSHOT) and the busy timeout would not
+/// help. On PostgreSQL it is an ordinary transaction; rules that need more
+/// lock their rows (`SELECT ... FOR UPDATE`) in the store.
+pub async fn begin_write(db: &DatabaseConnection) -> StoreResult<DatabaseTransaction> {
+    Ok(db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?)
+}
+
+/// Commits a transaction begun by `begin_write`.
+pub async fn commit(txn: DatabaseTransaction) -> StoreResult<()> {
+    Ok(txn.commit().await?)
+}
 
 /// Opens the pool. SQLite gets WAL and a busy timeout so concurrent writers
 /// queue instead of failing; its `./data/` directory is created on demand.

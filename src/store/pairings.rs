@@ -14,11 +14,11 @@ use uuid::Uuid;
 use super::applications::{self, Application};
 use super::entities::{application, match_event, pairing};
 use super::matching::{candidate_of, placed_matches_of_pair};
+use crate::api::error::{ApiError, ApiResult};
 use crate::api::pagination::PageRequest;
 use crate::domain::application::{ApplicationRole, ApplicationStatus};
 use crate::domain::matching::{RunParams, check_pair, score_pair};
 use crate::domain::pairing::{MatchAction, MatchStatus};
-use crate::error::{ApiError, ApiResult};
 
 pub use match_event::Model as MatchEvent;
 pub use pairing::Model as Pairing;

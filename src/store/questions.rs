@@ -7,10 +7,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::{application, question};
+use crate::api::error::{ApiError, ApiResult};
 use crate::domain::question::{
     Audience, QuestionKind, QuestionRule, check_change_with_answers, check_definition,
 };
-use crate::error::{ApiError, ApiResult};
 
 pub use question::Model as Question;
 

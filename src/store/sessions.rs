@@ -11,10 +11,10 @@ use uuid::Uuid;
 
 use super::entities::refresh_token;
 use super::members::{self, Member};
+use crate::api::error::{ApiError, ApiResult};
 use crate::auth::jwt::JwtKeys;
 use crate::auth::secret::{self, REFRESH_TOKEN_PREFIX};
 use crate::domain::member::Role;
-use crate::error::{ApiError, ApiResult};
 
 /// What a successful sign-in or refresh hands back.
 pub struct Session {

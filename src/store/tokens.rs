@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use super::entities::{api_token, invitation};
 use super::members::{self, Member, MemberChanges};
+use crate::api::error::{ApiError, ApiResult};
 use crate::auth::secret::{self, API_TOKEN_PREFIX, INVITE_TOKEN_PREFIX};
-use crate::error::{ApiError, ApiResult};
 
 pub use api_token::Model as ApiToken;
 

@@ -49,6 +49,14 @@ fn every_operation_documents_its_errors_as_problems() {
         for (method, op) in item.as_object().unwrap() {
             for (status, response) in op["responses"].as_object().unwrap() {
                 if status.starts_with('4') || status.starts_with('5') {
+                    // Shared error responses are referenced components.
+                    let response = match response["$ref"].as_str() {
+                        Some(r) => {
+                            let name = r.trim_start_matches("#/components/responses/");
+                            &spec["components"]["responses"][name]
+                        }
+                        None => response,
+                    };
                     let content = &response["content"]["application/problem+json"];
                     assert!(
                         content.is_object(),

@@ -214,8 +214,8 @@ impl ApplicationForm {
     }
 
     /// Runs every rule; 422 names each failing field.
-    pub fn check(&self) -> Result<(), crate::error::ApiError> {
-        use crate::error::{ApiError, FieldError};
+    pub fn check(&self) -> Result<(), crate::api::error::ApiError> {
+        use crate::api::error::{ApiError, FieldError};
         let mut errors = match self.validate() {
             Ok(()) => Vec::new(),
             Err(e) => match ApiError::from(e) {

@@ -8,14 +8,15 @@ use super::dto::{ApplicationDto, ApplicationPatch, RoleQuery};
 use super::form::ApplicationForm;
 use super::{check_form, check_membership, dto_for, members_by_id, to_dto, visible};
 use crate::api::created;
+use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::api::json::{Json, from_value};
 use crate::api::pagination::{Page, PageParams};
 use crate::auth::AuthUser;
 use crate::domain::cycle::CycleStatus;
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::startup::AppState;
+use crate::service::cycles;
+use crate::state::AppState;
 use crate::store::applications::{self, status_of};
-use crate::store::{cycles, members};
+use crate::store::members;
 
 /// Apply to a cycle as a mentor or mentee.
 ///
@@ -42,7 +43,7 @@ pub async fn apply(
 ) -> ApiResult<HttpResponse> {
     let form: ApplicationForm = parse_body(body.into_inner())?;
     let cycle = cycles::get_visible(&state.db, *id, user.is_committee()).await?;
-    let status = cycles::status_of(&cycle);
+    let status = cycle.status;
     let member = match form.member_id {
         Some(member_id) if member_id != user.id => {
             user.require_committee()?;
@@ -115,7 +116,7 @@ pub async fn update(
     let patch: ApplicationPatch = parse_body(body.into_inner())?;
     if !user.is_committee() {
         let cycle = cycles::get_visible(&state.db, app.cycle_id, false).await?;
-        let status = cycles::status_of(&cycle);
+        let status = cycle.status;
         if status != CycleStatus::Open {
             return Err(ApiError::Conflict(format!(
                 "applications can only be edited while the cycle is open; it is {}",

@@ -16,11 +16,11 @@ use uuid::Uuid;
 
 use self::dto::{ApplicationDto, ReviewDto};
 use self::form::ApplicationForm;
+use crate::api::error::{ApiError, ApiResult, FieldError};
 use crate::auth::AuthUser;
 use crate::domain::member::MembershipStatus;
 use crate::domain::question::check_answers;
-use crate::error::{ApiError, ApiResult, FieldError};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::store::applications::{self, Application};
 use crate::store::members::{self, Member};
 use crate::store::questions;

@@ -9,15 +9,15 @@ use super::dto::{
     ApplicationDto, ApplicationFilter, ApplicationSummary, AuditEntry, ReviewRequest,
 };
 use super::{dto_for, members_by_id, to_dto, visible};
+use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::api::json::Json;
 use crate::api::pagination::{Page, PageParams, SortOrder};
 use crate::api::valid;
 use crate::auth::AuthUser;
 use crate::domain::application::{ApplicationRole, ApplicationStatus};
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::startup::AppState;
+use crate::service::cycles;
+use crate::state::AppState;
 use crate::store::applications::{self, Application, form_of, role_of, status_of};
-use crate::store::cycles;
 use crate::store::members::Member;
 
 /// Review an application (committee): accept, waitlist or decline, with a

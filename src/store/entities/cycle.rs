@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+pub use crate::domain::cycle::CycleStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "cycles")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub name: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,
-    pub status: String,
+    pub status: CycleStatus,
     pub applications_open_at: DateTimeUtc,
     pub applications_close_at: DateTimeUtc,
     pub match_by: Date,

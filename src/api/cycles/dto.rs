@@ -1,0 +1,164 @@
+//! Request and response bodies of `/cycles`.
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::domain::cycle::{CycleChanges, CycleDates, CycleStatus, NewCycle};
+use crate::service::cycles::Cycle;
+
+/// A mentorship cycle ("2024-2025").
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CycleDto {
+    pub id: Uuid,
+    #[schema(example = "2024-2025")]
+    pub name: String,
+    pub description: String,
+    pub status: CycleStatus,
+    #[schema(example = "2024-09-01T00:00:00Z")]
+    pub applications_open_at: DateTime<Utc>,
+    #[schema(example = "2024-09-30T23:59:59Z")]
+    pub applications_close_at: DateTime<Utc>,
+    /// Target date for publishing matches.
+    #[schema(example = "2024-10-15")]
+    pub match_by: NaiveDate,
+    #[schema(example = "2024-10-15")]
+    pub mentoring_starts_on: NaiveDate,
+    #[schema(example = "2025-04-15")]
+    pub mentoring_ends_on: NaiveDate,
+    #[schema(example = "2025-05-15")]
+    pub evaluation_closes_on: NaiveDate,
+    /// Meetings each pair is expected to hold (one a month for six months).
+    #[schema(example = 6)]
+    pub meetings_expected: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Cycle> for CycleDto {
+    fn from(c: Cycle) -> Self {
+        Self {
+            id: c.id,
+            status: c.status,
+            name: c.name,
+            description: c.description,
+            applications_open_at: c.applications_open_at,
+            applications_close_at: c.applications_close_at,
+            match_by: c.match_by,
+            mentoring_starts_on: c.mentoring_starts_on,
+            mentoring_ends_on: c.mentoring_ends_on,
+            evaluation_closes_on: c.evaluation_closes_on,
+            meetings_expected: c.meetings_expected,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// A new cycle. Dates must satisfy applications_open_at <
+/// applications_close_at ≤ match_by ≤ mentoring_starts_on <
+/// mentoring_ends_on ≤ evaluation_closes_on.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "name": "2024-2025",
+    "description": "Six months of mentoring for WLA members.",
+    "applications_open_at": "2024-09-01T00:00:00Z",
+    "applications_close_at": "2024-09-30T23:59:59Z",
+    "match_by": "2024-10-15",
+    "mentoring_starts_on": "2024-10-15",
+    "mentoring_ends_on": "2025-04-15",
+    "evaluation_closes_on": "2025-05-15",
+    "meetings_expected": 6
+}))]
+pub struct CreateCycleRequest {
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    #[serde(default)]
+    #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
+    pub description: String,
+    pub applications_open_at: DateTime<Utc>,
+    pub applications_close_at: DateTime<Utc>,
+    pub match_by: NaiveDate,
+    pub mentoring_starts_on: NaiveDate,
+    pub mentoring_ends_on: NaiveDate,
+    pub evaluation_closes_on: NaiveDate,
+    /// 1 to 52; default 6.
+    #[serde(default = "default_meetings")]
+    #[validate(range(min = 1, max = 52))]
+    #[schema(minimum = 1, maximum = 52, default = 6)]
+    pub meetings_expected: i32,
+}
+
+fn default_meetings() -> i32 {
+    6
+}
+
+/// Changes to a cycle, allowed until mentoring starts. Omitted fields stay.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"applications_close_at": "2024-10-04T23:59:59Z", "match_by": "2024-10-18", "mentoring_starts_on": "2024-10-18"}))]
+pub struct UpdateCycleRequest {
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: Option<String>,
+    #[validate(length(max = 5000))]
+    #[schema(max_length = 5000)]
+    pub description: Option<String>,
+    pub applications_open_at: Option<DateTime<Utc>>,
+    pub applications_close_at: Option<DateTime<Utc>>,
+    pub match_by: Option<NaiveDate>,
+    pub mentoring_starts_on: Option<NaiveDate>,
+    pub mentoring_ends_on: Option<NaiveDate>,
+    pub evaluation_closes_on: Option<NaiveDate>,
+    #[validate(range(min = 1, max = 52))]
+    #[schema(minimum = 1, maximum = 52)]
+    pub meetings_expected: Option<i32>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"to": "open"}))]
+pub struct TransitionRequest {
+    pub to: CycleStatus,
+}
+
+impl From<CreateCycleRequest> for NewCycle {
+    fn from(b: CreateCycleRequest) -> Self {
+        Self {
+            name: b.name,
+            description: b.description,
+            dates: CycleDates {
+                applications_open_at: b.applications_open_at,
+                applications_close_at: b.applications_close_at,
+                match_by: b.match_by,
+                mentoring_starts_on: b.mentoring_starts_on,
+                mentoring_ends_on: b.mentoring_ends_on,
+                evaluation_closes_on: b.evaluation_closes_on,
+            },
+            meetings_expected: b.meetings_expected,
+        }
+    }
+}
+
+impl From<UpdateCycleRequest> for CycleChanges {
+    fn from(b: UpdateCycleRequest) -> Self {
+        Self {
+            name: b.name,
+            description: b.description,
+            applications_open_at: b.applications_open_at,
+            applications_close_at: b.applications_close_at,
+            match_by: b.match_by,
+            mentoring_starts_on: b.mentoring_starts_on,
+            mentoring_ends_on: b.mentoring_ends_on,
+            evaluation_closes_on: b.evaluation_closes_on,
+            meetings_expected: b.meetings_expected,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CycleListFilter {
+    pub status: Option<CycleStatus>,
+}

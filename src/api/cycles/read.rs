@@ -1,0 +1,73 @@
+//! Reading cycles: the list, the current one, one by id.
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use uuid::Uuid;
+
+use super::dto::{CycleDto, CycleListFilter};
+use crate::api::error::ApiResult;
+use crate::api::pagination::{Page, PageParams, SortOrder};
+use crate::api::responses::{BadRequest, NotFound, Unprocessable};
+use crate::auth::MaybeAuthUser;
+use crate::service::cycles;
+use crate::state::AppState;
+
+/// List cycles.
+///
+/// Anonymous callers and members see every cycle but drafts. Sort by
+/// `name`, `applications_open_at` (default, newest first), `created_at`,
+/// `status`.
+#[utoipa::path(tag = "cycles",
+    params(PageParams, CycleListFilter),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of cycles", body = Page<CycleDto>),
+        (status = 400, response = BadRequest),
+        (status = 422, response = Unprocessable),
+    ))]
+#[get("/cycles")]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: MaybeAuthUser,
+    req: HttpRequest,
+    paging: web::Query<PageParams>,
+    filter: web::Query<CycleListFilter>,
+) -> ApiResult<HttpResponse> {
+    let page = paging.page_request()?;
+    let sort = paging.sort_by(
+        cycles::SORT_FIELDS,
+        ("applications_open_at", SortOrder::Desc),
+    )?;
+    let actor = user.actor();
+    let (rows, total) = cycles::list(&state.db, actor.as_ref(), filter.status, sort, page).await?;
+    Ok(Page::new(rows.into_iter().map(CycleDto::from).collect(), page, total).respond(&req))
+}
+
+/// The cycle open for applications, else the active one.
+#[utoipa::path(tag = "cycles",
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The current cycle", body = CycleDto),
+        (status = 404, response = NotFound),
+    ))]
+#[get("/cycles/current")]
+pub async fn current(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(CycleDto::from(cycles::current(&state.db).await?)))
+}
+
+/// Read a cycle. Drafts are 404 except to the committee.
+#[utoipa::path(tag = "cycles",
+    params(("id" = Uuid, Path, description = "Cycle id")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The cycle", body = CycleDto),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+    ))]
+#[get("/cycles/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    user: MaybeAuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let cycle = cycles::get(&state.db, user.actor().as_ref(), *id).await?;
+    Ok(HttpResponse::Ok().json(CycleDto::from(cycle)))
+}

@@ -1,0 +1,42 @@
+//! What every request shares: the pool, the token keys, the login limiter
+//! and the matching thread.
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
+use sea_orm::DatabaseConnection;
+
+use crate::auth::JwtKeys;
+use crate::config::Settings;
+use crate::worker::MatchingWorker;
+
+/// Shared by every request.
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub jwt: JwtKeys,
+    auth_limiter: DefaultKeyedRateLimiter<IpAddr>,
+    /// Where matching runs are computed, one at a time.
+    pub matching: MatchingWorker,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, settings: &Settings) -> std::io::Result<Self> {
+        let per_minute =
+            NonZeroU32::new(settings.login_rate_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        Ok(Self {
+            db,
+            jwt: JwtKeys::new(&settings.jwt),
+            auth_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            matching: MatchingWorker::start()?,
+        })
+    }
+
+    /// Counts an attempt at a credential endpoint from `client`; `Err`
+    /// holds the seconds to wait when the client is over its rate.
+    pub fn check_auth_rate(&self, client: IpAddr) -> Result<(), u64> {
+        self.auth_limiter.check_key(&client).map_err(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+            wait.as_secs().max(1)
+        })
+    }
+}
