@@ -215,6 +215,22 @@ impl CycleDates {
 mod tests {
     use super::*;
     use CycleStatus::*;
+    use sea_orm::ActiveEnum;
+
+    #[test]
+    fn statuses_are_stored_as_their_names_and_read_back() {
+        for status in CycleStatus::ALL {
+            let stored = status.to_value();
+            assert_eq!(stored, status.as_str());
+            assert_eq!(CycleStatus::try_from_value(&stored).unwrap(), status);
+        }
+    }
+
+    #[test]
+    fn an_unknown_stored_status_is_an_error_not_a_default() {
+        assert!(CycleStatus::try_from_value(&"paused".to_owned()).is_err());
+        assert!(CycleStatus::try_from_value(&"Draft".to_owned()).is_err());
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

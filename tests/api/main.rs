@@ -14,3 +14,4 @@ mod me;
 mod members;
 mod openapi;
 mod questions;
+mod stored_values;
