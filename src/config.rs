@@ -2,6 +2,8 @@
 use anyhow::{Context, bail};
 use rand::RngCore;
 
+pub use crate::client_addr::TrustedProxies;
+
 /// Where the service runs and how it behaves. Every field has a default
 /// suited to a developer's machine except `JWT_SECRET` in production.
 #[derive(Clone, Debug)]
@@ -16,6 +18,9 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Login attempts allowed per client address per minute (`LOGIN_RATE_PER_MINUTE`).
     pub login_rate_per_minute: u32,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name
+    /// the client; empty: the TCP peer is the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Clone)]
@@ -116,6 +121,11 @@ impl Settings {
             log_format,
             max_body_bytes: parse_or(&get, "MAX_BODY_BYTES", 1024 * 1024)?,
             login_rate_per_minute: parse_or(&get, "LOGIN_RATE_PER_MINUTE", 10)?,
+            trusted_proxies: get("TRUSTED_PROXIES")
+                .map(|v| TrustedProxies::parse(&v))
+                .transpose()
+                .context("TRUSTED_PROXIES must be a comma-separated list of addresses or CIDRs")?
+                .unwrap_or_default(),
         })
     }
 }
@@ -175,6 +185,16 @@ mod tests {
             s.cors_allowed_origins,
             vec!["https://a.org", "https://b.org"]
         );
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_and_networks() {
+        let s = settings(&[("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1,::1")]).unwrap();
+        assert!(s.trusted_proxies.contains("10.1.2.3".parse().unwrap()));
+        assert!(s.trusted_proxies.contains("127.0.0.1".parse().unwrap()));
+        assert!(!s.trusted_proxies.contains("127.0.0.2".parse().unwrap()));
+        assert!(settings(&[("TRUSTED_PROXIES", "proxy.example")]).is_err());
+        assert!(settings(&[]).unwrap().trusted_proxies.is_empty());
     }
 
     #[test]

@@ -8,7 +8,17 @@ use actix_web::http::{StatusCode, header};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse, web};
 
+use std::net::IpAddr;
+use std::panic::AssertUnwindSafe;
+
+use futures_util::FutureExt;
+
+use actix_web::ResponseError;
+
 use crate::api::error::{ApiError, PROBLEM_JSON, problem};
+use crate::api::json::NUL_MESSAGE;
+use crate::client_addr::ClientAddr;
+use crate::state::AppState;
 use crate::telemetry::{REQUEST_ID_HEADER, RequestId, accept_request_id, with_request_id};
 
 /// Headers kept when a framework-made error response is rewritten.
@@ -25,37 +35,148 @@ pub async fn request_context(
             .and_then(|v| v.to_str().ok()),
     );
     req.extensions_mut().insert(RequestId(id.clone()));
+    let client = client_addr(&req);
+    req.extensions_mut().insert(client);
     // Handlers and extractors turn their errors into responses inside this
     // scope; an `Err` here comes from a middleware and is rendered by actix.
-    let mut res = with_request_id(id.clone(), next.call(req))
-        .await?
-        .map_into_boxed_body();
+    // A panic anywhere below is caught here and becomes a 500 for this
+    // request alone: the worker and the other requests on it go on.
+    if let Some(field) = nul_in_query(req.query_string()) {
+        let err = ApiError::invalid(&field, "invalid", NUL_MESSAGE);
+        let res = with_request_id(id.clone(), async { err.error_response() }).await;
+        let mut res = req.into_response(res);
+        let path = res.request().path().to_owned();
+        set_common_headers(res.headers_mut(), &id, &path);
+        return Ok(res);
+    }
+    let served = AssertUnwindSafe(with_request_id(id.clone(), next.call(req)))
+        .catch_unwind()
+        .await;
+    let mut res = match served {
+        Ok(res) => res?.map_into_boxed_body(),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(request_id = %id, panic = %message, "a handler panicked");
+            // The request went down with the handler, so actix renders this
+            // error into the response itself (`Panicked::error_response`).
+            return Err(Panicked { request_id: id }.into());
+        }
+    };
     if needs_problem_body(&res) {
         res = with_request_id(id.clone(), async { to_problem(res) }).await;
     }
-    let headers = res.headers_mut();
-    if let Ok(value) = header::HeaderValue::from_str(&id) {
+    let path = res.request().path().to_owned();
+    set_common_headers(res.headers_mut(), &id, &path);
+    Ok(res)
+}
+
+/// The query parameter whose name or value holds a NUL character, which no
+/// database here may be given (the same rule as for bodies).
+fn nul_in_query(query: &str) -> Option<String> {
+    if !query.contains("%00") && !query.contains('\0') {
+        return None;
+    }
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    pairs
+        .into_iter()
+        .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        .map(|(k, _)| k.replace('\0', ""))
+        .or_else(|| Some("query".to_owned()))
+}
+
+/// Swagger UI's page: its own scripts and styles (it sets inline styles),
+/// its inline SVG icons, and calls to this service only.
+const SWAGGER_UI_CSP: &str = "default-src 'self'; script-src 'self'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
+frame-ancestors 'none'";
+
+/// Every other response is data, never a page to render.
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// The request id and security headers every response carries.
+fn set_common_headers(headers: &mut header::HeaderMap, id: &str, path: &str) {
+    use header::HeaderValue;
+    if let Ok(value) = HeaderValue::from_str(id) {
         headers.insert(header::HeaderName::from_static(REQUEST_ID_HEADER), value);
     }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
-        header::HeaderValue::from_static("nosniff"),
+        HeaderValue::from_static("nosniff"),
     );
     headers.insert(
         header::REFERRER_POLICY,
-        header::HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("no-referrer"),
     );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    let csp = if path.starts_with("/swagger-ui") {
+        SWAGGER_UI_CSP
+    } else {
+        API_CSP
+    };
     headers.insert(
-        header::X_FRAME_OPTIONS,
-        header::HeaderValue::from_static("DENY"),
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(csp),
     );
-    if !headers.contains_key(header::CACHE_CONTROL) && res.request().path().starts_with("/api/") {
-        res.headers_mut().insert(
-            header::CACHE_CONTROL,
-            header::HeaderValue::from_static("no-store"),
-        );
+    if !headers.contains_key(header::CACHE_CONTROL) && path.starts_with("/api/") {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    Ok(res)
+}
+
+/// A handler panicked: a 500 problem for that request alone.
+#[derive(Debug)]
+struct Panicked {
+    request_id: String,
+}
+
+impl std::fmt::Display for Panicked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a handler panicked")
+    }
+}
+
+impl actix_web::ResponseError for Panicked {
+    fn error_response(&self) -> HttpResponse {
+        let status = StatusCode::INTERNAL_SERVER_ERROR;
+        let body = problem(
+            status,
+            "an internal error occurred; quote the request_id when reporting it".to_owned(),
+            Some(self.request_id.clone()),
+            None,
+        );
+        let mut res = HttpResponse::build(status)
+            .content_type(PROBLEM_JSON)
+            .json(body);
+        set_common_headers(res.headers_mut(), &self.request_id, "/api/");
+        res
+    }
+}
+
+fn client_addr(req: &ServiceRequest) -> ClientAddr {
+    let peer = req
+        .peer_addr()
+        .map(|a| a.ip())
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    let Some(state) = req.app_data::<web::Data<AppState>>() else {
+        return ClientAddr(peer);
+    };
+    let values = |name: header::HeaderName| -> Vec<&str> {
+        req.headers()
+            .get_all(name)
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    };
+    let forwarded = values(header::FORWARDED);
+    let x_forwarded_for = values(header::HeaderName::from_static("x-forwarded-for"));
+    ClientAddr(
+        state
+            .trusted_proxies
+            .client(peer, &forwarded, &x_forwarded_for),
+    )
 }
 
 fn needs_problem_body(res: &ServiceResponse<BoxBody>) -> bool {
@@ -163,5 +284,67 @@ pub async fn no_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
                 .json(body))
         }
         None => Err(ApiError::NotFound(format!("no resource at {}", req.path()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::http::header;
+    use actix_web::middleware::from_fn;
+    use actix_web::{App, HttpResponse, test, web};
+
+    use super::request_context;
+
+    async fn slow() -> HttpResponse {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        HttpResponse::Ok().body("done")
+    }
+
+    async fn boom() -> HttpResponse {
+        panic!("a bug in a handler")
+    }
+
+    #[actix_web::test]
+    async fn a_panicking_handler_is_a_500_problem_and_its_neighbour_completes() {
+        // Arrange: one single-threaded service, as one worker.
+        let app = test::init_service(
+            App::new()
+                .wrap(from_fn(request_context))
+                .route("/slow", web::get().to(slow))
+                .route("/boom", web::get().to(boom)),
+        )
+        .await;
+
+        // Act: both at once on the same thread.
+        let slow_req = test::TestRequest::get().uri("/slow").to_request();
+        let boom_req = test::TestRequest::get().uri("/boom").to_request();
+        let (slow_res, boom) = futures_util::join!(
+            test::call_service(&app, slow_req),
+            test::try_call_service(&app, boom_req)
+        );
+        // The server renders a middleware's error as its response.
+        let boom_res = boom.expect_err("the panic is an error").error_response();
+
+        // Assert
+        assert_eq!(boom_res.status(), 500);
+        assert_eq!(
+            boom_res.headers().get(header::CONTENT_TYPE).unwrap(),
+            "application/problem+json"
+        );
+        assert!(boom_res.headers().contains_key("x-request-id"));
+        let body = actix_web::body::to_bytes(boom_res.into_body())
+            .await
+            .unwrap();
+        let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem["status"], 500);
+        assert!(problem["request_id"].is_string());
+        assert!(
+            !problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("a bug in a handler")
+        );
+        assert_eq!(slow_res.status(), 200);
+        assert_eq!(test::read_body(slow_res).await, "done");
     }
 }

@@ -7,7 +7,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::JwtKeys;
-use crate::config::Settings;
+use crate::config::{Settings, TrustedProxies};
 use crate::worker::MatchingWorker;
 
 /// Shared by every request.
@@ -17,6 +17,8 @@ pub struct AppState {
     auth_limiter: DefaultKeyedRateLimiter<IpAddr>,
     /// Where matching runs are computed, one at a time.
     pub matching: MatchingWorker,
+    /// Proxies whose forwarding headers name the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             jwt: JwtKeys::new(&settings.jwt),
             auth_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             matching: MatchingWorker::start()?,
+            trusted_proxies: settings.trusted_proxies.clone(),
         })
     }
 

@@ -72,6 +72,11 @@ impl RootSpanBuilder for RequestSpan {
             .get::<RequestId>()
             .map(|r| r.0.clone())
             .unwrap_or_default();
+        let client = request
+            .extensions()
+            .get::<crate::client_addr::ClientAddr>()
+            .map(|c| c.0.to_string())
+            .unwrap_or_default();
         let route = request
             .match_pattern()
             .unwrap_or_else(|| "<unmatched>".to_owned());
@@ -81,6 +86,7 @@ impl RootSpanBuilder for RequestSpan {
             http.route = %route,
             http.target = %request.path(),
             request_id = %request_id,
+            client.address = %client,
             http.status_code = tracing::field::Empty,
             otel.status_code = tracing::field::Empty,
             exception.message = tracing::field::Empty,

@@ -55,6 +55,12 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Sh
             message: "expected a JSON object".to_owned(),
         });
     }
+    if let Some(field) = nul_path(&value, &mut Vec::new()) {
+        return Err(ShapeError {
+            field,
+            message: NUL_MESSAGE.to_owned(),
+        });
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let mut parts: Vec<String> = e
             .path()
@@ -80,6 +86,42 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Sh
         };
         ShapeError { field, message }
     })
+}
+
+/// Why a string with a NUL character is refused (PostgreSQL cannot store
+/// one in text, so no database may get it).
+pub const NUL_MESSAGE: &str = "must not contain the NUL character (U+0000)";
+
+/// The dotted path of the first string (or key) holding a NUL character.
+fn nul_path(value: &serde_json::Value, path: &mut Vec<String>) -> Option<String> {
+    use serde_json::Value;
+    let found = |path: &Vec<String>| {
+        Some(if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path.join(".")
+        })
+    };
+    match value {
+        Value::String(s) if s.contains('\0') => found(path),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            path.push(i.to_string());
+            let hit = nul_path(item, path);
+            path.pop();
+            hit
+        }),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            path.push(key.clone());
+            let hit = if key.contains('\0') {
+                found(path)
+            } else {
+                nul_path(item, path)
+            };
+            path.pop();
+            hit
+        }),
+        _ => None,
+    }
 }
 
 /// `x` in "unknown field `x`, expected one of ...".

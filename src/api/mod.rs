@@ -148,9 +148,11 @@ fn matching_and_matches(cfg: &mut web::ServiceConfig) {
 /// Counts an attempt at a credential endpoint against the caller's
 /// address (429 with `Retry-After` when over the rate).
 pub fn rate_limit(state: &AppState, req: &actix_web::HttpRequest) -> ApiResult<()> {
+    use actix_web::HttpMessage;
     let client = req
-        .peer_addr()
-        .map(|a| a.ip())
+        .extensions()
+        .get::<crate::client_addr::ClientAddr>()
+        .map(|c| c.0)
         .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
     state
         .check_auth_rate(client)

@@ -9,6 +9,9 @@ pub use crate::paging::{PageRequest, SortOrder};
 
 pub const MAX_PER_PAGE: u64 = 200;
 pub const DEFAULT_PER_PAGE: u64 = 50;
+/// Far beyond any list this service holds, and small enough that the
+/// offset it makes always fits the databases' 64-bit signed integers.
+pub const MAX_PAGE: u64 = 1_000_000;
 
 /// Paging and sorting of any list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -29,8 +32,12 @@ impl PageParams {
     pub fn page_request(&self) -> ApiResult<PageRequest> {
         let mut errors = Vec::new();
         let page = self.page.unwrap_or(1);
-        if page < 1 {
-            errors.push(FieldError::new("page", "range", "must be at least 1"));
+        if !(1..=MAX_PAGE).contains(&page) {
+            errors.push(FieldError::new(
+                "page",
+                "range",
+                format!("must be between 1 and {MAX_PAGE}"),
+            ));
         }
         let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE);
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
@@ -175,6 +182,12 @@ mod tests {
     fn per_page_above_two_hundred_or_page_zero_is_refused() {
         assert!(params(None, Some(201), None).page_request().is_err());
         assert!(params(Some(0), None, None).page_request().is_err());
+        assert!(params(Some(u64::MAX), None, None).page_request().is_err());
+        assert!(
+            params(Some(MAX_PAGE), Some(200), None)
+                .page_request()
+                .is_ok()
+        );
         assert_eq!(
             params(Some(3), Some(200), None)
                 .page_request()

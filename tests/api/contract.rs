@@ -1,0 +1,74 @@
+//! Requests that must never hurt the server: huge numbers, characters a
+//! database cannot store, and the like.
+use serde_json::json;
+
+use crate::helpers::{assert_problem, problem_fields, spawn_app};
+
+#[tokio::test]
+async fn a_page_far_beyond_any_list_is_a_422_and_the_server_keeps_serving() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act: anonymous, on a public list, pages whose offset would overflow.
+    for page in ["4611686018427387904", "18446744073709551615", "1000001"] {
+        let res = app
+            .get(&format!("/api/v1/cycles?page={page}&per_page=200"), None)
+            .await;
+        // Assert
+        let problem = assert_problem(res, 422).await;
+        assert_eq!(problem_fields(&problem), vec!["page"]);
+    }
+    let res = app.get("/api/v1/cycles?page=1000000", None).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.get("/health/live", None).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_page_number_too_large_for_any_integer_is_a_400() {
+    let app = spawn_app().await;
+    let res = app
+        .get("/api/v1/cycles?page=99999999999999999999999999", None)
+        .await;
+    assert_problem(res, 400).await;
+}
+
+#[tokio::test]
+async fn a_nul_character_in_a_body_is_a_422_naming_the_field_on_every_database() {
+    // Arrange
+    let app = spawn_app().await;
+
+    // Act: anonymously, the login form with a NUL in the email.
+    let res = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "a\u{0}@example.org", "password": "x"}),
+        )
+        .await;
+
+    // Assert
+    let problem = assert_problem(res, 422).await;
+    assert_eq!(problem_fields(&problem), vec!["email"]);
+}
+
+#[tokio::test]
+async fn a_nul_character_deep_in_a_body_names_its_path() {
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let mut body = crate::helpers::cycle_body("2024-2025");
+    body["description"] = json!("fine");
+    body["name"] = json!("bad\u{0}name");
+    let res = app
+        .post("/api/v1/cycles", Some(&committee.token), &body)
+        .await;
+    let problem = assert_problem(res, 422).await;
+    assert_eq!(problem_fields(&problem), vec!["name"]);
+}
+
+#[tokio::test]
+async fn a_nul_character_in_a_query_string_is_a_422() {
+    let app = spawn_app().await;
+    let res = app.get("/api/v1/cycles?sort=na%00me", None).await;
+    let problem = assert_problem(res, 422).await;
+    assert_eq!(problem_fields(&problem), vec!["sort"]);
+}
