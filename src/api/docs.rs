@@ -3,9 +3,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::applications::{self, dto as app_dto};
-use super::{
-    auth, cycles, form_spec, matching, me, members, pagination, pairings, questions, responses,
-};
+use super::{cycles, form_spec, matching, pagination, pairings, questions, responses};
 use crate::api::error;
 use crate::domain;
 
@@ -23,9 +21,6 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         license(name = "MIT")
     ),
     paths(
-        auth::register, auth::login, auth::refresh, auth::logout, auth::accept_invite,
-        me::get, me::update, me::list_tokens, me::create_token, me::revoke_token,
-        members::list, members::create, members::get, members::update, members::invite,
         form_spec::get, questions::list, questions::create, questions::update, questions::delete,
         applications::apply, applications::list, applications::summary, applications::get,
         applications::update, applications::withdraw, applications::review, applications::audit,
@@ -38,8 +33,8 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
     ),
     components(schemas(
         error::Problem, error::FieldError,
-        domain::member::Role, domain::member::MembershipStatus, domain::cycle::CycleStatus,
-        pagination::Page<members::MemberDto>, pagination::Page<cycles::CycleDto>,
+        domain::cycle::CycleStatus,
+        pagination::Page<cycles::CycleDto>,
         pagination::Page<app_dto::ApplicationDto>, pagination::Page<matching::RunSummary>,
         pagination::Page<pairings::MatchDto>,
     ), responses(

@@ -33,41 +33,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 fn v1(cfg: &mut ServiceConfig) {
-    cfg.configure(cycles::configure).map(|cfg| {
-        cfg.configure(accounts_legacy)
-            .configure(forms_and_applications)
-            .configure(matching_and_matches)
-    });
-}
-
-fn accounts_legacy(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/auth/register").route(web::post().to(auth::register)))
-        .service(web::resource("/auth/login").route(web::post().to(auth::login)))
-        .service(web::resource("/auth/refresh").route(web::post().to(auth::refresh)))
-        .service(web::resource("/auth/logout").route(web::post().to(auth::logout)))
-        .service(web::resource("/auth/accept-invite").route(web::post().to(auth::accept_invite)))
-        .service(
-            web::resource("/me")
-                .route(web::get().to(me::get))
-                .route(web::patch().to(me::update)),
-        )
-        .service(
-            web::resource("/me/tokens")
-                .route(web::get().to(me::list_tokens))
-                .route(web::post().to(me::create_token)),
-        )
-        .service(web::resource("/me/tokens/{id}").route(web::delete().to(me::revoke_token)))
-        .service(
-            web::resource("/members")
-                .route(web::get().to(members::list))
-                .route(web::post().to(members::create)),
-        )
-        .service(
-            web::resource("/members/{id}")
-                .route(web::get().to(members::get))
-                .route(web::patch().to(members::update)),
-        )
-        .service(web::resource("/members/{id}/invite").route(web::post().to(members::invite)));
+    cfg.configure(auth::configure)
+        .configure(me::configure)
+        .configure(members::configure)
+        .configure(cycles::configure)
+        .map(|cfg| {
+            cfg.configure(forms_and_applications)
+                .configure(matching_and_matches)
+        });
 }
 
 fn forms_and_applications(cfg: &mut web::ServiceConfig) {

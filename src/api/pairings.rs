@@ -436,7 +436,9 @@ pub async fn mine(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpR
             (ApplicationRole::Mentee, m.mentor_application_id)
         };
         let partner_app = applications::get(&state.db, partner_app).await?;
-        let partner = members::get(&state.db, partner_app.member_id).await?;
+        let partner = members::get(&state.db, partner_app.member_id)
+            .await
+            .map_err(crate::service::ServiceError::from)?;
         let form = applications::form_of(&partner_app);
         out.push(MyMatch {
             id: m.id,

@@ -2,20 +2,14 @@
 use actix_web::dev::Payload;
 use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpRequest, web};
-use chrono::Utc;
 use futures_util::future::LocalBoxFuture;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-};
 use uuid::Uuid;
 
-use super::secret::{self, API_TOKEN_PREFIX};
 use crate::api::error::{ApiError, ApiResult};
 use crate::domain::access::Actor;
 use crate::domain::member::Role;
+use crate::service::sessions;
 use crate::state::AppState;
-use crate::store::entities::{api_token, member};
-use crate::store::members as member_store;
 
 /// Who is calling: a member signed in with an access token, or a script with
 /// one of the member's personal API tokens. The role is read from the
@@ -140,57 +134,13 @@ fn request_parts(req: &HttpRequest) -> ApiResult<Parts> {
     Ok((state, token, req.method().clone()))
 }
 
-fn invalid_token() -> ApiError {
-    ApiError::Unauthorized("the token is invalid or has expired".into())
-}
-
+/// Who the token belongs to, through the one service action.
 async fn authenticate(state: &AppState, token: &str, method: &Method) -> ApiResult<AuthUser> {
-    let (member, read_only) = if token.starts_with(API_TOKEN_PREFIX) {
-        let row = api_token_row(state, token).await?;
-        let member = member_store::find(&state.db, row.member_id)
-            .await?
-            .ok_or_else(invalid_token)?;
-        (member, row.read_only)
-    } else {
-        let claims = state.jwt.verify(token).ok_or_else(invalid_token)?;
-        let member = member_store::find(&state.db, claims.sub)
-            .await?
-            .ok_or_else(invalid_token)?;
-        (member, false)
-    };
-    if read_only && !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
-        return Err(ApiError::Forbidden("this API token is read-only".into()));
-    }
+    let is_read = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let actor = sessions::authenticate(&state.db, &state.jwt, token, is_read).await?;
     Ok(AuthUser {
-        id: member.id,
-        role: role_of(&member),
-        read_only,
+        id: actor.id,
+        role: actor.role,
+        read_only: actor.read_only,
     })
-}
-
-/// A live (unrevoked, unexpired) API token row; notes its use at most once a
-/// minute so reads do not turn into a write each.
-async fn api_token_row(state: &AppState, token: &str) -> ApiResult<api_token::Model> {
-    let row = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(secret::digest(token)))
-        .one(&state.db)
-        .await?
-        .ok_or_else(invalid_token)?;
-    let now = Utc::now();
-    if row.revoked_at.is_some() || row.expires_at.is_some_and(|e| e <= now) {
-        return Err(invalid_token());
-    }
-    if row
-        .last_used_at
-        .is_none_or(|t| (now - t).num_seconds() >= 60)
-    {
-        let mut active = row.clone().into_active_model();
-        active.last_used_at = Set(Some(now));
-        active.update(&state.db).await?;
-    }
-    Ok(row)
-}
-
-fn role_of(member: &member::Model) -> Role {
-    Role::parse(&member.role).unwrap_or(Role::Member)
 }

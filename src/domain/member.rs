@@ -1,11 +1,35 @@
-//! Member roles and membership status.
+//! Member roles and membership status, the account inputs, and who may
+//! manage accounts.
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::entity::prelude::StringLen;
+use sea_orm::{DeriveActiveEnum, EnumIter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::access::{Access, Actor, Denied};
 
 /// What an account may do. `committee` runs the program; `admin` also
 /// manages accounts and roles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
 #[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
 pub enum Role {
     Member,
     Committee,
@@ -13,20 +37,13 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: [Role; 3] = [Self::Member, Self::Committee, Self::Admin];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Member => "member",
             Self::Committee => "committee",
             Self::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "member" => Some(Self::Member),
-            "committee" => Some(Self::Committee),
-            "admin" => Some(Self::Admin),
-            _ => None,
         }
     }
 
@@ -42,8 +59,25 @@ impl Role {
 
 /// Standing of the member's association membership; only `active` members
 /// may apply to a cycle.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
 #[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
 pub enum MembershipStatus {
     Pending,
     Active,
@@ -51,20 +85,13 @@ pub enum MembershipStatus {
 }
 
 impl MembershipStatus {
+    pub const ALL: [MembershipStatus; 3] = [Self::Pending, Self::Active, Self::Lapsed];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
             Self::Active => "active",
             Self::Lapsed => "lapsed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "pending" => Some(Self::Pending),
-            "active" => Some(Self::Active),
-            "lapsed" => Some(Self::Lapsed),
-            _ => None,
         }
     }
 }
@@ -87,41 +114,153 @@ pub fn check_password(password: &str) -> Result<(), &'static str> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A member to create. `password_hash` is `None` for members the committee
+/// adds; they set one through an invitation.
+pub struct NewMember {
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub full_name: String,
+    pub pronouns: Option<String>,
+    pub role: Role,
+    pub wla_member_id: Option<String>,
+    pub membership_status: MembershipStatus,
+    pub membership_expires_on: Option<NaiveDate>,
+}
 
-    #[test]
-    fn roles_round_trip_and_rank() {
-        for role in [Role::Member, Role::Committee, Role::Admin] {
-            assert_eq!(Role::parse(role.as_str()), Some(role));
-        }
-        assert!(!Role::Member.is_committee());
-        assert!(Role::Committee.is_committee() && !Role::Committee.is_admin());
-        assert!(Role::Admin.is_committee() && Role::Admin.is_admin());
-        assert_eq!(Role::parse("root"), None);
-    }
+/// Changes to a member; `None` leaves a field alone, `Some(None)` clears it.
+#[derive(Default)]
+pub struct MemberChanges {
+    pub email: Option<String>,
+    pub password_hash: Option<String>,
+    pub full_name: Option<String>,
+    pub pronouns: Option<Option<String>>,
+    pub role: Option<Role>,
+    pub wla_member_id: Option<Option<String>>,
+    pub membership_status: Option<MembershipStatus>,
+    pub membership_expires_on: Option<Option<NaiveDate>>,
+}
 
-    #[test]
-    fn membership_statuses_round_trip() {
-        for s in [
-            MembershipStatus::Pending,
-            MembershipStatus::Active,
-            MembershipStatus::Lapsed,
-        ] {
-            assert_eq!(MembershipStatus::parse(s.as_str()), Some(s));
-        }
-    }
+/// Filters of the committee's member list.
+#[derive(Default)]
+pub struct MemberFilter {
+    pub q: Option<String>,
+    pub role: Option<Role>,
+    pub membership_status: Option<MembershipStatus>,
+}
 
-    #[test]
-    fn emails_compare_without_case_or_spaces() {
-        assert_eq!(normalize_email("  Ada@Example.ORG "), "ada@example.org");
-    }
+/// A self-registration: becomes a pending member with this password.
+pub struct Registration {
+    pub email: String,
+    pub password: String,
+    pub full_name: String,
+    pub pronouns: Option<String>,
+    pub wla_member_id: Option<String>,
+}
 
-    #[test]
-    fn short_and_huge_passwords_are_refused() {
-        assert!(check_password("short").is_err());
-        assert!(check_password(&"x".repeat(257)).is_err());
-        assert!(check_password("correct horse battery").is_ok());
+/// Changes a member asks for on their own account. `role` and
+/// `membership_status` are carried only to be refused.
+#[derive(Default)]
+pub struct OwnChanges {
+    pub email: Option<String>,
+    pub full_name: Option<String>,
+    pub pronouns: Option<Option<String>>,
+    pub wla_member_id: Option<Option<String>>,
+    /// A new password; needs `current_password`.
+    pub password: Option<String>,
+    pub current_password: Option<String>,
+    pub role: Option<Role>,
+    pub membership_status: Option<MembershipStatus>,
+}
+
+/// A personal API token a member asks for.
+pub struct NewToken {
+    pub name: String,
+    pub read_only: bool,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+const COMMITTEE_ONLY: &str = "this action is for the committee";
+const ADMIN_ONLY: &str = "this action is for administrators";
+const OWN_ROLE_BY_ADMIN: &str = "admins cannot change their own role";
+const OWN_ROLE: &str = "you cannot change your own role";
+const OWN_MEMBERSHIP: &str = "membership status is set by the committee";
+const READ_ONLY_TOKEN: &str = "this API token is read-only";
+
+/// The roster (listing, reading, editing and inviting members) is the
+/// committee's.
+pub fn may_use_roster(actor: &Actor) -> Access {
+    if actor.is_committee() {
+        Ok(())
+    } else {
+        Err(Denied::Forbidden(COMMITTEE_ONLY))
     }
 }
+
+/// The committee may create members; only an admin may give a new member
+/// a role other than `member`.
+pub fn may_create_member(actor: &Actor, role: Role) -> Access {
+    may_use_roster(actor)?;
+    if role != Role::Member && !actor.is_admin() {
+        return Err(Denied::Forbidden(ADMIN_ONLY));
+    }
+    Ok(())
+}
+
+/// The committee edits members; only an admin may change a role, and never
+/// their own.
+pub fn may_edit_member(actor: &Actor, id: Uuid, changes_role: bool) -> Access {
+    may_use_roster(actor)?;
+    if changes_role {
+        if !actor.is_admin() {
+            return Err(Denied::Forbidden(ADMIN_ONLY));
+        }
+        if id == actor.id {
+            return Err(Denied::Forbidden(OWN_ROLE_BY_ADMIN));
+        }
+    }
+    Ok(())
+}
+
+/// Whoever holds an invitation gets the account, so inviting a committee
+/// or admin account is for admins.
+pub fn may_invite(actor: &Actor, role: Role) -> Access {
+    may_use_roster(actor)?;
+    if role != Role::Member && !actor.is_admin() {
+        return Err(Denied::Forbidden(ADMIN_ONLY));
+    }
+    Ok(())
+}
+
+/// The committee reads any member; anyone else reads only themself
+/// (`/me`). A member asking for another is told it does not exist.
+pub fn may_read_member(actor: &Actor, id: Uuid) -> Access {
+    if id == actor.id || actor.is_committee() {
+        Ok(())
+    } else {
+        Err(Denied::Hidden("member"))
+    }
+}
+
+/// On their own account (`/me`) a member never sets their role or their
+/// membership status.
+pub fn may_edit_own(role: Option<Role>, membership: Option<MembershipStatus>) -> Access {
+    if role.is_some() {
+        return Err(Denied::Forbidden(OWN_ROLE));
+    }
+    if membership.is_some() {
+        return Err(Denied::Forbidden(OWN_MEMBERSHIP));
+    }
+    Ok(())
+}
+
+/// A read-only API token may only read (GET, HEAD, OPTIONS).
+pub fn token_allows(read_only: bool, method_is_read: bool) -> Access {
+    if read_only && !method_is_read {
+        Err(Denied::Forbidden(READ_ONLY_TOKEN))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,5 +1,5 @@
 //! Members: creation, lookup, edits and the committee's list.
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
@@ -8,74 +8,33 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::member;
-use crate::api::error::{ApiError, ApiResult};
-use crate::api::pagination::{PageRequest, SortOrder};
-use crate::domain::member::{MembershipStatus, Role, normalize_email};
+use super::{StoreError, StoreResult};
+use crate::domain::member::normalize_email;
+pub use crate::domain::member::{MemberChanges, MemberFilter, NewMember};
+use crate::paging::{PageRequest, Sort};
 
 pub use member::Model as Member;
 
-/// A member to create. `password_hash` is `None` for members the committee
-/// adds; they set one through an invitation.
-pub struct NewMember {
-    pub email: String,
-    pub password_hash: Option<String>,
-    pub full_name: String,
-    pub pronouns: Option<String>,
-    pub role: Role,
-    pub wla_member_id: Option<String>,
-    pub membership_status: MembershipStatus,
-    pub membership_expires_on: Option<NaiveDate>,
-}
-
-/// Changes to a member; `None` leaves a field alone, `Some(None)` clears it.
-#[derive(Default)]
-pub struct MemberChanges {
-    pub email: Option<String>,
-    pub password_hash: Option<String>,
-    pub full_name: Option<String>,
-    pub pronouns: Option<Option<String>>,
-    pub role: Option<Role>,
-    pub wla_member_id: Option<Option<String>>,
-    pub membership_status: Option<MembershipStatus>,
-    pub membership_expires_on: Option<Option<NaiveDate>>,
-}
-
-/// Filters of the committee's member list.
-#[derive(Default)]
-pub struct MemberFilter {
-    pub q: Option<String>,
-    pub role: Option<Role>,
-    pub membership_status: Option<MembershipStatus>,
-}
-
-pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<Option<Member>> {
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<Member>> {
     Ok(member::Entity::find_by_id(id).one(db).await?)
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<Member> {
+/// A member that must exist (`StoreError::NotFound` otherwise).
+pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Member> {
     find(db, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("member"))
+        .ok_or_else(|| StoreError::NotFound("member not found".into()))
 }
 
-pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> ApiResult<Option<Member>> {
+pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> StoreResult<Option<Member>> {
     Ok(member::Entity::find()
         .filter(member::Column::Email.eq(normalize_email(email)))
         .one(db)
         .await?)
 }
 
-fn email_taken(err: ApiError) -> ApiError {
-    match err {
-        ApiError::Conflict(_) => {
-            ApiError::Conflict("that email address is already registered".into())
-        }
-        other => other,
-    }
-}
-
 #[tracing::instrument(skip_all)]
-pub async fn create(db: &impl ConnectionTrait, new: NewMember) -> ApiResult<Member> {
+pub async fn create(db: &impl ConnectionTrait, new: NewMember) -> StoreResult<Member> {
     let now = Utc::now();
     let row = member::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -83,14 +42,14 @@ pub async fn create(db: &impl ConnectionTrait, new: NewMember) -> ApiResult<Memb
         password_hash: Set(new.password_hash),
         full_name: Set(new.full_name.trim().to_owned()),
         pronouns: Set(new.pronouns),
-        role: Set(new.role.as_str().to_owned()),
+        role: Set(new.role),
         wla_member_id: Set(new.wla_member_id),
-        membership_status: Set(new.membership_status.as_str().to_owned()),
+        membership_status: Set(new.membership_status),
         membership_expires_on: Set(new.membership_expires_on),
         created_at: Set(now),
         updated_at: Set(now),
     };
-    row.insert(db).await.map_err(|e| email_taken(e.into()))
+    Ok(row.insert(db).await?)
 }
 
 #[tracing::instrument(skip_all, fields(member_id = %current.id))]
@@ -98,7 +57,7 @@ pub async fn update(
     db: &impl ConnectionTrait,
     current: Member,
     changes: MemberChanges,
-) -> ApiResult<Member> {
+) -> StoreResult<Member> {
     let mut row = current.into_active_model();
     if let Some(email) = changes.email {
         row.email = Set(normalize_email(&email));
@@ -113,13 +72,13 @@ pub async fn update(
         row.pronouns = Set(pronouns);
     }
     if let Some(role) = changes.role {
-        row.role = Set(role.as_str().to_owned());
+        row.role = Set(role);
     }
     if let Some(id) = changes.wla_member_id {
         row.wla_member_id = Set(id);
     }
     if let Some(status) = changes.membership_status {
-        row.membership_status = Set(status.as_str().to_owned());
+        row.membership_status = Set(status);
     }
     if let Some(expires) = changes.membership_expires_on {
         row.membership_expires_on = Set(expires);
@@ -128,7 +87,7 @@ pub async fn update(
         return Ok(row.try_into_model()?);
     }
     row.updated_at = Set(Utc::now());
-    row.update(db).await.map_err(|e| email_taken(e.into()))
+    Ok(row.update(db).await?)
 }
 
 /// The sortable fields of the member list.
@@ -137,9 +96,9 @@ pub const SORT_FIELDS: &[&str] = &["email", "full_name", "created_at"];
 pub async fn list(
     db: &impl ConnectionTrait,
     filter: &MemberFilter,
-    sort: (&str, SortOrder),
+    sort: Sort,
     page: PageRequest,
-) -> ApiResult<(Vec<Member>, u64)> {
+) -> StoreResult<(Vec<Member>, u64)> {
     let mut cond = Condition::all();
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         // `%`, `_` and `\` in the search are literal characters.
@@ -161,10 +120,10 @@ pub async fn list(
         );
     }
     if let Some(role) = filter.role {
-        cond = cond.add(member::Column::Role.eq(role.as_str()));
+        cond = cond.add(member::Column::Role.eq(role));
     }
     if let Some(status) = filter.membership_status {
-        cond = cond.add(member::Column::MembershipStatus.eq(status.as_str()));
+        cond = cond.add(member::Column::MembershipStatus.eq(status));
     }
     let query = member::Entity::find().filter(cond);
     let total = query.clone().count(db).await?;
@@ -184,7 +143,7 @@ pub async fn list(
 }
 
 /// Members with the given ids, in no particular order.
-pub async fn find_many(db: &impl ConnectionTrait, ids: &[Uuid]) -> ApiResult<Vec<Member>> {
+pub async fn find_many(db: &impl ConnectionTrait, ids: &[Uuid]) -> StoreResult<Vec<Member>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         out.extend(

@@ -55,8 +55,8 @@ async fn create_admin_reads_the_password_from_stdin_and_the_admin_can_sign_in() 
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(admin.role, "admin");
-    assert_eq!(admin.membership_status, "active");
+    assert_eq!(admin.role.as_str(), "admin");
+    assert_eq!(admin.membership_status.as_str(), "active");
     assert!(
         wla_mentorship::auth::password::verify(PASSWORD.into(), admin.password_hash)
             .await

@@ -498,3 +498,33 @@ async fn the_token_endpoints_need_a_sign_in() {
         .await;
     assert_problem(delete, 401).await;
 }
+
+#[tokio::test]
+async fn an_unknown_stored_role_is_a_500_problem_not_a_plain_member() {
+    use sea_orm::ConnectionTrait;
+    // Arrange: a member whose role column holds a value no release wrote.
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let backend = app.db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => "UPDATE members SET role = 'root' WHERE id = $1",
+        _ => "UPDATE members SET role = 'root' WHERE id = ?",
+    };
+    app.db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            sql,
+            [member.id.into()],
+        ))
+        .await
+        .unwrap();
+
+    // Act
+    let res = app.get("/api/v1/me", Some(&member.token)).await;
+
+    // Assert: a problem that says nothing internal.
+    let problem = assert_problem(res, 500).await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(!detail.contains("root"), "{detail}");
+    assert!(problem["request_id"].is_string());
+}

@@ -52,9 +52,12 @@ pub async fn apply(
                     "the cycle is archived and takes no applications".into(),
                 ));
             }
-            members::find(&state.db, member_id).await?.ok_or_else(|| {
-                ApiError::invalid("member_id", "not_found", "no member has this id")
-            })?
+            members::find(&state.db, member_id)
+                .await
+                .map_err(crate::service::ServiceError::from)?
+                .ok_or_else(|| {
+                    ApiError::invalid("member_id", "not_found", "no member has this id")
+                })?
         }
         _ => {
             if status != CycleStatus::Open {
@@ -63,7 +66,9 @@ pub async fn apply(
                     status.as_str()
                 )));
             }
-            members::get(&state.db, user.id).await?
+            members::get(&state.db, user.id)
+                .await
+                .map_err(crate::service::ServiceError::from)?
         }
     };
     check_membership(&member, member.id == user.id)?;

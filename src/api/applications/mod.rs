@@ -62,7 +62,9 @@ pub(crate) async fn dto_for(
     app: Application,
     user: &AuthUser,
 ) -> ApiResult<ApplicationDto> {
-    let member = members::get(&state.db, app.member_id).await?;
+    let member = members::get(&state.db, app.member_id)
+        .await
+        .map_err(crate::service::ServiceError::from)?;
     Ok(to_dto(app, &member, user.is_committee()))
 }
 
@@ -70,9 +72,9 @@ pub(crate) async fn dto_for(
 /// expiry date) may take part; 403 says why not.
 pub(crate) fn check_membership(member: &Member, own: bool) -> ApiResult<()> {
     let who = if own { "your" } else { "this member's" };
-    match MembershipStatus::parse(&member.membership_status) {
-        Some(MembershipStatus::Active) => {}
-        Some(MembershipStatus::Lapsed) => {
+    match member.membership_status {
+        MembershipStatus::Active => {}
+        MembershipStatus::Lapsed => {
             return Err(ApiError::Forbidden(format!(
                 "{who} WLA membership has lapsed; renew it to apply"
             )));
@@ -138,7 +140,8 @@ pub(crate) async fn members_by_id(
 ) -> ApiResult<HashMap<Uuid, Member>> {
     let ids: Vec<Uuid> = ids.collect::<HashSet<_>>().into_iter().collect();
     Ok(members::find_many(&state.db, &ids)
-        .await?
+        .await
+        .map_err(crate::service::ServiceError::from)?
         .into_iter()
         .map(|m| (m.id, m))
         .collect())

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::member::{MembershipStatus, Role};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "members")]
 pub struct Model {
@@ -10,9 +12,9 @@ pub struct Model {
     pub password_hash: Option<String>,
     pub full_name: String,
     pub pronouns: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub wla_member_id: Option<String>,
-    pub membership_status: String,
+    pub membership_status: MembershipStatus,
     pub membership_expires_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

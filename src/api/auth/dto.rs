@@ -1,0 +1,107 @@
+//! Request and response bodies of `/auth`, and the password and name rules
+//! the account bodies share.
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::domain::member::{Registration, check_password};
+use crate::service::sessions::Session;
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"email": "ada@example.org", "password": "correct horse battery", "full_name": "Ada Lovelace", "pronouns": "she/her", "wla_member_id": "WLA-1042"}))]
+pub struct RegisterRequest {
+    #[validate(email, length(max = 254))]
+    #[schema(format = "email", max_length = 254)]
+    pub email: String,
+    /// 10 to 256 characters.
+    #[validate(custom(function = "password_rule"))]
+    #[schema(min_length = 10, max_length = 256, format = "password")]
+    pub password: String,
+    #[validate(length(max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub full_name: String,
+    #[validate(length(max = 50))]
+    #[schema(max_length = 50)]
+    pub pronouns: Option<String>,
+    /// The association's own membership number.
+    #[validate(length(max = 50))]
+    #[schema(max_length = 50)]
+    pub wla_member_id: Option<String>,
+}
+
+impl From<RegisterRequest> for Registration {
+    fn from(b: RegisterRequest) -> Self {
+        Self {
+            email: b.email,
+            password: b.password,
+            full_name: b.full_name,
+            pronouns: b.pronouns,
+            wla_member_id: b.wla_member_id,
+        }
+    }
+}
+
+pub fn password_rule(password: &str) -> Result<(), validator::ValidationError> {
+    check_password(password).map_err(|msg| {
+        let mut e = validator::ValidationError::new("length");
+        e.message = Some(msg.into());
+        e
+    })
+}
+
+/// Names are stored trimmed, so a name of spaces would be stored empty.
+pub fn not_blank(value: &str) -> Result<(), validator::ValidationError> {
+    if value.trim().is_empty() {
+        let mut e = validator::ValidationError::new("length");
+        e.message = Some("must not be empty or blank".into());
+        return Err(e);
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"email": "ada@example.org", "password": "correct horse battery"}))]
+pub struct LoginRequest {
+    pub email: String,
+    #[schema(format = "password")]
+    pub password: String,
+}
+
+/// An access token for `Authorization: Bearer`, and the refresh token that
+/// gets the next one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenPair {
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    #[schema(example = 900)]
+    pub expires_in: i64,
+    /// Single use: refreshing returns a new one.
+    pub refresh_token: String,
+}
+
+impl From<Session> for TokenPair {
+    fn from(s: Session) -> Self {
+        Self {
+            access_token: s.access_token,
+            token_type: "Bearer",
+            expires_in: s.expires_in,
+            refresh_token: s.refresh_token,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct AcceptInviteRequest {
+    /// The invitation token the committee sent.
+    pub token: String,
+    #[validate(custom(function = "password_rule"))]
+    #[schema(min_length = 10, max_length = 256, format = "password")]
+    pub password: String,
+}

@@ -1,0 +1,19 @@
+//! `/auth`: registration, sign-in, refresh, sign-out and invitations.
+mod account;
+mod dto;
+mod session;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub use dto::{
+    AcceptInviteRequest, LoginRequest, RefreshRequest, RegisterRequest, TokenPair, not_blank,
+    password_rule,
+};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(account::register)
+        .service(session::login)
+        .service(session::refresh)
+        .service(session::logout)
+        .service(account::accept_invite);
+}

@@ -1,0 +1,47 @@
+//! Your own account.
+use actix_web::{HttpResponse, get, patch, web};
+
+use super::dto::UpdateMeRequest;
+use crate::api::error::ApiResult;
+use crate::api::json::Json;
+use crate::api::members::MemberDto;
+use crate::api::responses::{Conflict, Forbidden, Unauthorized, Unprocessable};
+use crate::api::valid;
+use crate::auth::AuthUser;
+use crate::service::me;
+use crate::state::AppState;
+
+/// Your account.
+#[utoipa::path(tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Your account", body = MemberDto),
+        (status = 401, response = Unauthorized),
+    ))]
+#[get("/me")]
+pub async fn get(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    let member = me::get(&state.db, &user.actor()).await?;
+    Ok(HttpResponse::Ok().json(MemberDto::from(member)))
+}
+
+/// Edit your account.
+#[utoipa::path(tag = "me",
+    request_body = UpdateMeRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Your updated account", body = MemberDto),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 422, response = Unprocessable),
+    ))]
+#[patch("/me")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Json<UpdateMeRequest>,
+) -> ApiResult<HttpResponse> {
+    let changes = valid(body)?.into();
+    let member = me::update(&state.db, &user.actor(), changes).await?;
+    Ok(HttpResponse::Ok().json(MemberDto::from(member)))
+}

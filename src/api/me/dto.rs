@@ -1,0 +1,117 @@
+//! Request and response bodies of `/me`.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::api::auth::{not_blank, password_rule};
+use crate::api::double_option;
+use crate::domain::member::{MembershipStatus, NewToken, OwnChanges, Role};
+use crate::service::tokens::ApiToken;
+
+/// Changes to your own account. `role` and `membership_status` are listed
+/// only to be refused: the committee sets them.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"full_name": "Ada King", "pronouns": "she/her"}))]
+pub struct UpdateMeRequest {
+    #[validate(email, length(max = 254))]
+    #[schema(format = "email", max_length = 254)]
+    pub email: Option<String>,
+    #[validate(length(max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub full_name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(length(max = 50))]
+    #[schema(value_type = Option<String>, max_length = 50)]
+    pub pronouns: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(length(max = 50))]
+    #[schema(value_type = Option<String>, max_length = 50)]
+    pub wla_member_id: Option<Option<String>>,
+    /// A new password; needs `current_password`. Signs out every session.
+    #[validate(custom(function = "password_rule"))]
+    #[schema(min_length = 10, max_length = 256, format = "password")]
+    pub password: Option<String>,
+    #[schema(format = "password")]
+    pub current_password: Option<String>,
+    /// Refused (403): roles are set by an admin.
+    pub role: Option<Role>,
+    /// Refused (403): membership is confirmed by the committee.
+    pub membership_status: Option<MembershipStatus>,
+}
+
+impl From<UpdateMeRequest> for OwnChanges {
+    fn from(b: UpdateMeRequest) -> Self {
+        Self {
+            email: b.email,
+            full_name: b.full_name,
+            pronouns: b.pronouns,
+            wla_member_id: b.wla_member_id,
+            password: b.password,
+            current_password: b.current_password,
+            role: b.role,
+            membership_status: b.membership_status,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"name": "roster import script", "read_only": true, "expires_at": "2025-12-31T00:00:00Z"}))]
+pub struct CreateTokenRequest {
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: String,
+    /// When the token stops working; must be in the future. None: never.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// A read-only token may only read (GET).
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+impl From<CreateTokenRequest> for NewToken {
+    fn from(b: CreateTokenRequest) -> Self {
+        Self {
+            name: b.name,
+            read_only: b.read_only,
+            expires_at: b.expires_at,
+        }
+    }
+}
+
+/// A personal API token, without its secret.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiTokenDto {
+    pub id: Uuid,
+    pub name: String,
+    /// The first characters of the secret, to tell tokens apart.
+    #[schema(example = "wla_pat_Xy3k")]
+    pub prefix: String,
+    pub read_only: bool,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<ApiToken> for ApiTokenDto {
+    fn from(t: ApiToken) -> Self {
+        Self {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            read_only: t.read_only,
+            expires_at: t.expires_at,
+            last_used_at: t.last_used_at,
+            created_at: t.created_at,
+        }
+    }
+}
+
+/// A new token with its secret, shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedApiToken {
+    #[serde(flatten)]
+    pub token: ApiTokenDto,
+    /// Use as `Authorization: Bearer <secret>`. It cannot be shown again.
+    pub secret: String,
+}

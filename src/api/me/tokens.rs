@@ -1,0 +1,72 @@
+//! Your personal API tokens.
+use actix_web::{HttpResponse, delete, get, post, web};
+use uuid::Uuid;
+
+use super::dto::{ApiTokenDto, CreateTokenRequest, CreatedApiToken};
+use crate::api::error::ApiResult;
+use crate::api::json::Json;
+use crate::api::responses::{NotFound, Unauthorized, Unprocessable};
+use crate::api::{created, valid};
+use crate::auth::AuthUser;
+use crate::service::tokens;
+use crate::state::AppState;
+
+/// Your personal API tokens (not revoked), newest first.
+#[utoipa::path(tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Your tokens", body = Vec<ApiTokenDto>),
+        (status = 401, response = Unauthorized),
+    ))]
+#[get("/me/tokens")]
+pub async fn list_tokens(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    let rows = tokens::list(&state.db, &user.actor()).await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(ApiTokenDto::from).collect::<Vec<_>>()))
+}
+
+/// Create a personal API token for scripts; it acts as you.
+///
+/// The secret is in this response only.
+#[utoipa::path(tag = "me",
+    request_body = CreateTokenRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Token created", body = CreatedApiToken),
+        (status = 401, response = Unauthorized),
+        (status = 422, response = Unprocessable),
+    ))]
+#[post("/me/tokens")]
+pub async fn create_token(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Json<CreateTokenRequest>,
+) -> ApiResult<HttpResponse> {
+    let new = valid(body)?.into();
+    let (row, secret) = tokens::create(&state.db, &user.actor(), new).await?;
+    Ok(created(
+        format!("/api/v1/me/tokens/{}", row.id),
+        CreatedApiToken {
+            token: row.into(),
+            secret,
+        },
+    ))
+}
+
+/// Revoke one of your tokens.
+#[utoipa::path(tag = "me",
+    params(("id" = Uuid, Path, description = "Token id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    ))]
+#[delete("/me/tokens/{id}")]
+pub async fn revoke_token(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    tokens::revoke(&state.db, &user.actor(), *id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

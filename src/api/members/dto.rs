@@ -1,0 +1,167 @@
+//! Request and response bodies of `/members`.
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::api::auth::not_blank;
+use crate::api::double_option;
+use crate::domain::member::{MemberChanges, MemberFilter, MembershipStatus, NewMember, Role};
+use crate::service::members::{IssuedInvitation, Member};
+
+/// A member account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberDto {
+    pub id: Uuid,
+    #[schema(example = "ada@example.org")]
+    pub email: String,
+    #[schema(example = "Ada Lovelace")]
+    pub full_name: String,
+    #[schema(example = "she/her")]
+    pub pronouns: Option<String>,
+    pub role: Role,
+    #[schema(example = "WLA-1042")]
+    pub wla_member_id: Option<String>,
+    pub membership_status: MembershipStatus,
+    pub membership_expires_on: Option<NaiveDate>,
+    /// False for members the committee created who have not accepted an invitation.
+    pub has_password: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Member> for MemberDto {
+    fn from(m: Member) -> Self {
+        Self {
+            id: m.id,
+            role: m.role,
+            membership_status: m.membership_status,
+            has_password: m.password_hash.is_some(),
+            email: m.email,
+            full_name: m.full_name,
+            pronouns: m.pronouns,
+            wla_member_id: m.wla_member_id,
+            membership_expires_on: m.membership_expires_on,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MemberListFilter {
+    /// Matches email or name, case-insensitively.
+    pub q: Option<String>,
+    pub role: Option<Role>,
+    pub membership_status: Option<MembershipStatus>,
+}
+
+impl From<MemberListFilter> for MemberFilter {
+    fn from(f: MemberListFilter) -> Self {
+        Self {
+            q: f.q,
+            role: f.role,
+            membership_status: f.membership_status,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"email": "grace@example.org", "full_name": "Grace Hopper", "membership_status": "active", "membership_expires_on": "2025-12-31"}))]
+pub struct CreateMemberRequest {
+    #[validate(email, length(max = 254))]
+    #[schema(format = "email", max_length = 254)]
+    pub email: String,
+    #[validate(length(max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub full_name: String,
+    #[validate(length(max = 50))]
+    #[schema(max_length = 50)]
+    pub pronouns: Option<String>,
+    #[validate(length(max = 50))]
+    #[schema(max_length = 50)]
+    pub wla_member_id: Option<String>,
+    /// Default `pending`.
+    pub membership_status: Option<MembershipStatus>,
+    pub membership_expires_on: Option<NaiveDate>,
+    /// Admins only; default `member`.
+    pub role: Option<Role>,
+}
+
+impl From<CreateMemberRequest> for NewMember {
+    fn from(b: CreateMemberRequest) -> Self {
+        Self {
+            email: b.email,
+            password_hash: None,
+            full_name: b.full_name,
+            pronouns: b.pronouns,
+            role: b.role.unwrap_or(Role::Member),
+            wla_member_id: b.wla_member_id,
+            membership_status: b.membership_status.unwrap_or(MembershipStatus::Pending),
+            membership_expires_on: b.membership_expires_on,
+        }
+    }
+}
+
+/// Changes to a member. Omitted fields stay; `null` clears optional ones.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"membership_status": "active", "membership_expires_on": "2025-12-31"}))]
+pub struct UpdateMemberRequest {
+    #[validate(email, length(max = 254))]
+    #[schema(format = "email", max_length = 254)]
+    pub email: Option<String>,
+    #[validate(length(max = 200), custom(function = "not_blank"))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub full_name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(length(max = 50))]
+    #[schema(value_type = Option<String>, max_length = 50)]
+    pub pronouns: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[validate(length(max = 50))]
+    #[schema(value_type = Option<String>, max_length = 50)]
+    pub wla_member_id: Option<Option<String>>,
+    pub membership_status: Option<MembershipStatus>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub membership_expires_on: Option<Option<NaiveDate>>,
+    /// Admins only, and not their own.
+    pub role: Option<Role>,
+}
+
+impl From<UpdateMemberRequest> for MemberChanges {
+    fn from(b: UpdateMemberRequest) -> Self {
+        Self {
+            email: b.email,
+            full_name: b.full_name,
+            pronouns: b.pronouns,
+            wla_member_id: b.wla_member_id,
+            membership_status: b.membership_status,
+            membership_expires_on: b.membership_expires_on,
+            role: b.role,
+            password_hash: None,
+        }
+    }
+}
+
+/// A one-time invitation; send it to the member, who redeems it at
+/// `POST /auth/accept-invite`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Invitation {
+    pub member_id: Uuid,
+    /// Shown once.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl From<IssuedInvitation> for Invitation {
+    fn from(i: IssuedInvitation) -> Self {
+        Self {
+            member_id: i.member_id,
+            token: i.token,
+            expires_at: i.expires_at,
+        }
+    }
+}

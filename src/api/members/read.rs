@@ -1,0 +1,57 @@
+//! Reading the roster (committee): the list and one member.
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use uuid::Uuid;
+
+use super::dto::{MemberDto, MemberListFilter};
+use crate::api::error::ApiResult;
+use crate::api::pagination::{Page, PageParams, SortOrder};
+use crate::api::responses::{Forbidden, NotFound, Unauthorized, Unprocessable};
+use crate::auth::AuthUser;
+use crate::service::members;
+use crate::state::AppState;
+
+/// List members (committee).
+///
+/// Sort by `email`, `full_name` or `created_at` (default `-created_at`).
+#[utoipa::path(tag = "members",
+    params(PageParams, MemberListFilter),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of members", body = Page<MemberDto>),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 422, response = Unprocessable),
+    ))]
+#[get("/members")]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    paging: web::Query<PageParams>,
+    filter: web::Query<MemberListFilter>,
+) -> ApiResult<HttpResponse> {
+    let page = paging.page_request()?;
+    let sort = paging.sort_by(members::SORT_FIELDS, ("created_at", SortOrder::Desc))?;
+    let filter = filter.into_inner().into();
+    let (rows, total) = members::list(&state.db, &user.actor(), filter, sort, page).await?;
+    Ok(Page::new(rows.into_iter().map(MemberDto::from).collect(), page, total).respond(&req))
+}
+
+/// Read a member (committee).
+#[utoipa::path(tag = "members",
+    params(("id" = Uuid, Path, description = "Member id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The member", body = MemberDto),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+#[get("/members/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let member = members::get(&state.db, &user.actor(), *id).await?;
+    Ok(HttpResponse::Ok().json(MemberDto::from(member)))
+}

@@ -1,0 +1,86 @@
+//! Changing the roster (committee): adding, editing and inviting members.
+use actix_web::{HttpResponse, patch, post, web};
+use uuid::Uuid;
+
+use super::dto::{CreateMemberRequest, Invitation, MemberDto, UpdateMemberRequest};
+use crate::api::error::ApiResult;
+use crate::api::json::Json;
+use crate::api::responses::{Conflict, Forbidden, NotFound, Unprocessable};
+use crate::api::{created, valid};
+use crate::auth::AuthUser;
+use crate::service::members;
+use crate::state::AppState;
+
+/// Add a member (committee), e.g. from the association's roster.
+///
+/// The member has no password; invite them to set one.
+#[utoipa::path(tag = "members",
+    request_body = CreateMemberRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Member created", body = MemberDto),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 422, response = Unprocessable),
+    ))]
+#[post("/members")]
+pub async fn create(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Json<CreateMemberRequest>,
+) -> ApiResult<HttpResponse> {
+    let new = valid(body)?.into();
+    let member = members::create(&state.db, &user.actor(), new).await?;
+    Ok(created(
+        format!("/api/v1/members/{}", member.id),
+        MemberDto::from(member),
+    ))
+}
+
+/// Edit a member (committee); `role` is for admins, never their own.
+#[utoipa::path(tag = "members",
+    params(("id" = Uuid, Path, description = "Member id")),
+    request_body = UpdateMemberRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The updated member", body = MemberDto),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = Unprocessable),
+    ))]
+#[patch("/members/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Json<UpdateMemberRequest>,
+) -> ApiResult<HttpResponse> {
+    let changes = valid(body)?.into();
+    let member = members::update(&state.db, &user.actor(), *id, changes).await?;
+    Ok(HttpResponse::Ok().json(MemberDto::from(member)))
+}
+
+/// Invite a member the committee created to set a password (committee).
+///
+/// Earlier unused invitations stop working. 409 when the member already
+/// has a password. Inviting a committee or admin account is for admins:
+/// whoever holds the invitation gets the account.
+#[utoipa::path(tag = "members",
+    params(("id" = Uuid, Path, description = "Member id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Invitation issued", body = Invitation),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    ))]
+#[post("/members/{id}/invite")]
+pub async fn invite(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let invitation = members::invite(&state.db, &user.actor(), *id).await?;
+    Ok(HttpResponse::Created().json(Invitation::from(invitation)))
+}

@@ -1,0 +1,93 @@
+//! Registration, sign-in, refresh, sign-out and redeeming invitations.
+//! Passwords are hashed and checked on the blocking pool.
+use chrono::Utc;
+
+use super::members::{EMAIL_TAKEN, email_taken};
+use super::sessions::{self, Session};
+use super::{ServiceError, ServiceResult};
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password;
+use crate::auth::secret;
+use crate::domain::member::{MemberChanges, MembershipStatus, NewMember, Registration, Role};
+use crate::store::{self, Db, members, tokens};
+
+pub use members::Member;
+
+/// Creates a pending member with a password.
+#[tracing::instrument(skip_all)]
+pub async fn register(db: &Db, reg: Registration) -> ServiceResult<Member> {
+    if members::find_by_email(db, &reg.email).await?.is_some() {
+        return Err(ServiceError::Conflict(EMAIL_TAKEN.into()));
+    }
+    let hash = password::hash(reg.password).await?;
+    let new = NewMember {
+        email: reg.email,
+        password_hash: Some(hash),
+        full_name: reg.full_name,
+        pronouns: reg.pronouns,
+        role: Role::Member,
+        wla_member_id: reg.wla_member_id,
+        membership_status: MembershipStatus::Pending,
+        membership_expires_on: None,
+    };
+    members::create(db, new).await.map_err(email_taken)
+}
+
+/// Signs in. An unknown email and a wrong password get the same answer,
+/// after the same work.
+#[tracing::instrument(skip_all)]
+pub async fn login(
+    db: &Db,
+    keys: &JwtKeys,
+    email: &str,
+    given_password: String,
+) -> ServiceResult<Session> {
+    let member = members::find_by_email(db, email).await?;
+    let stored = member.as_ref().and_then(|m| m.password_hash.clone());
+    let ok = password::verify(given_password, stored).await?;
+    let member = match member {
+        Some(m) if ok => m,
+        _ => return Err(ServiceError::Unauthorized("wrong email or password".into())),
+    };
+    sessions::start(db, keys, &member).await
+}
+
+/// Exchanges a refresh token for a new pair.
+pub async fn refresh(db: &Db, keys: &JwtKeys, presented: &str) -> ServiceResult<Session> {
+    sessions::rotate(db, keys, presented).await
+}
+
+/// Signs out: revokes the refresh token's chain.
+pub async fn logout(db: &Db, presented: &str) -> ServiceResult<()> {
+    sessions::end(db, presented).await
+}
+
+/// Redeems an invitation: sets the member's password once and signs them
+/// in. The spend is the first statement of the write transaction and is
+/// conditional, so an invitation cannot be redeemed twice, even
+/// concurrently.
+#[tracing::instrument(skip_all)]
+pub async fn accept_invite(
+    db: &Db,
+    keys: &JwtKeys,
+    token: &str,
+    new_password: String,
+) -> ServiceResult<Session> {
+    let refused =
+        || ServiceError::Unauthorized("the invitation is invalid, expired or already used".into());
+    let hash = password::hash(new_password).await?;
+    let txn = store::begin_write(db).await?;
+    let invitation = tokens::spend_invitation(&txn, &secret::digest(token), Utc::now())
+        .await?
+        .ok_or_else(refused)?;
+    let member = members::find(&txn, invitation.member_id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("member"))?;
+    let changes = MemberChanges {
+        password_hash: Some(hash),
+        ..Default::default()
+    };
+    let member = members::update(&txn, member, changes).await?;
+    store::commit(txn).await?;
+    sessions::start(db, keys, &member).await
+}

@@ -1,0 +1,60 @@
+//! The caller's own account.
+use super::members::{email_taken, get_any};
+use super::sessions;
+use super::{ServiceError, ServiceResult};
+use crate::auth::password;
+use crate::domain::access::Actor;
+use crate::domain::member::{MemberChanges, OwnChanges, may_edit_own, may_read_member};
+use crate::store::{self, Db, members as rows};
+
+pub use rows::Member;
+
+/// The caller's account.
+pub async fn get(db: &Db, actor: &Actor) -> ServiceResult<Member> {
+    may_read_member(actor, actor.id)?;
+    get_any(db, actor.id).await
+}
+
+/// Edits the caller's account. A new password needs the current one and
+/// signs out every session.
+#[tracing::instrument(skip_all, fields(member_id = %actor.id))]
+pub async fn update(db: &Db, actor: &Actor, changes: OwnChanges) -> ServiceResult<Member> {
+    may_edit_own(changes.role, changes.membership_status)?;
+    let current = get_any(db, actor.id).await?;
+    let password_hash = match changes.password {
+        None => None,
+        Some(new_password) => {
+            let Some(current_password) = changes.current_password else {
+                return Err(ServiceError::invalid(
+                    "current_password",
+                    "required",
+                    "is required to change the password",
+                ));
+            };
+            if !password::verify(current_password, current.password_hash.clone()).await? {
+                return Err(ServiceError::Unauthorized(
+                    "the current password is wrong".into(),
+                ));
+            }
+            Some(password::hash(new_password).await?)
+        }
+    };
+    let password_changed = password_hash.is_some();
+    let row_changes = MemberChanges {
+        email: changes.email,
+        full_name: changes.full_name,
+        pronouns: changes.pronouns,
+        wla_member_id: changes.wla_member_id,
+        password_hash,
+        ..Default::default()
+    };
+    let txn = store::begin_write(db).await?;
+    let member = rows::update(&txn, current, row_changes)
+        .await
+        .map_err(email_taken)?;
+    if password_changed {
+        sessions::revoke_all(&txn, member.id).await?;
+    }
+    store::commit(txn).await?;
+    Ok(member)
+}
