@@ -2,10 +2,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::applications::{self, dto as app_dto};
-use super::{
-    auth, cycles, form_spec, matching, me, members, pagination, pairings, questions, responses,
-};
+use super::{applications, auth, cycles, matching, me, members, pagination, pairings, responses};
 use crate::api::error;
 use crate::domain;
 
@@ -26,10 +23,6 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         auth::register, auth::login, auth::refresh, auth::logout, auth::accept_invite,
         me::get, me::update, me::list_tokens, me::create_token, me::revoke_token,
         members::list, members::create, members::get, members::update, members::invite,
-        form_spec::get, questions::list, questions::create, questions::update, questions::delete,
-        applications::apply, applications::list, applications::summary, applications::get,
-        applications::update, applications::withdraw, applications::review, applications::audit,
-        applications::list_mine, applications::latest,
         matching::create_run, matching::list_runs, matching::get_run, matching::accept_run,
         matching::candidates,
         pairings::create, pairings::list, pairings::get, pairings::update, pairings::approve,
@@ -40,7 +33,7 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         error::Problem, error::FieldError,
         domain::member::Role, domain::member::MembershipStatus, domain::cycle::CycleStatus,
         pagination::Page<members::MemberDto>, pagination::Page<cycles::CycleDto>,
-        pagination::Page<app_dto::ApplicationDto>, pagination::Page<matching::RunSummary>,
+        pagination::Page<applications::ApplicationDto>, pagination::Page<matching::RunSummary>,
         pagination::Page<pairings::MatchDto>,
     ), responses(
         responses::BadRequest, responses::Unauthorized, responses::Forbidden,
