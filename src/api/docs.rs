@@ -2,8 +2,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::applications::{self, dto as app_dto};
-use super::{cycles, form_spec, matching, pagination, pairings, questions, responses};
+use super::{applications, cycles, matching, pagination, pairings, responses};
 use crate::api::error;
 use crate::domain;
 
@@ -21,10 +20,6 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         license(name = "MIT")
     ),
     paths(
-        form_spec::get, questions::list, questions::create, questions::update, questions::delete,
-        applications::apply, applications::list, applications::summary, applications::get,
-        applications::update, applications::withdraw, applications::review, applications::audit,
-        applications::list_mine, applications::latest,
         matching::create_run, matching::list_runs, matching::get_run, matching::accept_run,
         matching::candidates,
         pairings::create, pairings::list, pairings::get, pairings::update, pairings::approve,
@@ -35,7 +30,7 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         error::Problem, error::FieldError,
         domain::cycle::CycleStatus,
         pagination::Page<cycles::CycleDto>,
-        pagination::Page<app_dto::ApplicationDto>, pagination::Page<matching::RunSummary>,
+        pagination::Page<applications::ApplicationDto>, pagination::Page<matching::RunSummary>,
         pagination::Page<pairings::MatchDto>,
     ), responses(
         responses::BadRequest, responses::Unauthorized, responses::Forbidden,

@@ -270,7 +270,9 @@ pub async fn candidates(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     user.require_committee()?;
-    let app = crate::store::applications::get(&state.db, *id).await?;
+    let app = crate::store::applications::get(&state.db, *id)
+        .await
+        .map_err(crate::service::ServiceError::from)?;
     // Only who is still free: mentees without a live or completed match,
     // mentors with a slot left; the application asked about is always in.
     let cohort = runs::cohort(&state.db, app.cycle_id, Some(app.id)).await?;

@@ -6,7 +6,6 @@ pub mod auth;
 pub mod cycles;
 pub mod docs;
 pub mod error;
-pub mod form_spec;
 pub mod health;
 pub mod json;
 pub mod matching;
@@ -37,52 +36,9 @@ fn v1(cfg: &mut ServiceConfig) {
         .configure(me::configure)
         .configure(members::configure)
         .configure(cycles::configure)
-        .map(|cfg| {
-            cfg.configure(forms_and_applications)
-                .configure(matching_and_matches)
-        });
-}
-
-fn forms_and_applications(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/cycles/{id}/form").route(web::get().to(form_spec::get)))
-        .service(
-            web::resource("/cycles/{id}/questions")
-                .route(web::get().to(questions::list))
-                .route(web::post().to(questions::create)),
-        )
-        .service(
-            web::resource("/cycles/{id}/questions/{qid}")
-                .route(web::patch().to(questions::update))
-                .route(web::delete().to(questions::delete)),
-        )
-        .service(
-            web::resource("/cycles/{id}/applications")
-                .route(web::get().to(applications::list))
-                .route(web::post().to(applications::apply)),
-        )
-        .service(
-            web::resource("/cycles/{id}/applications/summary")
-                .route(web::get().to(applications::summary)),
-        )
-        .service(web::resource("/me/applications").route(web::get().to(applications::list_mine)))
-        .service(
-            web::resource("/me/applications/latest").route(web::get().to(applications::latest)),
-        )
-        .service(
-            web::resource("/applications/{id}")
-                .route(web::get().to(applications::get))
-                .route(web::patch().to(applications::update)),
-        )
-        .service(
-            web::resource("/applications/{id}/withdraw")
-                .route(web::post().to(applications::withdraw)),
-        )
-        .service(
-            web::resource("/applications/{id}/review").route(web::post().to(applications::review)),
-        )
-        .service(
-            web::resource("/applications/{id}/audit").route(web::get().to(applications::audit)),
-        );
+        .configure(questions::configure)
+        .configure(applications::configure)
+        .map(|cfg| cfg.configure(matching_and_matches));
 }
 
 fn matching_and_matches(cfg: &mut web::ServiceConfig) {

@@ -426,7 +426,9 @@ pub async fn publish(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn mine(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
-    let my_apps = applications::for_member(&state.db, user.id).await?;
+    let my_apps = applications::for_member(&state.db, user.id)
+        .await
+        .map_err(crate::service::ServiceError::from)?;
     let my_ids: Vec<Uuid> = my_apps.iter().map(|a| a.id).collect();
     let mut out = Vec::new();
     for m in pairings::published_for(&state.db, &my_ids).await? {
@@ -435,7 +437,9 @@ pub async fn mine(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpR
         } else {
             (ApplicationRole::Mentee, m.mentor_application_id)
         };
-        let partner_app = applications::get(&state.db, partner_app).await?;
+        let partner_app = applications::get(&state.db, partner_app)
+            .await
+            .map_err(crate::service::ServiceError::from)?;
         let partner = members::get(&state.db, partner_app.member_id)
             .await
             .map_err(crate::service::ServiceError::from)?;

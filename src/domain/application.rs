@@ -1,13 +1,34 @@
-//! An application's standard fields, parsed once, and its status machine.
+//! An application's standard fields, parsed once, its status machine and
+//! who may do what with it.
+mod form;
+mod list;
+
+use chrono::NaiveDate;
+use sea_orm::entity::prelude::StringLen;
+use sea_orm::{DeriveActiveEnum, EnumIter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
 
+pub use form::{Answer, ApplicationChanges, ApplicationForm, NewApplication};
+pub use list::ApplicationFilter;
+
+use super::access::{Access, Actor};
+use super::cycle::CycleStatus;
+use super::member::MembershipStatus;
+
+/// A closed set stored as its snake_case name (`DeriveActiveEnum`), sent
+/// and received by the same name (serde), listed in `ALL`.
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+            ToSchema, EnumIter, DeriveActiveEnum,
+        )]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+        pub enum $name { $(#[sea_orm(string_value = $text)] $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -60,6 +81,22 @@ string_enum!(
     /// The committee's decision on an application.
     ReviewDecision { Accepted => "accepted", Waitlisted => "waitlisted", Declined => "declined" }
 );
+string_enum!(
+    /// What an audit entry records: `matched` when a match of the
+    /// application was published.
+    AuditAction {
+        Created => "created", Updated => "updated", Reviewed => "reviewed",
+        Withdrawn => "withdrawn", Matched => "matched",
+    }
+);
+
+/// The committee's review of an application: the decision and a note only
+/// the committee sees.
+#[derive(Clone, Debug)]
+pub struct NewReview {
+    pub decision: ReviewDecision,
+    pub note: String,
+}
 
 impl ApplicationStatus {
     /// Review moves a live application to the decision; withdrawn and
@@ -122,65 +159,112 @@ pub fn normalize_set<T: Ord + Copy>(items: &[T]) -> Vec<T> {
     v
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+// Who may do what with an application.
 
-    #[test]
-    fn enums_round_trip_through_their_names() {
-        for s in ApplicationStatus::ALL {
-            assert_eq!(ApplicationStatus::parse(s.as_str()), Some(*s));
-        }
-        for l in LibraryType::ALL {
-            assert_eq!(LibraryType::parse(l.as_str()), Some(*l));
-        }
-        assert_eq!(CareerStage::parse("retired"), None);
-    }
+/// Reading an application: its author and the committee; anyone else is
+/// told it does not exist.
+pub fn may_read(actor: &Actor, author: Uuid) -> Access {
+    actor.may_read_owned(author, "application")
+}
 
-    #[test]
-    fn review_decides_live_applications_only() {
-        use ApplicationStatus::*;
-        for from in [Submitted, Accepted, Waitlisted, Declined] {
-            assert_eq!(from.review(ReviewDecision::Accepted), Ok(Accepted));
-            assert_eq!(from.review(ReviewDecision::Declined), Ok(Declined));
-        }
-        assert!(
-            Withdrawn
-                .review(ReviewDecision::Accepted)
-                .unwrap_err()
-                .contains("submitted")
-        );
-        assert!(Matched.review(ReviewDecision::Waitlisted).is_err());
-    }
+/// Reviewing, listing, counting and auditing applications: the committee.
+pub fn may_review(actor: &Actor) -> Access {
+    actor.may_run_program()
+}
 
-    #[test]
-    fn withdrawing_is_refused_once_withdrawn_or_matched() {
-        use ApplicationStatus::*;
-        for from in [Submitted, Accepted, Waitlisted, Declined] {
-            assert_eq!(from.withdraw(), Ok(Withdrawn));
-        }
-        assert!(Withdrawn.withdraw().is_err());
-        assert!(Matched.withdraw().is_err());
-        assert!(!Matched.author_may_edit() && Submitted.author_may_edit());
-    }
-
-    #[test]
-    fn tags_are_trimmed_lowercased_and_unique() {
-        let tags = vec![
-            " Outreach".into(),
-            "outreach".into(),
-            "".into(),
-            "Instruction ".into(),
-        ];
-        assert_eq!(normalize_tags(&tags), vec!["outreach", "instruction"]);
-    }
-
-    #[test]
-    fn sets_are_sorted_and_unique() {
-        use MeetingMode::*;
-        assert_eq!(
-            normalize_set(&[InPerson, Online, InPerson]),
-            vec![Online, InPerson]
-        );
+/// Submitting an application for someone else (a paper form): the
+/// committee. Members apply for themselves.
+pub fn may_apply_for(actor: &Actor, member: Uuid) -> Access {
+    if member == actor.id {
+        Ok(())
+    } else {
+        actor.may_run_program()
     }
 }
+
+/// The committee's review (note, reviewer, time) is for the committee only.
+pub fn sees_review(actor: &Actor) -> bool {
+    actor.is_committee()
+}
+
+/// Identity answers are shown only to the author and the committee.
+pub fn sees_identity(actor: &Actor, author: Uuid) -> bool {
+    actor.id == author || actor.is_committee()
+}
+
+/// Editing a readable application: the committee at any time; its author
+/// while the cycle is open and the application is live. The refusal is a
+/// conflict with the current state.
+pub fn may_edit(
+    actor: &Actor,
+    status: ApplicationStatus,
+    cycle: CycleStatus,
+) -> Result<(), String> {
+    if actor.is_committee() {
+        return Ok(());
+    }
+    if cycle != CycleStatus::Open {
+        return Err(format!(
+            "applications can only be edited while the cycle is open; it is {}",
+            cycle.as_str()
+        ));
+    }
+    if !status.author_may_edit() {
+        return Err(format!(
+            "a {} application cannot be edited",
+            status.as_str()
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a cycle in `status` takes an application: from members while it
+/// is open; from the committee, on a member's behalf, at any status but
+/// archived.
+pub fn takes_applications(cycle: CycleStatus, on_behalf: bool) -> Result<(), String> {
+    if on_behalf {
+        if cycle == CycleStatus::Archived {
+            return Err("the cycle is archived and takes no applications".into());
+        }
+    } else if cycle != CycleStatus::Open {
+        return Err(format!(
+            "applications are not open: the cycle is {}",
+            cycle.as_str()
+        ));
+    }
+    Ok(())
+}
+
+/// Only members whose association membership is active (and not past its
+/// expiry date on `today`) may take part; the refusal says why, to the
+/// member (`own`) or about them.
+pub fn check_membership(
+    status: Option<MembershipStatus>,
+    expires_on: Option<NaiveDate>,
+    today: NaiveDate,
+    own: bool,
+) -> Result<(), String> {
+    let who = if own { "your" } else { "this member's" };
+    match status {
+        Some(MembershipStatus::Active) => {}
+        Some(MembershipStatus::Lapsed) => {
+            return Err(format!(
+                "{who} WLA membership has lapsed; renew it to apply"
+            ));
+        }
+        _ => {
+            return Err(format!(
+                "{who} WLA membership is not confirmed yet; the committee activates it"
+            ));
+        }
+    }
+    if expires_on.is_some_and(|d| d < today) {
+        return Err(format!(
+            "{who} WLA membership has expired; renew it to apply"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

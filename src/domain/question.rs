@@ -1,15 +1,27 @@
 //! A cycle's own form questions, and checking answers against them.
-use std::collections::{HashMap, HashSet};
+mod answers;
 
+use std::collections::HashSet;
+
+use sea_orm::entity::prelude::StringLen;
+use sea_orm::{DeriveActiveEnum, EnumIter};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub use answers::{AnswerError, MAX_TEXT_ANSWER, answer_field_errors, check_answers};
+
 use super::application::ApplicationRole;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema, EnumIter, DeriveActiveEnum,
+)]
 #[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
 pub enum QuestionKind {
     /// Free text, up to 5000 characters.
     Text,
@@ -23,8 +35,15 @@ pub enum QuestionKind {
     YesNo,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema, EnumIter, DeriveActiveEnum,
+)]
 #[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
 pub enum Audience {
     Mentor,
     Mentee,
@@ -32,6 +51,14 @@ pub enum Audience {
 }
 
 impl QuestionKind {
+    pub const ALL: [QuestionKind; 5] = [
+        Self::Text,
+        Self::SingleChoice,
+        Self::MultiChoice,
+        Self::Scale,
+        Self::YesNo,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Text => "text",
@@ -43,15 +70,7 @@ impl QuestionKind {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Text,
-            Self::SingleChoice,
-            Self::MultiChoice,
-            Self::Scale,
-            Self::YesNo,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
     pub fn has_options(self) -> bool {
@@ -60,6 +79,8 @@ impl QuestionKind {
 }
 
 impl Audience {
+    pub const ALL: [Audience; 3] = [Self::Mentor, Self::Mentee, Self::Both];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Mentor => "mentor",
@@ -69,9 +90,7 @@ impl Audience {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Mentor, Self::Mentee, Self::Both]
-            .into_iter()
-            .find(|a| a.as_str() == s)
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
     }
 
     pub fn includes(self, role: ApplicationRole) -> bool {
@@ -84,8 +103,6 @@ impl Audience {
     }
 }
 
-pub const MAX_TEXT_ANSWER: usize = 5000;
-
 /// What answer checking needs to know of a question.
 #[derive(Clone, Debug, PartialEq)]
 pub struct QuestionRule {
@@ -95,6 +112,64 @@ pub struct QuestionRule {
     pub required: bool,
     pub audience: Audience,
     pub retired: bool,
+}
+
+/// A question as the committee defines it (options trimmed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuestionDefinition {
+    pub prompt: String,
+    pub kind: QuestionKind,
+    pub options: Vec<String>,
+    pub required: bool,
+    pub audience: Audience,
+    pub retired: bool,
+}
+
+/// A new question; `position` `None` puts it after the last one.
+#[derive(Clone, Debug)]
+pub struct NewQuestion {
+    pub definition: QuestionDefinition,
+    pub position: Option<i32>,
+}
+
+/// Changes to a question; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct QuestionChanges {
+    pub prompt: Option<String>,
+    pub kind: Option<QuestionKind>,
+    pub options: Option<Vec<String>>,
+    pub required: Option<bool>,
+    pub audience: Option<Audience>,
+    pub position: Option<i32>,
+    pub retired: Option<bool>,
+}
+
+impl QuestionChanges {
+    /// `current` with the changed fields replaced.
+    pub fn apply_to(self, current: QuestionDefinition) -> QuestionDefinition {
+        QuestionDefinition {
+            prompt: self.prompt.unwrap_or(current.prompt),
+            kind: self.kind.unwrap_or(current.kind),
+            options: self.options.unwrap_or(current.options),
+            required: self.required.unwrap_or(current.required),
+            audience: self.audience.unwrap_or(current.audience),
+            retired: self.retired.unwrap_or(current.retired),
+        }
+    }
+}
+
+impl QuestionDefinition {
+    /// The rule answers to this definition of question `id` must follow.
+    pub fn rule(&self, id: Uuid) -> QuestionRule {
+        QuestionRule {
+            id,
+            kind: self.kind,
+            options: self.options.clone(),
+            required: self.required,
+            audience: self.audience,
+            retired: self.retired,
+        }
+    }
 }
 
 /// Checks a question's definition: choice kinds need at least two distinct
@@ -134,146 +209,26 @@ pub fn check_change_with_answers(
     Ok(())
 }
 
-/// One answer that does not fit its question.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnswerError {
-    pub question_id: Option<Uuid>,
-    pub index: Option<usize>,
-    pub code: &'static str,
-    pub message: String,
-}
-
-/// Checks `answers` (question id → value) for an applicant of `role`:
-/// unknown or retired question, question for the other role, wrong kind,
-/// option not offered, missing required answer. Answers already stored
-/// (`kept`) may still refer to retired questions.
-pub fn check_answers(
-    questions: &[QuestionRule],
-    role: ApplicationRole,
-    answers: &[(Uuid, Value)],
-    kept: &HashSet<Uuid>,
-) -> Result<(), Vec<AnswerError>> {
-    let by_id: HashMap<Uuid, &QuestionRule> = questions.iter().map(|q| (q.id, q)).collect();
-    let mut errors = Vec::new();
-    let mut seen = HashSet::new();
-    for (i, (id, value)) in answers.iter().enumerate() {
-        let err = |code, message: String| AnswerError {
-            question_id: Some(*id),
-            index: Some(i),
-            code,
-            message,
-        };
-        if !seen.insert(*id) {
-            errors.push(err("duplicate", format!("question {id} is answered twice")));
-            continue;
-        }
-        let Some(q) = by_id.get(id) else {
-            errors.push(err(
-                "unknown_question",
-                format!("question {id} is not on this cycle's form"),
-            ));
-            continue;
-        };
-        if q.retired && !kept.contains(id) {
-            errors.push(err(
-                "unknown_question",
-                format!("question {id} has been retired"),
-            ));
-            continue;
-        }
-        if !q.audience.includes(role) {
-            errors.push(err(
-                "wrong_audience",
-                format!("question {id} is not asked of a {}", role.as_str()),
-            ));
-            continue;
-        }
-        if let Err(message) = check_value(q, value) {
-            errors.push(err("invalid_answer", format!("question {id}: {message}")));
-        }
-    }
-    for q in questions {
-        if q.required && !q.retired && q.audience.includes(role) && !seen.contains(&q.id) {
-            errors.push(AnswerError {
-                question_id: Some(q.id),
-                index: None,
-                code: "required",
-                message: format!("question {} is required", q.id),
-            });
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
-}
-
-fn check_value(q: &QuestionRule, value: &Value) -> Result<(), String> {
-    match q.kind {
-        QuestionKind::Text => match value.as_str() {
-            Some(s) if s.trim().is_empty() && q.required => Err("must not be empty".into()),
-            Some(s) if s.chars().count() > MAX_TEXT_ANSWER => {
-                Err(format!("must be at most {MAX_TEXT_ANSWER} characters"))
-            }
-            Some(_) => Ok(()),
-            None => Err("must be a string".into()),
-        },
-        QuestionKind::SingleChoice => match value.as_str() {
-            Some(s) if q.options.iter().any(|o| o == s) => Ok(()),
-            Some(_) => Err("is not one of the options offered".into()),
-            None => Err("must be one of the options, as a string".into()),
-        },
-        QuestionKind::MultiChoice => {
-            let Some(items) = value.as_array() else {
-                return Err("must be a list of options".into());
-            };
-            let mut seen = HashSet::new();
-            for item in items {
-                match item.as_str() {
-                    Some(s) if q.options.iter().any(|o| o == s) && seen.insert(s) => {}
-                    Some(_) => return Err("holds an option not offered, or one twice".into()),
-                    None => return Err("must be a list of options".into()),
-                }
-            }
-            if q.required && items.is_empty() {
-                return Err("must choose at least one option".into());
-            }
-            Ok(())
-        }
-        QuestionKind::Scale => match value.as_i64() {
-            Some(n) if (1..=5).contains(&n) => Ok(()),
-            _ => Err("must be an integer from 1 to 5".into()),
-        },
-        QuestionKind::YesNo => match value {
-            Value::Bool(_) => Ok(()),
-            _ => Err("must be true or false".into()),
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use sea_orm::ActiveEnum;
+
     use super::*;
-    use serde_json::json;
 
-    fn q(kind: QuestionKind, options: &[&str], required: bool, audience: Audience) -> QuestionRule {
-        QuestionRule {
-            id: Uuid::new_v4(),
-            kind,
-            options: options.iter().map(|s| s.to_string()).collect(),
-            required,
-            audience,
-            retired: false,
+    #[test]
+    fn kinds_and_audiences_round_trip_through_their_stored_names() {
+        for k in QuestionKind::ALL {
+            assert_eq!(k.to_value(), k.as_str());
+            assert_eq!(QuestionKind::try_from_value(&k.to_value()).unwrap(), k);
+            assert_eq!(QuestionKind::parse(k.as_str()), Some(k));
+            assert_eq!(serde_json::json!(k), serde_json::json!(k.as_str()));
         }
-    }
-
-    fn check(
-        qs: &[QuestionRule],
-        role: ApplicationRole,
-        answers: &[(Uuid, Value)],
-    ) -> Result<(), Vec<AnswerError>> {
-        check_answers(qs, role, answers, &HashSet::new())
+        for a in Audience::ALL {
+            assert_eq!(a.to_value(), a.as_str());
+            assert_eq!(Audience::try_from_value(&a.to_value()).unwrap(), a);
+        }
+        assert!(QuestionKind::try_from_value(&"essay".to_owned()).is_err());
+        assert!(Audience::try_from_value(&"everyone".to_owned()).is_err());
     }
 
     #[test]
@@ -286,99 +241,39 @@ mod tests {
     }
 
     #[test]
-    fn well_formed_answers_of_every_kind_pass() {
-        let qs = vec![
-            q(QuestionKind::Text, &[], true, Audience::Both),
-            q(
-                QuestionKind::SingleChoice,
-                &["career", "identity"],
-                true,
-                Audience::Both,
-            ),
-            q(
-                QuestionKind::MultiChoice,
-                &["a", "b", "c"],
-                false,
-                Audience::Mentee,
-            ),
-            q(QuestionKind::Scale, &[], false, Audience::Both),
-            q(QuestionKind::YesNo, &[], false, Audience::Both),
-        ];
-        let answers = vec![
-            (qs[0].id, json!("I want to learn cataloguing")),
-            (qs[1].id, json!("identity")),
-            (qs[2].id, json!(["a", "c"])),
-            (qs[3].id, json!(4)),
-            (qs[4].id, json!(true)),
-        ];
-        assert_eq!(check(&qs, ApplicationRole::Mentee, &answers), Ok(()));
-    }
-
-    #[test]
-    fn wrong_kinds_and_options_not_offered_are_refused() {
-        let qs = vec![
-            q(
-                QuestionKind::SingleChoice,
-                &["x", "y"],
-                false,
-                Audience::Both,
-            ),
-            q(QuestionKind::Scale, &[], false, Audience::Both),
-            q(QuestionKind::YesNo, &[], false, Audience::Both),
-            q(
-                QuestionKind::MultiChoice,
-                &["x", "y"],
-                false,
-                Audience::Both,
-            ),
-        ];
-        let answers = vec![
-            (qs[0].id, json!("z")),
-            (qs[1].id, json!(6)),
-            (qs[2].id, json!("yes")),
-            (qs[3].id, json!(["x", "x"])),
-        ];
-        let errs = check(&qs, ApplicationRole::Mentor, &answers).unwrap_err();
-        assert_eq!(errs.len(), 4);
-        assert!(errs.iter().all(|e| e.code == "invalid_answer"));
-    }
-
-    #[test]
-    fn unknown_questions_and_missing_required_answers_are_named() {
-        let qs = vec![q(QuestionKind::Text, &[], true, Audience::Mentor)];
-        let stranger = Uuid::new_v4();
-        let errs = check(&qs, ApplicationRole::Mentor, &[(stranger, json!("hi"))]).unwrap_err();
-        assert_eq!(errs[0].code, "unknown_question");
-        assert_eq!(errs[0].question_id, Some(stranger));
-        assert_eq!(errs[1].code, "required");
-        assert_eq!(errs[1].question_id, Some(qs[0].id));
-    }
-
-    #[test]
-    fn questions_for_the_other_role_are_neither_required_nor_accepted() {
-        let qs = vec![q(QuestionKind::Text, &[], true, Audience::Mentor)];
-        assert_eq!(check(&qs, ApplicationRole::Mentee, &[]), Ok(()));
-        let errs = check(&qs, ApplicationRole::Mentee, &[(qs[0].id, json!("x"))]).unwrap_err();
-        assert_eq!(errs[0].code, "wrong_audience");
-    }
-
-    #[test]
-    fn retired_questions_take_no_new_answers_but_keep_old_ones() {
-        let mut retired = q(QuestionKind::Text, &[], true, Audience::Both);
-        retired.retired = true;
-        let qs = vec![retired.clone()];
-        assert_eq!(check(&qs, ApplicationRole::Mentor, &[]), Ok(()));
-        assert!(check(&qs, ApplicationRole::Mentor, &[(retired.id, json!("x"))]).is_err());
-        let kept = HashSet::from([retired.id]);
+    fn changes_replace_only_the_fields_given() {
+        let current = QuestionDefinition {
+            prompt: "Why?".into(),
+            kind: QuestionKind::Text,
+            options: vec![],
+            required: true,
+            audience: Audience::Both,
+            retired: false,
+        };
+        let changes = QuestionChanges {
+            retired: Some(true),
+            position: Some(4),
+            ..Default::default()
+        };
+        let after = changes.apply_to(current.clone());
         assert_eq!(
-            check_answers(
-                &qs,
-                ApplicationRole::Mentor,
-                &[(retired.id, json!("x"))],
-                &kept
-            ),
-            Ok(())
+            after,
+            QuestionDefinition {
+                retired: true,
+                ..current
+            }
         );
+    }
+
+    fn q(kind: QuestionKind, options: &[&str], required: bool, audience: Audience) -> QuestionRule {
+        QuestionRule {
+            id: Uuid::new_v4(),
+            kind,
+            options: options.iter().map(|s| s.to_string()).collect(),
+            required,
+            audience,
+            retired: false,
+        }
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //! connection, the acting member and a domain input, asks `domain` whether
 //! it is allowed, owns its transaction, calls `store` for rows, and returns
 //! a domain value or a `ServiceError`. Nothing here knows HTTP.
+pub mod applications;
 pub mod auth;
 pub mod cycles;
 mod error;
 pub mod me;
 pub mod members;
+pub mod questions;
 pub mod sessions;
 pub mod tokens;
 

@@ -1,48 +1,43 @@
-//! Applications and their audit trail.
+//! Application rows and their audit trail. No rules here: the service
+//! decides what may change and writes the form as the domain normalised it.
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
-use serde_json::json;
 use uuid::Uuid;
 
+use super::entities::application::{Answers, LibraryTypes, MeetingModes, Tags};
+use super::entities::application_audit::FieldNames;
 use super::entities::{application, application_audit};
-use crate::api::applications::form::{Answer, ApplicationForm};
-use crate::api::error::{ApiError, ApiResult};
+use super::{StoreError, StoreResult};
 use crate::domain::application::{
-    ApplicationRole, ApplicationStatus, CareerStage, LibrarySchool, MatchingPreference,
+    ApplicationForm, ApplicationRole, ApplicationStatus, AuditAction,
 };
 
 pub use application::Model as Application;
 pub use application_audit::Model as AuditRow;
 
 pub fn status_of(a: &Application) -> ApplicationStatus {
-    ApplicationStatus::parse(&a.status).unwrap_or(ApplicationStatus::Submitted)
+    a.status
 }
 
 pub fn role_of(a: &Application) -> ApplicationRole {
-    ApplicationRole::parse(&a.role).unwrap_or(ApplicationRole::Mentee)
-}
-
-fn list<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Vec<T> {
-    serde_json::from_value(v.clone()).unwrap_or_default()
+    a.role
 }
 
 /// The stored application as a form (what its author filled in).
 pub fn form_of(a: &Application) -> ApplicationForm {
     ApplicationForm {
-        member_id: None,
-        role: role_of(a),
-        library_types: list(&a.library_types),
-        interests: list(&a.interests),
-        career_stage: CareerStage::parse(&a.career_stage).unwrap_or(CareerStage::EarlyCareer),
+        role: a.role,
+        library_types: a.library_types.0.clone(),
+        interests: a.interests.0.clone(),
+        career_stage: a.career_stage,
         region: a.region.clone(),
-        meeting_modes: list(&a.meeting_modes),
+        meeting_modes: a.meeting_modes.0.clone(),
         availability: a.availability.clone(),
-        matching_preference: MatchingPreference::parse(&a.matching_preference)
-            .unwrap_or(MatchingPreference::None),
-        identity_tags: list(&a.identity_tags),
+        matching_preference: a.matching_preference,
+        identity_tags: a.identity_tags.0.clone(),
         identity_consent: a.identity_consent,
         employer: a.employer.clone(),
         pronouns: a.pronouns.clone(),
@@ -54,24 +49,22 @@ pub fn form_of(a: &Application) -> ApplicationForm {
         capacity: a.capacity,
         learning_goals: a.learning_goals.clone(),
         career_goals: a.career_goals.clone(),
-        library_school: a.library_school.as_deref().and_then(LibrarySchool::parse),
-        answers: list::<Answer>(&a.answers),
+        library_school: a.library_school,
+        answers: a.answers.0.clone(),
     }
 }
 
-/// Writes every form field into `row`, normalised: tags trimmed and
-/// lower-cased, enum lists de-duplicated, a mentor's capacity defaulting to 1.
-fn write_form(row: &mut application::ActiveModel, form: &ApplicationForm) {
-    let form = form.normalized();
-    row.role = Set(form.role.as_str().to_owned());
-    row.library_types = Set(json!(form.library_types));
-    row.interests = Set(json!(form.interests));
-    row.career_stage = Set(form.career_stage.as_str().to_owned());
+/// Writes every form field into `row`, as given.
+fn write_form(row: &mut application::ActiveModel, form: ApplicationForm) {
+    row.role = Set(form.role);
+    row.library_types = Set(LibraryTypes(form.library_types));
+    row.interests = Set(Tags(form.interests));
+    row.career_stage = Set(form.career_stage);
     row.region = Set(form.region);
-    row.meeting_modes = Set(json!(form.meeting_modes));
+    row.meeting_modes = Set(MeetingModes(form.meeting_modes));
     row.availability = Set(form.availability);
-    row.matching_preference = Set(form.matching_preference.as_str().to_owned());
-    row.identity_tags = Set(json!(form.identity_tags));
+    row.matching_preference = Set(form.matching_preference);
+    row.identity_tags = Set(Tags(form.identity_tags));
     row.identity_consent = Set(form.identity_consent);
     row.employer = Set(form.employer);
     row.pronouns = Set(form.pronouns);
@@ -83,27 +76,37 @@ fn write_form(row: &mut application::ActiveModel, form: &ApplicationForm) {
     row.capacity = Set(form.capacity);
     row.learning_goals = Set(form.learning_goals);
     row.career_goals = Set(form.career_goals);
-    row.library_school = Set(form.library_school.map(|l| l.as_str().to_owned()));
-    row.answers = Set(json!(form.answers));
+    row.library_school = Set(form.library_school);
+    row.answers = Set(Answers(form.answers));
 }
 
-async fn record(
-    db: &impl ConnectionTrait,
+fn audit_row(
     application_id: Uuid,
     actor_id: Uuid,
-    action: &str,
-    fields: &[String],
-) -> ApiResult<()> {
+    action: AuditAction,
+    fields: Vec<String>,
+) -> application_audit::ActiveModel {
     application_audit::ActiveModel {
         id: Set(Uuid::new_v4()),
         application_id: Set(application_id),
         actor_id: Set(actor_id),
-        action: Set(action.to_owned()),
-        fields: Set(json!(fields)),
+        action: Set(action),
+        fields: Set(FieldNames(fields)),
         created_at: Set(Utc::now()),
     }
-    .insert(db)
-    .await?;
+}
+
+/// Records one action on an application, naming the fields it changed.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    application_id: Uuid,
+    actor_id: Uuid,
+    action: AuditAction,
+    fields: &[String],
+) -> StoreResult<()> {
+    audit_row(application_id, actor_id, action, fields.to_vec())
+        .insert(db)
+        .await?;
     Ok(())
 }
 
@@ -113,19 +116,14 @@ pub(crate) async fn record_each(
     db: &impl ConnectionTrait,
     application_ids: &[Uuid],
     actor_id: Uuid,
-    action: &str,
+    action: AuditAction,
     fields: &[&str],
-) -> ApiResult<()> {
-    let now = Utc::now();
+) -> StoreResult<()> {
+    let fields: Vec<String> = fields.iter().map(|f| (*f).to_owned()).collect();
     for chunk in application_ids.chunks(500) {
-        let rows = chunk.iter().map(|id| application_audit::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            application_id: Set(*id),
-            actor_id: Set(actor_id),
-            action: Set(action.to_owned()),
-            fields: Set(json!(fields)),
-            created_at: Set(now),
-        });
+        let rows = chunk
+            .iter()
+            .map(|id| audit_row(*id, actor_id, action, fields.clone()));
         application_audit::Entity::insert_many(rows)
             .exec_without_returning(db)
             .await?;
@@ -133,55 +131,46 @@ pub(crate) async fn record_each(
     Ok(())
 }
 
-/// Stores a new application. The unique index on (cycle, member) makes a
-/// second one a 409, even when two arrive at once.
-#[tracing::instrument(skip_all, fields(cycle_id = %cycle_id, member_id = %member_id))]
-pub async fn create(
-    db: &DatabaseConnection,
+/// Stores a new, submitted application. The unique index on (cycle,
+/// member) refuses a second one, even when two arrive at once.
+pub async fn insert(
+    db: &impl ConnectionTrait,
     cycle_id: Uuid,
     member_id: Uuid,
-    actor_id: Uuid,
-    form: &ApplicationForm,
-) -> ApiResult<Application> {
-    let txn = db.begin().await?;
+    submitted_by: Uuid,
+    form: ApplicationForm,
+) -> StoreResult<Application> {
     let now = Utc::now();
     let mut row = application::ActiveModel {
         id: Set(Uuid::new_v4()),
         cycle_id: Set(cycle_id),
         member_id: Set(member_id),
-        status: Set(ApplicationStatus::Submitted.as_str().to_owned()),
+        status: Set(ApplicationStatus::Submitted),
         review_note: Set(None),
         reviewed_by: Set(None),
         reviewed_at: Set(None),
-        submitted_by: Set(actor_id),
+        submitted_by: Set(submitted_by),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     };
     write_form(&mut row, form);
-    let created = row
-        .insert(&txn)
-        .await
-        .map_err(|e| match ApiError::from(e) {
-            ApiError::Conflict(_) => ApiError::Conflict(
-                "this member has already applied to this cycle (one application per cycle)".into(),
-            ),
-            other => other,
-        })?;
-    record(&txn, created.id, actor_id, "created", &[]).await?;
-    txn.commit().await?;
-    Ok(created)
+    Ok(row.insert(db).await?)
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<Application> {
-    application::Entity::find_by_id(id)
-        .one(db)
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<Application>> {
+    Ok(application::Entity::find_by_id(id).one(db).await?)
+}
+
+/// An application that must exist (`StoreError::NotFound` otherwise).
+pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Application> {
+    find(db, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("application"))
+        .ok_or_else(|| StoreError::NotFound("application not found".into()))
 }
 
 /// Every application of a cycle, oldest first.
-pub async fn for_cycle(db: &impl ConnectionTrait, cycle_id: Uuid) -> ApiResult<Vec<Application>> {
+pub async fn for_cycle(db: &impl ConnectionTrait, cycle_id: Uuid) -> StoreResult<Vec<Application>> {
     Ok(application::Entity::find()
         .filter(application::Column::CycleId.eq(cycle_id))
         .order_by_asc(application::Column::CreatedAt)
@@ -190,8 +179,20 @@ pub async fn for_cycle(db: &impl ConnectionTrait, cycle_id: Uuid) -> ApiResult<V
         .await?)
 }
 
+/// Whether the cycle has any application.
+pub async fn exist_in_cycle(db: &impl ConnectionTrait, cycle_id: Uuid) -> StoreResult<bool> {
+    Ok(application::Entity::find()
+        .filter(application::Column::CycleId.eq(cycle_id))
+        .count(db)
+        .await?
+        > 0)
+}
+
 /// A member's applications, newest first.
-pub async fn for_member(db: &impl ConnectionTrait, member_id: Uuid) -> ApiResult<Vec<Application>> {
+pub async fn for_member(
+    db: &impl ConnectionTrait,
+    member_id: Uuid,
+) -> StoreResult<Vec<Application>> {
     Ok(application::Entity::find()
         .filter(application::Column::MemberId.eq(member_id))
         .order_by_desc(application::Column::CreatedAt)
@@ -200,75 +201,55 @@ pub async fn for_member(db: &impl ConnectionTrait, member_id: Uuid) -> ApiResult
         .await?)
 }
 
-/// Replaces the form; `changed` names the fields for the audit trail.
-#[tracing::instrument(skip_all, fields(application_id = %current.id))]
-pub async fn update(
-    db: &DatabaseConnection,
+/// Replaces the form.
+pub async fn update_form(
+    db: &impl ConnectionTrait,
     current: Application,
-    form: &ApplicationForm,
-    actor_id: Uuid,
-    changed: &[String],
-) -> ApiResult<Application> {
-    if changed.is_empty() {
-        return Ok(current);
-    }
-    let txn = db.begin().await?;
-    let id = current.id;
+    form: ApplicationForm,
+) -> StoreResult<Application> {
     let mut row = current.into_active_model();
     write_form(&mut row, form);
     row.updated_at = Set(Utc::now());
-    let updated = row.update(&txn).await?;
-    record(&txn, id, actor_id, "updated", changed).await?;
-    txn.commit().await?;
-    Ok(updated)
+    Ok(row.update(db).await?)
 }
 
-/// Moves an application from `from` to `to`, only if nobody moved it
-/// meanwhile; records the action. A review also stores its note.
-#[tracing::instrument(skip_all, fields(application_id = %current.id, to = to.as_str()))]
-pub async fn change_status(
-    db: &DatabaseConnection,
+/// A review to store with a status change: the note and who wrote it.
+pub struct ReviewNote {
+    pub note: String,
+    pub reviewer: Uuid,
+}
+
+/// Moves an application to `to` only if it is still in the status it was
+/// read in; whether it did. A review also stores its note.
+pub async fn set_status(
+    db: &impl ConnectionTrait,
     current: &Application,
     to: ApplicationStatus,
-    actor_id: Uuid,
-    action: &str,
-    review_note: Option<String>,
-) -> ApiResult<Application> {
-    let txn = db.begin().await?;
+    review: Option<ReviewNote>,
+) -> StoreResult<bool> {
     let now = Utc::now();
     let mut update = application::Entity::update_many()
-        .col_expr(application::Column::Status, Expr::value(to.as_str()))
+        .col_expr(application::Column::Status, Expr::value(to))
         .col_expr(application::Column::UpdatedAt, Expr::value(now))
         .filter(application::Column::Id.eq(current.id))
-        .filter(application::Column::Status.eq(current.status.clone()));
-    let mut fields = vec!["status".to_owned()];
-    if let Some(note) = review_note {
+        .filter(application::Column::Status.eq(current.status));
+    if let Some(review) = review {
         update = update
-            .col_expr(application::Column::ReviewNote, Expr::value(note))
-            .col_expr(application::Column::ReviewedBy, Expr::value(actor_id))
+            .col_expr(application::Column::ReviewNote, Expr::value(review.note))
+            .col_expr(
+                application::Column::ReviewedBy,
+                Expr::value(review.reviewer),
+            )
             .col_expr(application::Column::ReviewedAt, Expr::value(now));
-        fields.push("review_note".to_owned());
     }
-    if update.exec(&txn).await?.rows_affected != 1 {
-        return Err(ApiError::Conflict(
-            "the application changed meanwhile; reload and try again".into(),
-        ));
-    }
-    if to == ApplicationStatus::Withdrawn {
-        cancel_unpublished_matches(&txn, current.id).await?;
-    }
-    record(&txn, current.id, actor_id, action, &fields).await?;
-    let updated = get(&txn, current.id).await?;
-    txn.commit().await?;
-    Ok(updated)
+    Ok(update.exec(db).await?.rows_affected == 1)
 }
 
-/// A withdrawn application takes no part in matching: its proposed or
-/// approved matches are cancelled with it.
-async fn cancel_unpublished_matches(
+/// Cancels the proposed or approved matches of an application.
+pub async fn cancel_unpublished_matches(
     db: &impl ConnectionTrait,
     application_id: Uuid,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     use super::entities::pairing;
     use crate::domain::pairing::MatchStatus;
     pairing::Entity::update_many()
@@ -295,7 +276,7 @@ async fn cancel_unpublished_matches(
 pub async fn audit_trail(
     db: &impl ConnectionTrait,
     application_id: Uuid,
-) -> ApiResult<Vec<AuditRow>> {
+) -> StoreResult<Vec<AuditRow>> {
     Ok(application_audit::Entity::find()
         .filter(application_audit::Column::ApplicationId.eq(application_id))
         .order_by_asc(application_audit::Column::CreatedAt)

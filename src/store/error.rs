@@ -1,6 +1,6 @@
 //! The store's one error: a database failure, classified so the service
 //! can tell a broken rule (a unique or foreign key) from a fault.
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -35,6 +35,12 @@ impl From<DbErr> for StoreError {
                     Self::Corrupt(format!("{from} into {into}: {source}"))
                 }
                 DbErr::Json(what) => Self::Corrupt(what),
+                // A typed JSON column whose stored value does not parse.
+                DbErr::Query(RuntimeErr::SqlxError(e))
+                    if matches!(e.as_ref(), sea_orm::sqlx::Error::ColumnDecode { .. }) =>
+                {
+                    Self::Corrupt(e.to_string())
+                }
                 other => Self::Db(other),
             },
         }
@@ -44,5 +50,28 @@ impl From<DbErr> for StoreError {
 impl From<serde_json::Error> for StoreError {
     fn from(err: serde_json::Error) -> Self {
         Self::Corrupt(err.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use sea_orm::{DbErr, RuntimeErr};
+
+    use super::StoreError;
+
+    #[test]
+    fn a_stored_value_that_does_not_decode_is_corrupt() {
+        let decode = sea_orm::sqlx::Error::ColumnDecode {
+            index: "\"library_types\"".into(),
+            source: "unknown variant `bookmobile`".into(),
+        };
+        let err = DbErr::Query(RuntimeErr::SqlxError(Arc::new(decode)));
+        assert!(
+            matches!(StoreError::from(err), StoreError::Corrupt(m) if m.contains("bookmobile"))
+        );
+        let err = DbErr::Type("unexpected value for ApplicationStatus enum: paused".into());
+        assert!(matches!(StoreError::from(err), StoreError::Corrupt(_)));
     }
 }

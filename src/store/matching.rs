@@ -81,7 +81,9 @@ pub async fn cohort(
     cycle_id: Uuid,
     also: Option<Uuid>,
 ) -> ApiResult<Vec<Candidate>> {
-    let apps = applications::for_cycle(db, cycle_id).await?;
+    let apps = applications::for_cycle(db, cycle_id)
+        .await
+        .map_err(crate::service::ServiceError::from)?;
     let mut taken: HashMap<Uuid, u32> = HashMap::new();
     for m in placed(cycle_id).all(db).await? {
         *taken.entry(m.mentor_application_id).or_default() += 1;

@@ -324,7 +324,15 @@ pub async fn publish(
     for id in &ids {
         record(&txn, *id, actor, "publish", String::new()).await?;
     }
-    applications::record_each(&txn, &newly_matched, actor, "matched", &["status"]).await?;
+    applications::record_each(
+        &txn,
+        &newly_matched,
+        actor,
+        crate::domain::application::AuditAction::Matched,
+        &["status"],
+    )
+    .await
+    .map_err(crate::service::ServiceError::from)?;
     let published = pairing::Entity::find()
         .filter(pairing::Column::Id.is_in(ids))
         .order_by_asc(pairing::Column::Id)

@@ -1,43 +1,40 @@
-//! A cycle's own form questions.
+//! A cycle's own form questions: rows only; the service decides what may
+//! change.
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
-use super::entities::{application, question};
-use crate::api::error::{ApiError, ApiResult};
-use crate::domain::question::{
-    Audience, QuestionKind, QuestionRule, check_change_with_answers, check_definition,
-};
+use super::StoreResult;
+use super::entities::question::{self, Options};
+use crate::domain::question::{QuestionDefinition, QuestionRule};
 
 pub use question::Model as Question;
 
-/// A question's definition as given by the committee.
-pub struct QuestionFields {
-    pub prompt: String,
-    pub kind: QuestionKind,
-    pub options: Vec<String>,
-    pub required: bool,
-    pub audience: Audience,
-    pub position: Option<i32>,
-    pub retired: bool,
-}
-
-pub fn rule_of(q: &Question) -> QuestionRule {
-    QuestionRule {
-        id: q.id,
-        kind: QuestionKind::parse(&q.kind).unwrap_or(QuestionKind::Text),
-        options: options_of(q),
+/// The question's definition, as the committee gave it.
+pub fn definition_of(q: &Question) -> QuestionDefinition {
+    QuestionDefinition {
+        prompt: q.prompt.clone(),
+        kind: q.kind,
+        options: q.options.0.clone(),
         required: q.required,
-        audience: Audience::parse(&q.audience).unwrap_or(Audience::Both),
+        audience: q.audience,
         retired: q.retired,
     }
 }
 
-pub fn options_of(q: &Question) -> Vec<String> {
-    serde_json::from_value(q.options.clone()).unwrap_or_default()
+/// What answers to the question must follow.
+pub fn rule_of(q: &Question) -> QuestionRule {
+    QuestionRule {
+        id: q.id,
+        kind: q.kind,
+        options: q.options.0.clone(),
+        required: q.required,
+        audience: q.audience,
+        retired: q.retired,
+    }
 }
 
 /// The cycle's questions in form order; retired ones only when asked.
@@ -45,7 +42,7 @@ pub async fn list(
     db: &impl ConnectionTrait,
     cycle_id: Uuid,
     include_retired: bool,
-) -> ApiResult<Vec<Question>> {
+) -> StoreResult<Vec<Question>> {
     let mut query = question::Entity::find().filter(question::Column::CycleId.eq(cycle_id));
     if !include_retired {
         query = query.filter(question::Column::Retired.eq(false));
@@ -58,64 +55,47 @@ pub async fn list(
         .await?)
 }
 
-pub async fn get(db: &impl ConnectionTrait, cycle_id: Uuid, id: Uuid) -> ApiResult<Question> {
-    question::Entity::find_by_id(id)
-        .filter(question::Column::CycleId.eq(cycle_id))
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("question"))
-}
-
-pub async fn cycle_has_applications(db: &impl ConnectionTrait, cycle_id: Uuid) -> ApiResult<bool> {
-    Ok(application::Entity::find()
-        .filter(application::Column::CycleId.eq(cycle_id))
-        .count(db)
-        .await?
-        > 0)
-}
-
-fn check(fields: &QuestionFields) -> ApiResult<()> {
-    check_definition(fields.kind, &fields.options)
-        .map_err(|m| ApiError::invalid("options", "invalid", m))
-}
-
-#[tracing::instrument(skip_all, fields(cycle_id = %cycle_id))]
-pub async fn create(
+/// A question of the cycle.
+pub async fn find(
     db: &impl ConnectionTrait,
     cycle_id: Uuid,
-    fields: QuestionFields,
-) -> ApiResult<Question> {
-    check(&fields)?;
-    if fields.required && !fields.retired && cycle_has_applications(db, cycle_id).await? {
-        return Err(ApiError::Conflict(
-            "the cycle has applications whose authors never saw this question, so it cannot be required; add it as optional".into(),
-        ));
-    }
-    let position = match fields.position {
-        Some(p) => p,
-        None => {
-            let last: Option<i32> = question::Entity::find()
-                .select_only()
-                .column_as(question::Column::Position.max(), "max")
-                .filter(question::Column::CycleId.eq(cycle_id))
-                .into_tuple::<Option<i32>>()
-                .one(db)
-                .await?
-                .flatten();
-            last.map_or(1, |p| p + 1)
-        }
-    };
+    id: Uuid,
+) -> StoreResult<Option<Question>> {
+    Ok(question::Entity::find_by_id(id)
+        .filter(question::Column::CycleId.eq(cycle_id))
+        .one(db)
+        .await?)
+}
+
+/// The highest position on the cycle's form, if it has questions.
+pub async fn last_position(db: &impl ConnectionTrait, cycle_id: Uuid) -> StoreResult<Option<i32>> {
+    Ok(question::Entity::find()
+        .select_only()
+        .column_as(question::Column::Position.max(), "max")
+        .filter(question::Column::CycleId.eq(cycle_id))
+        .into_tuple::<Option<i32>>()
+        .one(db)
+        .await?
+        .flatten())
+}
+
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+    definition: QuestionDefinition,
+    position: i32,
+) -> StoreResult<Question> {
     let now = Utc::now();
     Ok(question::ActiveModel {
         id: Set(Uuid::new_v4()),
         cycle_id: Set(cycle_id),
-        prompt: Set(fields.prompt.trim().to_owned()),
-        kind: Set(fields.kind.as_str().to_owned()),
-        options: Set(serde_json::json!(fields.options)),
-        required: Set(fields.required),
-        audience: Set(fields.audience.as_str().to_owned()),
+        prompt: Set(definition.prompt),
+        kind: Set(definition.kind),
+        options: Set(Options(definition.options)),
+        required: Set(definition.required),
+        audience: Set(definition.audience),
         position: Set(position),
-        retired: Set(fields.retired),
+        retired: Set(definition.retired),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -123,53 +103,26 @@ pub async fn create(
     .await?)
 }
 
-/// Replaces a question's definition. Once the cycle has applications, a
-/// change that would invalidate stored answers is a 409.
-#[tracing::instrument(skip_all, fields(question_id = %current.id))]
+/// Replaces a question's definition and position.
 pub async fn update(
     db: &impl ConnectionTrait,
     current: Question,
-    fields: QuestionFields,
-) -> ApiResult<Question> {
-    check(&fields)?;
-    if cycle_has_applications(db, current.cycle_id).await? {
-        let before = rule_of(&current);
-        let after = QuestionRule {
-            id: current.id,
-            kind: fields.kind,
-            options: fields.options.clone(),
-            required: fields.required,
-            audience: fields.audience,
-            retired: fields.retired,
-        };
-        check_change_with_answers(&before, &after).map_err(|m| {
-            ApiError::Conflict(format!(
-                "{m}; retire the question and add a new one instead"
-            ))
-        })?;
-    }
-    let position = fields.position.unwrap_or(current.position);
+    definition: QuestionDefinition,
+    position: i32,
+) -> StoreResult<Question> {
     let mut row = current.into_active_model();
-    row.prompt = Set(fields.prompt.trim().to_owned());
-    row.kind = Set(fields.kind.as_str().to_owned());
-    row.options = Set(serde_json::json!(fields.options));
-    row.required = Set(fields.required);
-    row.audience = Set(fields.audience.as_str().to_owned());
+    row.prompt = Set(definition.prompt);
+    row.kind = Set(definition.kind);
+    row.options = Set(Options(definition.options));
+    row.required = Set(definition.required);
+    row.audience = Set(definition.audience);
     row.position = Set(position);
-    row.retired = Set(fields.retired);
+    row.retired = Set(definition.retired);
     row.updated_at = Set(Utc::now());
     Ok(row.update(db).await?)
 }
 
-/// Deletes a question while the cycle has no applications; after that it
-/// can only be retired.
-#[tracing::instrument(skip_all, fields(question_id = %current.id))]
-pub async fn delete(db: &impl ConnectionTrait, current: Question) -> ApiResult<()> {
-    if cycle_has_applications(db, current.cycle_id).await? {
-        return Err(ApiError::Conflict(
-            "the cycle has applications, so this question may hold answers; retire it instead (\"retired\": true)".into(),
-        ));
-    }
-    question::Entity::delete_by_id(current.id).exec(db).await?;
+pub async fn delete(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<()> {
+    question::Entity::delete_by_id(id).exec(db).await?;
     Ok(())
 }

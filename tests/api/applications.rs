@@ -1954,3 +1954,53 @@ async fn every_documented_form_and_application_operation_is_routed() {
     }
     assert!(checked >= 15, "only {checked} operations found");
 }
+
+// ------------------------------------------------------- unreadable values
+
+/// Overwrites a stored value behind the service's back (each test has its
+/// own database, so every application is the test's own).
+async fn corrupt(app: &TestApp, sql: &str) {
+    use sea_orm::ConnectionTrait;
+    app.db.execute_unprepared(sql).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_stored_status_the_code_does_not_know_is_a_500_not_a_default() {
+    // Arrange
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let member = app.member().await;
+    let cycle_id = app.open_cycle(&committee).await;
+    let created = app.applied(&member, &cycle_id, &mentor_body()).await;
+    let id = created["id"].as_str().unwrap();
+    corrupt(&app, "UPDATE applications SET status = 'paused'").await;
+
+    // Act
+    let res = app.get(&application_path(id), Some(&member.token)).await;
+
+    // Assert
+    let problem = assert_problem(res, 500).await;
+    assert!(!problem.to_string().contains("paused"), "{problem}");
+}
+
+#[tokio::test]
+async fn a_stored_list_that_does_not_parse_is_a_500_not_an_empty_list() {
+    // Arrange
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let member = app.member().await;
+    let cycle_id = app.open_cycle(&committee).await;
+    let created = app.applied(&member, &cycle_id, &mentor_body()).await;
+    let id = created["id"].as_str().unwrap();
+    corrupt(
+        &app,
+        r#"UPDATE applications SET library_types = '["academic", "bookmobile"]'"#,
+    )
+    .await;
+
+    // Act
+    let res = app.get(&application_path(id), Some(&member.token)).await;
+
+    // Assert
+    assert_problem(res, 500).await;
+}

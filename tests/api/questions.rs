@@ -938,3 +938,31 @@ async fn an_earlier_application_stays_editable_after_an_optional_question_is_add
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap()["region"], "Tri-Cities");
 }
+
+#[tokio::test]
+async fn a_stored_question_kind_the_code_does_not_know_is_a_500_not_a_default() {
+    use sea_orm::ConnectionTrait;
+    // Arrange
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let cycle_id = app.open_cycle(&committee).await;
+    let path = format!("/api/v1/cycles/{cycle_id}/questions");
+    let res = app
+        .post(
+            &path,
+            Some(&committee.token),
+            &json!({"prompt": "Why?", "kind": "text"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    app.db
+        .execute_unprepared("UPDATE questions SET kind = 'essay'")
+        .await
+        .unwrap();
+
+    // Act
+    let res = app.get(&path, Some(&committee.token)).await;
+
+    // Assert
+    assert_problem(res, 500).await;
+}

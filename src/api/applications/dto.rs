@@ -7,9 +7,10 @@ use validator::Validate;
 
 use super::form::{Answer, ApplicationForm};
 use crate::domain::application::{
-    ApplicationRole, ApplicationStatus, CareerStage, LibrarySchool, LibraryType,
-    MatchingPreference, MeetingMode, ReviewDecision,
+    self as domain, ApplicationChanges, ApplicationRole, ApplicationStatus, CareerStage,
+    LibrarySchool, LibraryType, MatchingPreference, MeetingMode, NewReview, ReviewDecision,
 };
+use crate::service::applications::{ApplicationView, AuditRow, Summary};
 
 /// Changes to an application: any subset of the form's fields (omitted
 /// fields stay; clear text with `""` and lists with `[]`). The role cannot
@@ -150,4 +151,102 @@ pub struct AuditEntry {
     /// Names of the fields changed; never their values.
     pub fields: Vec<String>,
     pub created_at: DateTime<Utc>,
+}
+
+impl From<ApplicationPatch> for ApplicationChanges {
+    fn from(p: ApplicationPatch) -> Self {
+        Self {
+            role: p.role,
+            library_types: p.library_types,
+            interests: p.interests,
+            career_stage: p.career_stage,
+            region: p.region,
+            meeting_modes: p.meeting_modes,
+            availability: p.availability,
+            matching_preference: p.matching_preference,
+            identity_tags: p.identity_tags,
+            identity_consent: p.identity_consent,
+            employer: p.employer,
+            pronouns: p.pronouns,
+            current_role: p.current_role,
+            years_experience: p.years_experience,
+            past_experience: p.past_experience,
+            support_approach: p.support_approach,
+            motivation: p.motivation,
+            capacity: p.capacity,
+            learning_goals: p.learning_goals,
+            career_goals: p.career_goals,
+            library_school: p.library_school,
+            answers: p.answers.map(|a| a.into_iter().map(Into::into).collect()),
+        }
+    }
+}
+
+impl From<ReviewRequest> for NewReview {
+    fn from(b: ReviewRequest) -> Self {
+        Self {
+            decision: b.decision,
+            note: b.note,
+        }
+    }
+}
+
+impl From<ApplicationFilter> for domain::ApplicationFilter {
+    fn from(f: ApplicationFilter) -> Self {
+        Self {
+            role: f.role,
+            status: f.status,
+            library_type: f.library_type,
+            career_stage: f.career_stage,
+            matching_preference: f.matching_preference,
+            region: f.region,
+            q: f.q,
+        }
+    }
+}
+
+impl From<ApplicationView> for ApplicationDto {
+    fn from(v: ApplicationView) -> Self {
+        let app = v.application;
+        Self {
+            id: app.id,
+            cycle_id: app.cycle_id,
+            member_id: app.member_id,
+            member_name: v.member_name,
+            member_email: v.member_email,
+            status: app.status,
+            form: v.form.into(),
+            submitted_by_committee: app.submitted_by != app.member_id,
+            review: v.review.map(|r| ReviewDto {
+                note: r.note,
+                reviewed_by: r.reviewed_by,
+                reviewed_at: r.reviewed_at,
+            }),
+            created_at: app.created_at,
+            updated_at: app.updated_at,
+        }
+    }
+}
+
+impl From<Summary> for ApplicationSummary {
+    fn from(s: Summary) -> Self {
+        Self {
+            cycle_id: s.cycle_id,
+            total: s.total,
+            by_role: s.by_role,
+            accepted_mentor_capacity: s.accepted_mentor_capacity,
+        }
+    }
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(r: AuditRow) -> Self {
+        Self {
+            id: r.id,
+            actor_id: r.actor_id,
+            action: r.action.as_str().to_owned(),
+            fields: r.fields.0,
+            created_at: r.created_at,
+        }
+    }
 }

@@ -1,7 +1,15 @@
+use sea_orm::FromJsonQueryResult;
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
 
-/// An application as stored. Lists (library types, interests, modes,
-/// identity tags, answers) are JSON.
+pub use crate::domain::application::{
+    Answer, ApplicationRole, ApplicationStatus, CareerStage, LibrarySchool, LibraryType,
+    MatchingPreference, MeetingMode,
+};
+
+/// An application as stored. Closed sets are their snake_case names; lists
+/// (library types, interests, modes, identity tags, answers) are JSON. A
+/// value the code does not know fails the read.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "applications")]
 pub struct Model {
@@ -9,17 +17,21 @@ pub struct Model {
     pub id: Uuid,
     pub cycle_id: Uuid,
     pub member_id: Uuid,
-    pub role: String,
-    pub status: String,
-    pub library_types: Json,
-    pub interests: Json,
-    pub career_stage: String,
+    pub role: ApplicationRole,
+    pub status: ApplicationStatus,
+    #[sea_orm(column_type = "Json")]
+    pub library_types: LibraryTypes,
+    #[sea_orm(column_type = "Json")]
+    pub interests: Tags,
+    pub career_stage: CareerStage,
     pub region: String,
-    pub meeting_modes: Json,
+    #[sea_orm(column_type = "Json")]
+    pub meeting_modes: MeetingModes,
     #[sea_orm(column_type = "Text")]
     pub availability: String,
-    pub matching_preference: String,
-    pub identity_tags: Json,
+    pub matching_preference: MatchingPreference,
+    #[sea_orm(column_type = "Json")]
+    pub identity_tags: Tags,
     pub identity_consent: bool,
     pub employer: String,
     pub pronouns: String,
@@ -36,9 +48,10 @@ pub struct Model {
     pub learning_goals: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub career_goals: Option<String>,
-    pub library_school: Option<String>,
+    pub library_school: Option<LibrarySchool>,
     /// `[{"question_id": ..., "value": ...}]`
-    pub answers: Json,
+    #[sea_orm(column_type = "Json")]
+    pub answers: Answers,
     #[sea_orm(column_type = "Text", nullable)]
     pub review_note: Option<String>,
     pub reviewed_by: Option<Uuid>,
@@ -47,6 +60,21 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
+
+/// `["academic", "public"]`
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
+pub struct LibraryTypes(pub Vec<LibraryType>);
+
+/// `["online", "in_person"]`
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
+pub struct MeetingModes(pub Vec<MeetingMode>);
+
+/// Free tags: `["outreach", "instruction"]`
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
+pub struct Tags(pub Vec<String>);
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
+pub struct Answers(pub Vec<Answer>);
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}

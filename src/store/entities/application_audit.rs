@@ -1,4 +1,8 @@
+use sea_orm::FromJsonQueryResult;
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use crate::domain::application::AuditAction;
 
 /// Who changed an application, when, and which fields (names only: never
 /// the values, which may be private).
@@ -9,10 +13,15 @@ pub struct Model {
     pub id: Uuid,
     pub application_id: Uuid,
     pub actor_id: Uuid,
-    pub action: String,
-    pub fields: Json,
+    pub action: AuditAction,
+    /// `["availability", "capacity"]`
+    #[sea_orm(column_type = "Json")]
+    pub fields: FieldNames,
     pub created_at: DateTimeUtc,
 }
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
+pub struct FieldNames(pub Vec<String>);
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}

@@ -1,4 +1,8 @@
+use sea_orm::FromJsonQueryResult;
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use crate::domain::question::{Audience, QuestionKind};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "questions")]
@@ -8,16 +12,21 @@ pub struct Model {
     pub cycle_id: Uuid,
     #[sea_orm(column_type = "Text")]
     pub prompt: String,
-    pub kind: String,
+    pub kind: QuestionKind,
     /// A JSON list of strings.
-    pub options: Json,
+    #[sea_orm(column_type = "Json")]
+    pub options: Options,
     pub required: bool,
-    pub audience: String,
+    pub audience: Audience,
     pub position: i32,
     pub retired: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
+
+/// `["career alignment", "identity"]`
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
+pub struct Options(pub Vec<String>);
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}

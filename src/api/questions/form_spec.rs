@@ -1,20 +1,20 @@
 //! `GET /cycles/{id}/form?role=`: everything a front end needs to render
 //! the application form for one role.
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::applications::dto::RoleQuery;
-use super::questions::QuestionDto;
-use crate::api::error::{ApiResult, Problem};
+use super::dto::QuestionDto;
+use crate::api::applications::RoleQuery;
+use crate::api::error::ApiResult;
+use crate::api::responses::{BadRequest, NotFound};
 use crate::auth::MaybeAuthUser;
 use crate::domain::application::{
     ApplicationRole, CareerStage, LibrarySchool, LibraryType, MatchingPreference, MeetingMode,
 };
-use crate::service::cycles;
+use crate::service::questions;
 use crate::state::AppState;
-use crate::store::questions;
 
 /// One standard field of the form.
 #[derive(Debug, Serialize, ToSchema)]
@@ -182,30 +182,29 @@ pub fn standard_fields(role: ApplicationRole) -> Vec<FieldSpec> {
 }
 
 /// The application form of a cycle for one role.
-#[utoipa::path(get, path = "/api/v1/cycles/{id}/form", tag = "forms",
+#[utoipa::path(tag = "forms",
     params(("id" = Uuid, Path, description = "Cycle id"), RoleQuery),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The form", body = FormSpec),
-        (status = 400, description = "role missing or not mentor/mentee", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
     ))]
+#[get("/cycles/{id}/form")]
 pub async fn get(
     state: web::Data<AppState>,
     user: MaybeAuthUser,
     id: web::Path<Uuid>,
     query: web::Query<RoleQuery>,
 ) -> ApiResult<HttpResponse> {
-    let cycle = cycles::get_visible(&state.db, *id, user.is_committee()).await?;
     let role = query.role;
-    let questions = questions::list(&state.db, cycle.id, false)
+    let questions = questions::for_form(&state.db, user.actor().as_ref(), *id, role)
         .await?
         .into_iter()
-        .filter(|q| questions::rule_of(q).audience.includes(role))
         .map(QuestionDto::from)
         .collect();
     Ok(HttpResponse::Ok().json(FormSpec {
-        cycle_id: cycle.id,
+        cycle_id: *id,
         role,
         standard_fields: standard_fields(role),
         questions,

@@ -1,0 +1,73 @@
+//! Reading an application, your own, and a prefill from your latest.
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use uuid::Uuid;
+
+use super::dto::{ApplicationDto, RoleQuery};
+use super::form::ApplicationForm;
+use crate::api::error::ApiResult;
+use crate::api::pagination::{Page, PageParams};
+use crate::api::responses::{BadRequest, NotFound, Unauthorized};
+use crate::auth::AuthUser;
+use crate::service::applications;
+use crate::state::AppState;
+
+/// Read an application (its author or the committee).
+#[utoipa::path(tag = "applications",
+    params(("id" = Uuid, Path, description = "Application id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The application", body = ApplicationDto),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound),
+    ))]
+#[get("/applications/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let view = applications::get(&state.db, &user.actor(), *id).await?;
+    Ok(HttpResponse::Ok().json(ApplicationDto::from(view)))
+}
+
+/// Your applications, newest first.
+#[utoipa::path(tag = "applications",
+    params(PageParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of your applications", body = Page<ApplicationDto>),
+        (status = 401, response = Unauthorized),
+    ))]
+#[get("/me/applications")]
+pub async fn list_mine(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    paging: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let page = paging.page_request()?;
+    let (views, total) = applications::mine(&state.db, &user.actor(), page).await?;
+    let items = views.into_iter().map(ApplicationDto::from).collect();
+    Ok(Page::new(items, page, total).respond(&req))
+}
+
+/// Your latest application in `role`, as a form to start a new one from.
+///
+/// Answers to the old cycle's own questions are left out.
+#[utoipa::path(tag = "applications",
+    params(RoleQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A prefill for the form", body = ApplicationForm),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+    ))]
+#[get("/me/applications/latest")]
+pub async fn latest(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<RoleQuery>,
+) -> ApiResult<HttpResponse> {
+    let form = applications::latest(&state.db, &user.actor(), query.role).await?;
+    Ok(HttpResponse::Ok().json(ApplicationForm::from(form)))
+}

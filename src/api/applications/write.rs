@@ -1,0 +1,107 @@
+//! Applying, editing and withdrawing.
+use actix_web::{HttpResponse, patch, post, web};
+use uuid::Uuid;
+
+use super::dto::{ApplicationDto, ApplicationPatch};
+use super::form::ApplicationForm;
+use crate::api::created;
+use crate::api::error::{ApiError, ApiResult};
+use crate::api::json::{Json, from_value};
+use crate::api::responses::{
+    BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable,
+};
+use crate::auth::AuthUser;
+use crate::domain::application::{ApplicationChanges, NewApplication};
+use crate::service::applications;
+use crate::state::AppState;
+
+/// A body as sent. An unknown field (in an edit: a typo, or one nobody may
+/// edit, such as `status`) is a malformed request, 400; a wrong value is a
+/// 422 naming the field, whose message leaves the value out, as it may be
+/// private (an identity tag sent as a string).
+fn parse_body<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> ApiResult<T> {
+    from_value(body).map_err(|e| {
+        if e.is_unknown_field() {
+            ApiError::BadRequest(e.message)
+        } else {
+            e.into()
+        }
+    })
+}
+
+/// Apply to a cycle as a mentor or mentee.
+///
+/// Members apply while the cycle is open, once per cycle whatever the role,
+/// and only with an active WLA membership. The committee may submit for a
+/// member (`member_id`, e.g. from a paper form) at any status but archived.
+#[utoipa::path(tag = "applications",
+    params(("id" = Uuid, Path, description = "Cycle id")),
+    request_body = ApplicationForm,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Application submitted", body = ApplicationDto),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = Unprocessable),
+    ))]
+#[post("/cycles/{id}/applications")]
+pub async fn apply(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Json<serde_json::Value>,
+) -> ApiResult<HttpResponse> {
+    let new: NewApplication = parse_body::<ApplicationForm>(body.into_inner())?.into();
+    let view = applications::apply(&state.db, &user.actor(), *id, new).await?;
+    let location = format!("/api/v1/applications/{}", view.application.id);
+    Ok(created(location, ApplicationDto::from(view)))
+}
+
+/// Edit an application.
+///
+/// The author edits while the cycle is open; the committee at any time,
+/// and each committee change is recorded in the audit trail.
+#[utoipa::path(tag = "applications",
+    params(("id" = Uuid, Path, description = "Application id")),
+    request_body = ApplicationPatch,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The updated application", body = ApplicationDto),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = Unprocessable),
+    ))]
+#[patch("/applications/{id}")]
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Json<serde_json::Value>,
+) -> ApiResult<HttpResponse> {
+    let changes: ApplicationChanges = parse_body::<ApplicationPatch>(body.into_inner())?.into();
+    let view = applications::update(&state.db, &user.actor(), *id, changes).await?;
+    Ok(HttpResponse::Ok().json(ApplicationDto::from(view)))
+}
+
+/// Withdraw an application (its author or the committee), any time before
+/// a match is published.
+#[utoipa::path(tag = "applications",
+    params(("id" = Uuid, Path, description = "Application id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Withdrawn", body = ApplicationDto),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    ))]
+#[post("/applications/{id}/withdraw")]
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let view = applications::withdraw(&state.db, &user.actor(), *id).await?;
+    Ok(HttpResponse::Ok().json(ApplicationDto::from(view)))
+}

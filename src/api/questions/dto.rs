@@ -1,0 +1,131 @@
+//! Request and response bodies of a cycle's questions.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+use crate::domain::question::{
+    Audience, NewQuestion, QuestionChanges, QuestionDefinition, QuestionKind,
+};
+use crate::service::questions::Question;
+
+/// One of the cycle's own questions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuestionDto {
+    pub id: Uuid,
+    pub cycle_id: Uuid,
+    #[schema(example = "Do you prefer to be matched on career alignment or identity?")]
+    pub prompt: String,
+    pub kind: QuestionKind,
+    /// The choices of single and multi choice questions.
+    pub options: Vec<String>,
+    pub required: bool,
+    pub audience: Audience,
+    /// Order on the form, ascending.
+    pub position: i32,
+    /// Retired questions are no longer shown to new applicants.
+    pub retired: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Question> for QuestionDto {
+    fn from(q: Question) -> Self {
+        Self {
+            id: q.id,
+            cycle_id: q.cycle_id,
+            prompt: q.prompt,
+            kind: q.kind,
+            options: q.options.0,
+            required: q.required,
+            audience: q.audience,
+            position: q.position,
+            retired: q.retired,
+            created_at: q.created_at,
+            updated_at: q.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"prompt": "Would you prefer a match on career alignment or on identity?", "kind": "single_choice", "options": ["career alignment", "identity", "no preference"], "required": true, "audience": "both"}))]
+pub struct QuestionRequest {
+    #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
+    pub prompt: String,
+    pub kind: QuestionKind,
+    /// Two or more distinct choices for single and multi choice; none otherwise.
+    #[serde(default)]
+    #[validate(length(max = 50))]
+    #[schema(max_items = 50)]
+    pub options: Vec<String>,
+    #[serde(default)]
+    pub required: bool,
+    /// Default `both`.
+    #[serde(default = "both")]
+    pub audience: Audience,
+    /// Default: after the last question.
+    #[validate(range(min = 0, max = 10000))]
+    pub position: Option<i32>,
+    #[serde(default)]
+    pub retired: bool,
+}
+
+fn both() -> Audience {
+    Audience::Both
+}
+
+/// Changes to a question; omitted fields stay. Once the cycle has
+/// applications, only changes that keep stored answers valid are allowed:
+/// wording, order, added options, retiring, making it optional, widening
+/// the audience.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"retired": true}))]
+pub struct QuestionPatch {
+    #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000)]
+    pub prompt: Option<String>,
+    pub kind: Option<QuestionKind>,
+    #[validate(length(max = 50))]
+    pub options: Option<Vec<String>>,
+    pub required: Option<bool>,
+    pub audience: Option<Audience>,
+    #[validate(range(min = 0, max = 10000))]
+    pub position: Option<i32>,
+    pub retired: Option<bool>,
+}
+
+fn trimmed(options: Vec<String>) -> Vec<String> {
+    options.into_iter().map(|o| o.trim().to_owned()).collect()
+}
+
+impl From<QuestionRequest> for NewQuestion {
+    fn from(b: QuestionRequest) -> Self {
+        Self {
+            definition: QuestionDefinition {
+                prompt: b.prompt,
+                kind: b.kind,
+                options: trimmed(b.options),
+                required: b.required,
+                audience: b.audience,
+                retired: b.retired,
+            },
+            position: b.position,
+        }
+    }
+}
+
+impl From<QuestionPatch> for QuestionChanges {
+    fn from(b: QuestionPatch) -> Self {
+        Self {
+            prompt: b.prompt,
+            kind: b.kind,
+            options: b.options.map(trimmed),
+            required: b.required,
+            audience: b.audience,
+            position: b.position,
+            retired: b.retired,
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! Reading a cycle's questions.
+use actix_web::{HttpResponse, get, web};
+use uuid::Uuid;
+
+use super::dto::QuestionDto;
+use crate::api::error::ApiResult;
+use crate::api::responses::NotFound;
+use crate::auth::MaybeAuthUser;
+use crate::service::questions;
+use crate::state::AppState;
+
+/// The cycle's questions in form order. The committee also sees retired ones.
+#[utoipa::path(tag = "forms",
+    params(("id" = Uuid, Path, description = "Cycle id")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The questions", body = Vec<QuestionDto>),
+        (status = 404, response = NotFound),
+    ))]
+#[get("/cycles/{id}/questions")]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: MaybeAuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let rows = questions::list(&state.db, user.actor().as_ref(), *id).await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(QuestionDto::from).collect::<Vec<_>>()))
+}
