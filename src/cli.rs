@@ -5,9 +5,8 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
 use crate::config::Settings;
-use crate::domain::member::{MembershipStatus, Role, check_password};
+use crate::domain::member::check_password;
 use crate::startup::Application;
-use crate::store::{self, members};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,8 +52,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             let settings = Settings::from_env()?;
-            let db = store::connect(&settings.database_url).await?;
-            store::migrate(&db).await?;
+            crate::service::admin::open_database(&settings.database_url).await?;
             tracing::info!("migrations applied");
             Ok(())
         }
@@ -69,56 +67,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if let Err(msg) = check_password(&password) {
                 bail!("the password {msg}");
             }
-            let db = store::connect(&settings.database_url).await?;
-            store::migrate(&db).await?;
-            let id = create_admin(&db, &email, &full_name, password).await?;
+            let db = crate::service::admin::open_database(&settings.database_url).await?;
+            let id = crate::service::admin::bootstrap(&db, &email, &full_name, password).await?;
             tracing::info!(member_id = %id, "admin ready");
             Ok(())
         }
     }
-}
-
-/// Creates the admin or promotes and re-passwords an existing account.
-pub async fn create_admin(
-    db: &sea_orm::DatabaseConnection,
-    email: &str,
-    full_name: &str,
-    password: String,
-) -> anyhow::Result<uuid::Uuid> {
-    if !email.contains('@') {
-        bail!("{email:?} is not an email address");
-    }
-    let hash = crate::auth::password::hash(password).await?;
-    let existing = members::find_by_email(db, email)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let member = match existing {
-        Some(m) => {
-            let changes = members::MemberChanges {
-                role: Some(Role::Admin),
-                password_hash: Some(hash),
-                membership_status: Some(MembershipStatus::Active),
-                ..Default::default()
-            };
-            members::update(db, m, changes).await
-        }
-        None => {
-            members::create(
-                db,
-                members::NewMember {
-                    email: email.to_owned(),
-                    password_hash: Some(hash),
-                    full_name: full_name.to_owned(),
-                    pronouns: None,
-                    role: Role::Admin,
-                    wla_member_id: None,
-                    membership_status: MembershipStatus::Active,
-                    membership_expires_on: None,
-                },
-            )
-            .await
-        }
-    }
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(member.id)
 }

@@ -15,7 +15,6 @@ use crate::api;
 use crate::config::Settings;
 use crate::middleware;
 use crate::state::AppState;
-use crate::store;
 use crate::telemetry::RequestSpan;
 
 pub struct Application {
@@ -27,8 +26,7 @@ pub struct Application {
 impl Application {
     /// Connects to the database, applies migrations and binds.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let db = store::connect(&settings.database_url).await?;
-        store::migrate(&db).await?;
+        let db = crate::service::admin::open_database(&settings.database_url).await?;
         let listener = TcpListener::bind(&settings.bind_addr)?;
         let port = listener.local_addr()?.port();
         let server = run(listener, db.clone(), settings)?;

@@ -2,6 +2,7 @@
 //! connection, the acting member and a domain input, asks `domain` whether
 //! it is allowed, owns its transaction, calls `store` for rows, and returns
 //! a domain value or a `ServiceError`. Nothing here knows HTTP.
+pub mod admin;
 pub mod applications;
 pub mod auth;
 pub mod cycles;

@@ -1,0 +1,56 @@
+//! Operator actions run from the command line, before anyone can sign in.
+use anyhow::bail;
+use uuid::Uuid;
+
+use crate::domain::member::{MembershipStatus, Role};
+use crate::store::{self, Db, members};
+
+/// Opens the database and applies every pending migration.
+pub async fn open_database(url: &str) -> anyhow::Result<Db> {
+    let db = store::connect(url).await?;
+    store::migrate(&db).await?;
+    Ok(db)
+}
+
+/// Creates the first administrator, or promotes and re-passwords an
+/// existing account (`create-admin`).
+pub async fn bootstrap(
+    db: &Db,
+    email: &str,
+    full_name: &str,
+    password: String,
+) -> anyhow::Result<Uuid> {
+    if !email.contains('@') {
+        bail!("{email:?} is not an email address");
+    }
+    let hash = crate::auth::password::hash(password).await?;
+    let existing = members::find_by_email(db, email).await?;
+    let member = match existing {
+        Some(m) => {
+            let changes = members::MemberChanges {
+                role: Some(Role::Admin),
+                password_hash: Some(hash),
+                membership_status: Some(MembershipStatus::Active),
+                ..Default::default()
+            };
+            members::update(db, m, changes).await
+        }
+        None => {
+            members::create(
+                db,
+                members::NewMember {
+                    email: email.to_owned(),
+                    password_hash: Some(hash),
+                    full_name: full_name.to_owned(),
+                    pronouns: None,
+                    role: Role::Admin,
+                    wla_member_id: None,
+                    membership_status: MembershipStatus::Active,
+                    membership_expires_on: None,
+                },
+            )
+            .await
+        }
+    }?;
+    Ok(member.id)
+}
