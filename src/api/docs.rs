@@ -2,7 +2,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{applications, cycles, matching, pagination, pairings, responses};
+use super::{applications, cycles, matches, matching, pagination, responses};
 use crate::api::error;
 use crate::domain;
 
@@ -19,19 +19,12 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         version = "1.0.0",
         license(name = "MIT")
     ),
-    paths(
-        matching::create_run, matching::list_runs, matching::get_run, matching::accept_run,
-        matching::candidates,
-        pairings::create, pairings::list, pairings::get, pairings::update, pairings::approve,
-        pairings::cancel, pairings::complete, pairings::end_early, pairings::extend,
-        pairings::publish, pairings::mine, pairings::events,
-    ),
     components(schemas(
         error::Problem, error::FieldError,
         domain::cycle::CycleStatus,
         pagination::Page<cycles::CycleDto>,
         pagination::Page<applications::ApplicationDto>, pagination::Page<matching::RunSummary>,
-        pagination::Page<pairings::MatchDto>,
+        pagination::Page<matches::MatchDto>,
     ), responses(
         responses::BadRequest, responses::Unauthorized, responses::Forbidden,
         responses::NotFound, responses::Conflict, responses::PayloadTooLarge,

@@ -8,11 +8,11 @@ pub mod docs;
 pub mod error;
 pub mod health;
 pub mod json;
+pub mod matches;
 pub mod matching;
 pub mod me;
 pub mod members;
 pub mod pagination;
-pub mod pairings;
 pub mod questions;
 pub mod responses;
 
@@ -38,40 +38,8 @@ fn v1(cfg: &mut ServiceConfig) {
         .configure(cycles::configure)
         .configure(questions::configure)
         .configure(applications::configure)
-        .map(|cfg| cfg.configure(matching_and_matches));
-}
-
-fn matching_and_matches(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/applications/{id}/candidates").route(web::get().to(matching::candidates)),
-    )
-    .service(
-        web::resource("/cycles/{id}/matching-runs")
-            .route(web::get().to(matching::list_runs))
-            .route(web::post().to(matching::create_run)),
-    )
-    .service(web::resource("/matching-runs/{id}").route(web::get().to(matching::get_run)))
-    .service(
-        web::resource("/matching-runs/{id}/accept").route(web::post().to(matching::accept_run)),
-    )
-    .service(
-        web::resource("/cycles/{id}/matches")
-            .route(web::get().to(pairings::list))
-            .route(web::post().to(pairings::create)),
-    )
-    .service(web::resource("/cycles/{id}/matches/publish").route(web::post().to(pairings::publish)))
-    .service(
-        web::resource("/matches/{id}")
-            .route(web::get().to(pairings::get))
-            .route(web::patch().to(pairings::update)),
-    )
-    .service(web::resource("/matches/{id}/events").route(web::get().to(pairings::events)))
-    .service(web::resource("/matches/{id}/approve").route(web::post().to(pairings::approve)))
-    .service(web::resource("/matches/{id}/cancel").route(web::post().to(pairings::cancel)))
-    .service(web::resource("/matches/{id}/complete").route(web::post().to(pairings::complete)))
-    .service(web::resource("/matches/{id}/end-early").route(web::post().to(pairings::end_early)))
-    .service(web::resource("/matches/{id}/extend").route(web::post().to(pairings::extend)))
-    .service(web::resource("/me/matches").route(web::get().to(pairings::mine)));
+        .configure(matching::configure)
+        .configure(matches::configure);
 }
 
 /// Counts an attempt at a credential endpoint against the caller's

@@ -4,9 +4,9 @@ pub mod access;
 pub mod application;
 pub mod cycle;
 pub mod field_error;
+pub mod matches;
 pub mod matching;
 pub mod member;
-pub mod pairing;
 pub mod question;
 
 pub use field_error::FieldError;

@@ -7,6 +7,8 @@ pub mod applications;
 pub mod auth;
 pub mod cycles;
 mod error;
+pub mod matches;
+pub mod matching;
 pub mod me;
 pub mod members;
 pub mod questions;

@@ -250,23 +250,17 @@ pub async fn cancel_unpublished_matches(
     db: &impl ConnectionTrait,
     application_id: Uuid,
 ) -> StoreResult<()> {
-    use super::entities::pairing;
-    use crate::domain::pairing::MatchStatus;
-    pairing::Entity::update_many()
-        .col_expr(
-            pairing::Column::Status,
-            Expr::value(MatchStatus::Cancelled.as_str()),
-        )
-        .col_expr(pairing::Column::UpdatedAt, Expr::value(Utc::now()))
+    use super::entities::matches;
+    use crate::domain::matches::MatchStatus;
+    matches::Entity::update_many()
+        .col_expr(matches::Column::Status, Expr::value(MatchStatus::Cancelled))
+        .col_expr(matches::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(
             sea_orm::Condition::any()
-                .add(pairing::Column::MentorApplicationId.eq(application_id))
-                .add(pairing::Column::MenteeApplicationId.eq(application_id)),
+                .add(matches::Column::MentorApplicationId.eq(application_id))
+                .add(matches::Column::MenteeApplicationId.eq(application_id)),
         )
-        .filter(pairing::Column::Status.is_in([
-            MatchStatus::Proposed.as_str(),
-            MatchStatus::Approved.as_str(),
-        ]))
+        .filter(matches::Column::Status.is_in([MatchStatus::Proposed, MatchStatus::Approved]))
         .exec(db)
         .await?;
     Ok(())

@@ -1,162 +1,66 @@
-//! The cohort as the matching engine sees it, and stored runs.
-use std::collections::HashMap;
-
-use chrono::{DateTime, SubsecRound, Utc};
+//! Stored matching runs: inserted whole, read back whole or as summaries,
+//! marked accepted.
+use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DerivePartialModel, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
-use serde_json::json;
 use uuid::Uuid;
 
-use super::applications::{self, Application, form_of, role_of, status_of};
-use super::entities::{matching_run, pairing};
-use crate::api::error::{ApiError, ApiResult};
-use crate::api::pagination::PageRequest;
-use crate::domain::application::ApplicationRole;
-use crate::domain::matching::{Candidate, MatchResult, RunParams};
-use crate::domain::pairing::MatchStatus;
+use super::StoreResult;
+use super::entities::matching_run;
+use crate::domain::matches::RunStatus;
+use crate::paging::PageRequest;
 
 pub use matching_run::Model as MatchingRun;
+pub use matching_run::{RunParameters, RunResult};
 
-/// An application as an engine candidate; `taken` mentor slots (live
-/// matches) are subtracted from the capacity.
-pub fn candidate_of(app: &Application, taken: u32) -> Candidate {
-    let form = form_of(app);
-    let capacity = match role_of(app) {
-        ApplicationRole::Mentor => (app.capacity.unwrap_or(1).max(0) as u32).saturating_sub(taken),
-        ApplicationRole::Mentee => 1,
-    };
-    Candidate {
-        application_id: app.id,
-        member_id: app.member_id,
-        role: form.role,
-        status: status_of(app),
-        library_types: form.library_types,
-        interests: form.interests,
-        career_stage: form.career_stage,
-        region: form.region,
-        meeting_modes: form.meeting_modes,
-        matching_preference: form.matching_preference,
-        identity_tags: form.identity_tags,
-        identity_consent: form.identity_consent,
-        employer: form.employer,
-        capacity,
-    }
-}
-
-/// Matches of a cycle that hold a place: live or completed.
-fn placed(cycle_id: Uuid) -> sea_orm::Select<pairing::Entity> {
-    let placed: Vec<&str> = MatchStatus::PLACED.iter().map(|s| s.as_str()).collect();
-    pairing::Entity::find()
-        .filter(pairing::Column::CycleId.eq(cycle_id))
-        .filter(pairing::Column::Status.is_in(placed))
-}
-
-/// Placed matches of a cycle that involve this mentor or this mentee: what
-/// decides whether they can be paired now.
-pub async fn placed_matches_of_pair(
-    db: &impl ConnectionTrait,
-    cycle_id: Uuid,
-    mentor_application_id: Uuid,
-    mentee_application_id: Uuid,
-) -> ApiResult<Vec<pairing::Model>> {
-    Ok(placed(cycle_id)
-        .filter(
-            sea_orm::Condition::any()
-                .add(pairing::Column::MentorApplicationId.eq(mentor_application_id))
-                .add(pairing::Column::MenteeApplicationId.eq(mentee_application_id)),
-        )
-        .all(db)
-        .await?)
-}
-
-/// The cycle's applications still free to pair, as candidates: mentees
-/// with a live or completed match are left out, as are mentors with no slot
-/// left, so a run only proposes for who is still free. `also` keeps one
-/// application in whatever its place, with its true remaining capacity
-/// (the one the committee asks candidates for).
-pub async fn cohort(
-    db: &impl ConnectionTrait,
-    cycle_id: Uuid,
-    also: Option<Uuid>,
-) -> ApiResult<Vec<Candidate>> {
-    let apps = applications::for_cycle(db, cycle_id)
-        .await
-        .map_err(crate::service::ServiceError::from)?;
-    let mut taken: HashMap<Uuid, u32> = HashMap::new();
-    for m in placed(cycle_id).all(db).await? {
-        *taken.entry(m.mentor_application_id).or_default() += 1;
-        *taken.entry(m.mentee_application_id).or_default() += 1;
-    }
-    Ok(apps
-        .iter()
-        .map(|a| candidate_of(a, taken.get(&a.id).copied().unwrap_or(0)))
-        .filter(|c| {
-            also == Some(c.application_id)
-                || match c.role {
-                    ApplicationRole::Mentor => c.capacity > 0,
-                    ApplicationRole::Mentee => !taken.contains_key(&c.application_id),
-                }
-        })
-        .collect())
-}
-
-/// What storing a run decides: its id, status and time.
-pub struct StoredRun {
+/// A run without its result, for lists: a big cohort's result is megabytes
+/// of JSON, so lists never read it.
+#[derive(Clone, Debug, DerivePartialModel)]
+#[sea_orm(entity = "matching_run::Entity")]
+pub struct RunSummary {
     pub id: Uuid,
-    pub status: String,
+    pub cycle_id: Uuid,
+    pub status: RunStatus,
+    pub parameters: RunParameters,
+    pub total_score: i64,
+    pub min_score: Option<i64>,
+    pub proposal_count: i32,
+    pub unmatched_count: i32,
     pub created_at: DateTime<Utc>,
 }
 
-/// Stores a run with its whole result. The result is not read back: a big
-/// cohort's result is megabytes of JSON, and the caller already holds it.
-#[tracing::instrument(skip_all, fields(cycle_id = %cycle_id))]
-pub async fn store_run(
-    db: &impl ConnectionTrait,
-    cycle_id: Uuid,
-    actor: Uuid,
-    params: &RunParams,
-    result: &MatchResult,
-) -> ApiResult<StoredRun> {
-    let stored = StoredRun {
-        id: Uuid::new_v4(),
-        status: "completed".to_owned(),
-        // What both databases store, so a read-back shows the same time.
-        created_at: Utc::now().trunc_subsecs(6),
-    };
-    let run = matching_run::ActiveModel {
-        id: Set(stored.id),
-        cycle_id: Set(cycle_id),
-        created_by: Set(actor),
-        status: Set(stored.status.clone()),
-        parameters: Set(json!(params)),
-        result: Set(serde_json::to_value(result).map_err(anyhow::Error::from)?),
-        total_score: Set(result.total_score),
-        min_score: Set(result.min_score),
-        proposal_count: Set(result.proposals.len() as i32),
-        unmatched_count: Set(result.unmatched.len() as i32),
-        created_at: Set(stored.created_at),
-    };
-    matching_run::Entity::insert(run)
+/// Stores a run with its whole result. Nothing is read back: the row is
+/// what was written.
+#[tracing::instrument(skip_all, fields(cycle_id = %run.cycle_id))]
+pub async fn insert(db: &impl ConnectionTrait, run: &MatchingRun) -> StoreResult<()> {
+    matching_run::Entity::insert(run.clone().into_active_model())
         .exec_without_returning(db)
         .await?;
-    Ok(stored)
+    Ok(())
 }
 
-pub async fn get_run(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<MatchingRun> {
-    matching_run::Entity::find_by_id(id)
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<MatchingRun>> {
+    Ok(matching_run::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The cycle a run belongs to, if the run exists (without reading it).
+pub async fn cycle_of(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<Uuid>> {
+    Ok(matching_run::Entity::find_by_id(id)
+        .select_only()
+        .column(matching_run::Column::CycleId)
+        .into_tuple::<Uuid>()
         .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found("matching run"))
+        .await?)
 }
 
-/// A cycle's runs, newest first.
-pub async fn list_runs(
+/// A page of a cycle's runs, newest first, and their count.
+pub async fn list(
     db: &impl ConnectionTrait,
     cycle_id: Uuid,
     page: PageRequest,
-) -> ApiResult<(Vec<MatchingRun>, u64)> {
+) -> StoreResult<(Vec<RunSummary>, u64)> {
     let query = matching_run::Entity::find().filter(matching_run::Column::CycleId.eq(cycle_id));
     let total = query.clone().count(db).await?;
     let items = query
@@ -164,19 +68,23 @@ pub async fn list_runs(
         .order_by_asc(matching_run::Column::Id)
         .offset(page.offset())
         .limit(page.per_page)
+        .into_partial_model::<RunSummary>()
         .all(db)
         .await?;
     Ok((items, total))
 }
 
-/// Marks a run as accepted (its proposals became matches).
-pub async fn mark_accepted(db: &impl ConnectionTrait, id: Uuid) -> ApiResult<()> {
+/// Marks runs as accepted (their proposals became matches).
+pub async fn mark_accepted(db: &impl ConnectionTrait, ids: &[Uuid]) -> StoreResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     matching_run::Entity::update_many()
         .col_expr(
             matching_run::Column::Status,
-            sea_orm::sea_query::Expr::value("accepted"),
+            Expr::value(RunStatus::Accepted),
         )
-        .filter(matching_run::Column::Id.eq(id))
+        .filter(matching_run::Column::Id.is_in(ids.to_vec()))
         .exec(db)
         .await?;
     Ok(())

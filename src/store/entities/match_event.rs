@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::domain::matches::MatchAction;
+
 /// One committee action on a match: the audit trail.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "match_events")]
@@ -8,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub match_id: Uuid,
     pub actor_id: Uuid,
-    pub action: String,
+    pub action: MatchAction,
     #[sea_orm(column_type = "Text")]
     pub detail: String,
     pub created_at: DateTimeUtc,

@@ -1,4 +1,9 @@
+use sea_orm::FromJsonQueryResult;
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::matches::RunStatus;
+use crate::domain::matching::{MatchResult, RunParams};
 
 /// A stored run: its parameters and the engine's whole result, unredacted
 /// (only the committee reads runs).
@@ -9,15 +14,25 @@ pub struct Model {
     pub id: Uuid,
     pub cycle_id: Uuid,
     pub created_by: Uuid,
-    pub status: String,
-    pub parameters: Json,
-    pub result: Json,
+    pub status: RunStatus,
+    pub parameters: RunParameters,
+    pub result: RunResult,
     pub total_score: i64,
     pub min_score: Option<i64>,
     pub proposal_count: i32,
     pub unmatched_count: i32,
     pub created_at: DateTimeUtc,
 }
+
+/// The committee's settings for the run, as normalised (a JSON object).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
+#[serde(transparent)]
+pub struct RunParameters(pub RunParams);
+
+/// The engine's whole result (a JSON object).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
+#[serde(transparent)]
+pub struct RunResult(pub MatchResult);
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}

@@ -1,4 +1,9 @@
+use sea_orm::FromJsonQueryResult;
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::matches::MatchStatus;
+use crate::domain::matching::Criterion;
 
 /// A mentor–mentee match (`matches` table).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,9 +15,9 @@ pub struct Model {
     pub mentor_application_id: Uuid,
     pub mentee_application_id: Uuid,
     pub matching_run_id: Option<Uuid>,
-    pub status: String,
+    pub status: MatchStatus,
     pub score: i64,
-    pub breakdown: Json,
+    pub breakdown: Breakdown,
     #[sea_orm(column_type = "Text", nullable)]
     pub note: Option<String>,
     pub published_at: Option<DateTimeUtc>,
@@ -23,6 +28,11 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
+
+/// The explained score of a match, one line per criterion (a JSON array).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
+#[serde(transparent)]
+pub struct Breakdown(pub Vec<Criterion>);
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}

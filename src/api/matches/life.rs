@@ -1,0 +1,77 @@
+//! A published match's life (committee): complete, end early, extend.
+use actix_web::{HttpResponse, post, web};
+use uuid::Uuid;
+
+use super::dto::{EndEarlyRequest, ExtendRequest, MatchDto};
+use crate::api::error::ApiResult;
+use crate::api::json::Json;
+use crate::api::responses::{Conflict, Forbidden, NotFound, Unprocessable};
+use crate::auth::AuthUser;
+use crate::service::matches;
+use crate::state::AppState;
+
+/// Mark an active match completed (committee).
+#[utoipa::path(tag = "matches",
+    params(("id" = Uuid, Path, description = "Match id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The match in its new status", body = MatchDto),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    ))]
+#[post("/matches/{id}/complete")]
+pub async fn complete(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let m = matches::complete(&state.db, &user.actor(), *id).await?;
+    Ok(HttpResponse::Ok().json(MatchDto::from(m)))
+}
+
+/// End an active match early, with the reason (committee).
+#[utoipa::path(tag = "matches",
+    params(("id" = Uuid, Path, description = "Match id")),
+    request_body = EndEarlyRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Ended early", body = MatchDto),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = Unprocessable),
+    ))]
+#[post("/matches/{id}/end-early")]
+pub async fn end_early(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Json<EndEarlyRequest>,
+) -> ApiResult<HttpResponse> {
+    let m = matches::end_early(&state.db, &user.actor(), *id, &body.reason).await?;
+    Ok(HttpResponse::Ok().json(MatchDto::from(m)))
+}
+
+/// Extend an active match formally beyond the mentoring period (committee).
+#[utoipa::path(tag = "matches",
+    params(("id" = Uuid, Path, description = "Match id")),
+    request_body = ExtendRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Extended", body = MatchDto),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = Unprocessable),
+    ))]
+#[post("/matches/{id}/extend")]
+pub async fn extend(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Json<ExtendRequest>,
+) -> ApiResult<HttpResponse> {
+    let m = matches::extend(&state.db, &user.actor(), *id, body.until).await?;
+    Ok(HttpResponse::Ok().json(MatchDto::from(m)))
+}

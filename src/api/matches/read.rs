@@ -1,0 +1,73 @@
+//! Reading matches (committee): a cycle's list, one match, its events.
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use uuid::Uuid;
+
+use super::dto::{MatchDto, MatchEventDto, MatchFilter};
+use crate::api::error::ApiResult;
+use crate::api::pagination::{Page, PageParams};
+use crate::api::responses::{Forbidden, NotFound};
+use crate::auth::AuthUser;
+use crate::service::matches;
+use crate::state::AppState;
+
+/// A cycle's matches (committee).
+#[utoipa::path(tag = "matches",
+    params(("id" = Uuid, Path, description = "Cycle id"), PageParams, MatchFilter),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of matches", body = Page<MatchDto>),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+#[get("/cycles/{id}/matches")]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    paging: web::Query<PageParams>,
+    filter: web::Query<MatchFilter>,
+) -> ApiResult<HttpResponse> {
+    let page = paging.page_request()?;
+    let (rows, total) = matches::list(&state.db, &user.actor(), *id, filter.status, page).await?;
+    Ok(Page::new(rows.into_iter().map(MatchDto::from).collect(), page, total).respond(&req))
+}
+
+/// Read a match (committee).
+#[utoipa::path(tag = "matches",
+    params(("id" = Uuid, Path, description = "Match id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The match", body = MatchDto),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+#[get("/matches/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let m = matches::get(&state.db, &user.actor(), *id).await?;
+    Ok(HttpResponse::Ok().json(MatchDto::from(m)))
+}
+
+/// Every committee action on a match, oldest first (committee).
+#[utoipa::path(tag = "matches",
+    params(("id" = Uuid, Path, description = "Match id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The audit trail", body = Vec<MatchEventDto>),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ))]
+#[get("/matches/{id}/events")]
+pub async fn events(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let rows = matches::events(&state.db, &user.actor(), *id).await?;
+    let body: Vec<MatchEventDto> = rows.into_iter().map(MatchEventDto::from).collect();
+    Ok(HttpResponse::Ok().json(body))
+}

@@ -1,0 +1,17 @@
+//! Matching runs and candidate lists (committee only, cycle in `matching`
+//! or later).
+mod accept;
+mod dto;
+mod runs;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub use dto::{AcceptRequest, RunDto, RunSummary};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(accept::candidates)
+        .service(runs::list_runs)
+        .service(runs::create_run)
+        .service(runs::get_run)
+        .service(accept::accept_run);
+}

@@ -1,0 +1,147 @@
+//! A match's life after it is proposed (committee): approve, cancel,
+//! complete, end early, extend, and the committee's note. Each is one
+//! transaction; an archived cycle's matches no longer change.
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::{Match, find, invalid, not_archived, rows};
+use crate::domain::access::Actor;
+use crate::domain::matches::{
+    MatchAction, check_extension, may_run_matching, parse_end_reason, parse_note,
+};
+use crate::service::cycles::{self, Cycle};
+use crate::service::{ServiceError, ServiceResult};
+use crate::store::{self, Db, matches::StatusExtras};
+
+/// What an action sets besides the status, and records as its detail.
+#[derive(Default)]
+struct Change {
+    extras: StatusExtras,
+    detail: String,
+}
+
+/// Applies `action` to the match if the status machine allows it, in one
+/// transaction: `check` runs first, on the match and its cycle; then the
+/// cycle must not be archived; the update is conditional on the status read,
+/// so a concurrent action makes this one a 409.
+async fn act(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    action: MatchAction,
+    change: Change,
+    check: impl FnOnce(&Match, &Cycle) -> ServiceResult<()>,
+) -> ServiceResult<Match> {
+    may_run_matching(actor)?;
+    let txn = store::begin_write(db).await?;
+    let current = find(&txn, id).await?;
+    let cycle = cycles::get_any(&txn, current.cycle_id).await?;
+    check(&current, &cycle)?;
+    not_archived(&cycle)?;
+    let to = action
+        .apply(current.status)
+        .map_err(ServiceError::Conflict)?;
+    if !rows::set_status_if(&txn, id, current.status, to, change.extras).await? {
+        return Err(ServiceError::Conflict(
+            "the match changed meanwhile; reload and try again".into(),
+        ));
+    }
+    rows::record(&txn, id, actor.id, action, change.detail).await?;
+    let updated = find(&txn, id).await?;
+    store::commit(txn).await?;
+    Ok(updated)
+}
+
+fn no_check(_: &Match, _: &Cycle) -> ServiceResult<()> {
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, fields(match_id = %id))]
+pub async fn approve(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Match> {
+    act(
+        db,
+        actor,
+        id,
+        MatchAction::Approve,
+        Change::default(),
+        no_check,
+    )
+    .await
+}
+
+/// Cancels a proposed or approved match; the mentee and the mentor's slot
+/// are free again.
+#[tracing::instrument(skip_all, fields(match_id = %id))]
+pub async fn cancel(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Match> {
+    act(
+        db,
+        actor,
+        id,
+        MatchAction::Cancel,
+        Change::default(),
+        no_check,
+    )
+    .await
+}
+
+#[tracing::instrument(skip_all, fields(match_id = %id))]
+pub async fn complete(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Match> {
+    act(
+        db,
+        actor,
+        id,
+        MatchAction::Complete,
+        Change::default(),
+        no_check,
+    )
+    .await
+}
+
+/// Ends an active match early; `reason` (as sent) is required.
+#[tracing::instrument(skip_all, fields(match_id = %id))]
+pub async fn end_early(db: &Db, actor: &Actor, id: Uuid, reason: &str) -> ServiceResult<Match> {
+    may_run_matching(actor)?;
+    let reason = parse_end_reason(reason).map_err(invalid)?;
+    let change = Change {
+        detail: reason.clone(),
+        extras: StatusExtras {
+            ended_reason: Some(reason),
+            ..Default::default()
+        },
+    };
+    act(db, actor, id, MatchAction::EndEarly, change, no_check).await
+}
+
+/// Extends an active match until a date after the cycle's mentoring end and
+/// any earlier extension.
+#[tracing::instrument(skip_all, fields(match_id = %id))]
+pub async fn extend(db: &Db, actor: &Actor, id: Uuid, until: NaiveDate) -> ServiceResult<Match> {
+    let change = Change {
+        detail: format!("until {until}"),
+        extras: StatusExtras {
+            extended_until: Some(until),
+            ..Default::default()
+        },
+    };
+    act(db, actor, id, MatchAction::Extend, change, |m, cycle| {
+        check_extension(until, cycle.mentoring_ends_on, m.extended_until)
+            .map_err(|m| ServiceError::invalid("until", "range", m))
+    })
+    .await
+}
+
+/// Sets the committee's note (as sent; blank clears it), whatever the
+/// match's status.
+#[tracing::instrument(skip_all, fields(match_id = %id))]
+pub async fn set_note(db: &Db, actor: &Actor, id: Uuid, note: &str) -> ServiceResult<Match> {
+    may_run_matching(actor)?;
+    let note = parse_note(note).map_err(invalid)?;
+    let txn = store::begin_write(db).await?;
+    let current = find(&txn, id).await?;
+    not_archived(&cycles::get_any(&txn, current.cycle_id).await?)?;
+    rows::set_note(&txn, id, note).await?;
+    rows::record(&txn, id, actor.id, MatchAction::Note, String::new()).await?;
+    let updated = find(&txn, id).await?;
+    store::commit(txn).await?;
+    Ok(updated)
+}

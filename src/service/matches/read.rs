@@ -1,0 +1,34 @@
+//! Reading matches (committee): one, a cycle's list, the event trail.
+use uuid::Uuid;
+
+use super::{Match, MatchEvent, find, rows};
+use crate::domain::access::Actor;
+use crate::domain::matches::{MatchStatus, may_run_matching};
+use crate::paging::PageRequest;
+use crate::service::{ServiceResult, cycles};
+use crate::store::Db;
+
+pub async fn get(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Match> {
+    may_run_matching(actor)?;
+    find(db, id).await
+}
+
+/// A page of a cycle's matches, optionally of one status, oldest first.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    cycle_id: Uuid,
+    status: Option<MatchStatus>,
+    page: PageRequest,
+) -> ServiceResult<(Vec<Match>, u64)> {
+    may_run_matching(actor)?;
+    let cycle = cycles::get_any(db, cycle_id).await?;
+    Ok(rows::list(db, cycle.id, status, page).await?)
+}
+
+/// Every committee action on a match, oldest first.
+pub async fn events(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Vec<MatchEvent>> {
+    may_run_matching(actor)?;
+    let m = find(db, id).await?;
+    Ok(rows::events(db, m.id).await?)
+}

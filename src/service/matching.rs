@@ -1,0 +1,190 @@
+//! Matching (committee): runs of the engine over a cycle's free
+//! applicants, read back unchanged; accepting a run's proposals as
+//! matches; one application's ranked candidates.
+use std::collections::HashMap;
+
+use chrono::{SubsecRound, Utc};
+use uuid::Uuid;
+
+use super::cycles::{self, Cycle};
+use super::matches::{self, Match, NewPair, invalid};
+use super::{ServiceError, ServiceResult};
+use crate::domain::access::Actor;
+use crate::domain::application::ApplicationRole;
+use crate::domain::cycle::CycleStatus;
+use crate::domain::matches::{RunStatus, chosen_pairs, may_run_matching};
+use crate::domain::matching::{
+    Candidate, Candidates, Pin, RunParams, candidates_for, run_matching,
+};
+use crate::paging::PageRequest;
+use crate::store::applications::{self as apps, Application};
+use crate::store::matching::{self as runs, RunParameters, RunResult};
+use crate::store::{self, Db, matches as rows};
+use crate::worker::MatchingWorker;
+
+pub use runs::{MatchingRun, RunSummary};
+
+/// The cycle, if it is in matching or later (not archived): matching runs
+/// and every new match need it.
+pub(crate) async fn matching_cycle(db: &impl store::Conn, id: Uuid) -> ServiceResult<Cycle> {
+    let cycle = cycles::get_any(db, id).await?;
+    match cycle.status {
+        CycleStatus::Matching | CycleStatus::Active | CycleStatus::Closed => Ok(cycle),
+        other => Err(ServiceError::Conflict(format!(
+            "matching needs the cycle in matching or later; it is {}",
+            other.as_str()
+        ))),
+    }
+}
+
+/// An application as an engine candidate; `taken` mentor slots (placed
+/// matches) are subtracted from the capacity.
+pub(crate) fn candidate_of(app: &Application, taken: u32) -> Candidate {
+    let form = apps::form_of(app);
+    let capacity = match apps::role_of(app) {
+        ApplicationRole::Mentor => (app.capacity.unwrap_or(1).max(0) as u32).saturating_sub(taken),
+        ApplicationRole::Mentee => 1,
+    };
+    Candidate {
+        application_id: app.id,
+        member_id: app.member_id,
+        role: form.role,
+        status: apps::status_of(app),
+        library_types: form.library_types,
+        interests: form.interests,
+        career_stage: form.career_stage,
+        region: form.region,
+        meeting_modes: form.meeting_modes,
+        matching_preference: form.matching_preference,
+        identity_tags: form.identity_tags,
+        identity_consent: form.identity_consent,
+        employer: form.employer,
+        capacity,
+    }
+}
+
+/// The cycle's applications still free to pair, as candidates: mentees
+/// with a live or completed match are left out, as are mentors with no slot
+/// left, so a run only proposes for who is still free. `also` keeps one
+/// application in whatever its place, with its true remaining capacity
+/// (the one the committee asks candidates for).
+async fn cohort(db: &Db, cycle_id: Uuid, also: Option<Uuid>) -> ServiceResult<Vec<Candidate>> {
+    let apps = apps::for_cycle(db, cycle_id).await?;
+    let mut taken: HashMap<Uuid, u32> = HashMap::new();
+    for m in rows::placed_in_cycle(db, cycle_id).await? {
+        *taken.entry(m.mentor_application_id).or_default() += 1;
+        *taken.entry(m.mentee_application_id).or_default() += 1;
+    }
+    Ok(apps
+        .iter()
+        .map(|a| candidate_of(a, taken.get(&a.id).copied().unwrap_or(0)))
+        .filter(|c| {
+            also == Some(c.application_id)
+                || match c.role {
+                    ApplicationRole::Mentor => c.capacity > 0,
+                    ApplicationRole::Mentee => !taken.contains_key(&c.application_id),
+                }
+        })
+        .collect())
+}
+
+/// Runs the engine over the cycle's free applicants on the matching thread
+/// and stores the run. Settings the engine refuses are a 422.
+#[tracing::instrument(skip_all, fields(cycle_id = %cycle_id))]
+pub async fn create_run(
+    db: &Db,
+    worker: &MatchingWorker,
+    actor: &Actor,
+    cycle_id: Uuid,
+    params: RunParams,
+) -> ServiceResult<MatchingRun> {
+    may_run_matching(actor)?;
+    let params = params.normalized();
+    let cycle = matching_cycle(db, cycle_id).await?;
+    let cohort = cohort(db, cycle.id, None).await?;
+    let run_params = params.clone();
+    let result = worker
+        .run(move || run_matching(&cohort, &run_params))
+        .await?
+        .map_err(|e| ServiceError::invalid("parameters", "invalid", e.to_string()))?;
+    let run = MatchingRun {
+        id: Uuid::new_v4(),
+        cycle_id: cycle.id,
+        created_by: actor.id,
+        status: RunStatus::Completed,
+        total_score: result.total_score,
+        min_score: result.min_score,
+        proposal_count: result.proposals.len() as i32,
+        unmatched_count: result.unmatched.len() as i32,
+        // What both databases store, so a read-back shows the same time.
+        created_at: Utc::now().trunc_subsecs(6),
+        parameters: RunParameters(params),
+        result: RunResult(result),
+    };
+    runs::insert(db, &run).await?;
+    Ok(run)
+}
+
+/// A page of a cycle's runs, newest first, without their results.
+pub async fn list_runs(
+    db: &Db,
+    actor: &Actor,
+    cycle_id: Uuid,
+    page: PageRequest,
+) -> ServiceResult<(Vec<RunSummary>, u64)> {
+    may_run_matching(actor)?;
+    let cycle = cycles::get_any(db, cycle_id).await?;
+    Ok(runs::list(db, cycle.id, page).await?)
+}
+
+async fn find_run(db: &impl store::Conn, id: Uuid) -> ServiceResult<MatchingRun> {
+    runs::find(db, id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("matching run"))
+}
+
+/// A stored run, as it was computed.
+pub async fn get_run(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<MatchingRun> {
+    may_run_matching(actor)?;
+    find_run(db, id).await
+}
+
+/// Turns a run's proposals (all, or the `chosen` ones, each of which must
+/// be one of them) into proposed matches and marks the run accepted, all or
+/// nothing: a pair no longer possible refuses the whole request.
+#[tracing::instrument(skip_all, fields(run_id = %run_id))]
+pub async fn accept(
+    db: &Db,
+    actor: &Actor,
+    run_id: Uuid,
+    chosen: Option<Vec<Pin>>,
+) -> ServiceResult<Vec<Match>> {
+    may_run_matching(actor)?;
+    let run = find_run(db, run_id).await?;
+    let cycle = matching_cycle(db, run.cycle_id).await?;
+    let pairs: Vec<NewPair> = chosen_pairs(&run.result.0, chosen)
+        .map_err(invalid)?
+        .into_iter()
+        .map(|pin| NewPair {
+            mentor_application_id: pin.mentor_application_id,
+            mentee_application_id: pin.mentee_application_id,
+            matching_run_id: Some(run.id),
+            note: None,
+        })
+        .collect();
+    let txn = store::begin_write(db).await?;
+    let made = matches::propose(&txn, cycle.id, &pairs, &run.parameters.0, actor.id).await?;
+    store::commit(txn).await?;
+    Ok(made)
+}
+
+/// Every possible partner of an application, ranked with breakdowns, and
+/// the impossible ones with the rule that rules them out.
+pub async fn candidates(db: &Db, actor: &Actor, application_id: Uuid) -> ServiceResult<Candidates> {
+    may_run_matching(actor)?;
+    let app = apps::get(db, application_id).await?;
+    // Only who is still free, and the application asked about.
+    let cohort = cohort(db, app.cycle_id, Some(app.id)).await?;
+    candidates_for(app.id, &cohort, &RunParams::default())
+        .map_err(|e| ServiceError::Internal(e.into()))
+}

@@ -1,0 +1,341 @@
+//! Match rows and their event trail: reads, inserts and conditional
+//! updates. The rules (hard rules, capacity, one placed match per mentee,
+//! the status machine) are the service's; the unique index on a mentee's
+//! placed matches backs them against races.
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use super::StoreResult;
+use super::applications::Application;
+use super::entities::{application, match_event, matches};
+use crate::domain::application::ApplicationStatus;
+use crate::domain::matches::{MatchAction, MatchStatus};
+use crate::paging::PageRequest;
+
+pub use match_event::Model as MatchEvent;
+pub use matches::Breakdown;
+pub use matches::Model as Match;
+
+/// Rows per `IN (...)` list, well under every database's parameter limit.
+const CHUNK: usize = 500;
+
+/// A match to insert, proposed.
+pub struct NewMatchRow {
+    pub cycle_id: Uuid,
+    pub mentor_application_id: Uuid,
+    pub mentee_application_id: Uuid,
+    pub matching_run_id: Option<Uuid>,
+    pub score: i64,
+    pub breakdown: Breakdown,
+    pub note: Option<String>,
+    pub created_by: Uuid,
+}
+
+/// What a status change may also set.
+#[derive(Default)]
+pub struct StatusExtras {
+    pub ended_reason: Option<String>,
+    pub extended_until: Option<NaiveDate>,
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<Match>> {
+    Ok(matches::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Loads an application of the cycle, locking its row on PostgreSQL so
+/// concurrent proposals for the same people queue (SQLite's write lock
+/// already serialises them).
+pub async fn locked_application(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+    id: Uuid,
+) -> StoreResult<Option<Application>> {
+    let mut query =
+        application::Entity::find_by_id(id).filter(application::Column::CycleId.eq(cycle_id));
+    if db.get_database_backend() == DbBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    Ok(query.one(db).await?)
+}
+
+/// Matches of a cycle that hold a place: live or completed.
+fn placed(cycle_id: Uuid) -> sea_orm::Select<matches::Entity> {
+    matches::Entity::find()
+        .filter(matches::Column::CycleId.eq(cycle_id))
+        .filter(matches::Column::Status.is_in(MatchStatus::PLACED))
+}
+
+/// Every placed match of a cycle.
+pub async fn placed_in_cycle(db: &impl ConnectionTrait, cycle_id: Uuid) -> StoreResult<Vec<Match>> {
+    Ok(placed(cycle_id).all(db).await?)
+}
+
+/// Placed matches of a cycle that involve this mentor or this mentee.
+pub async fn placed_of_pair(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+    mentor_application_id: Uuid,
+    mentee_application_id: Uuid,
+) -> StoreResult<Vec<Match>> {
+    Ok(placed(cycle_id)
+        .filter(
+            Condition::any()
+                .add(matches::Column::MentorApplicationId.eq(mentor_application_id))
+                .add(matches::Column::MenteeApplicationId.eq(mentee_application_id)),
+        )
+        .all(db)
+        .await?)
+}
+
+/// Inserts a proposed match. A second placed match for the mentee is a
+/// `StoreError::Unique`.
+pub async fn insert(db: &impl ConnectionTrait, new: NewMatchRow) -> StoreResult<Match> {
+    let now = Utc::now();
+    Ok(matches::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        cycle_id: Set(new.cycle_id),
+        mentor_application_id: Set(new.mentor_application_id),
+        mentee_application_id: Set(new.mentee_application_id),
+        matching_run_id: Set(new.matching_run_id),
+        status: Set(MatchStatus::Proposed),
+        score: Set(new.score),
+        breakdown: Set(new.breakdown),
+        note: Set(new.note),
+        published_at: Set(None),
+        extended_until: Set(None),
+        ended_reason: Set(None),
+        created_by: Set(new.created_by),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Adds an entry to a match's event trail.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    match_id: Uuid,
+    actor_id: Uuid,
+    action: MatchAction,
+    detail: String,
+) -> StoreResult<()> {
+    match_event::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        match_id: Set(match_id),
+        actor_id: Set(actor_id),
+        action: Set(action),
+        detail: Set(detail),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Moves a match from `from` to `to` if it is still in `from`; whether it
+/// did.
+pub async fn set_status_if(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    from: MatchStatus,
+    to: MatchStatus,
+    extras: StatusExtras,
+) -> StoreResult<bool> {
+    let mut update = matches::Entity::update_many()
+        .col_expr(matches::Column::Status, Expr::value(to))
+        .col_expr(matches::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(matches::Column::Id.eq(id))
+        .filter(matches::Column::Status.eq(from));
+    if let Some(reason) = extras.ended_reason {
+        update = update.col_expr(matches::Column::EndedReason, Expr::value(reason));
+    }
+    if let Some(until) = extras.extended_until {
+        update = update.col_expr(matches::Column::ExtendedUntil, Expr::value(until));
+    }
+    Ok(update.exec(db).await?.rows_affected == 1)
+}
+
+/// Sets (or clears) the committee's note.
+pub async fn set_note(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    note: Option<String>,
+) -> StoreResult<()> {
+    matches::Entity::update_many()
+        .col_expr(matches::Column::Note, Expr::value(note))
+        .col_expr(matches::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(matches::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A cycle's matches in `status`, by id.
+pub async fn in_status(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+    status: MatchStatus,
+) -> StoreResult<Vec<Match>> {
+    Ok(matches::Entity::find()
+        .filter(matches::Column::CycleId.eq(cycle_id))
+        .filter(matches::Column::Status.eq(status))
+        .order_by_asc(matches::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Matches by id, in id order.
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> StoreResult<Vec<Match>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        out.extend(
+            matches::Entity::find()
+                .filter(matches::Column::Id.is_in(chunk.to_vec()))
+                .all(db)
+                .await?,
+        );
+    }
+    out.sort_by_key(|m| m.id);
+    Ok(out)
+}
+
+/// Publishes matches: active, with their publishing time.
+pub async fn publish(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    for chunk in ids.chunks(CHUNK) {
+        matches::Entity::update_many()
+            .col_expr(matches::Column::Status, Expr::value(MatchStatus::Active))
+            .col_expr(matches::Column::PublishedAt, Expr::value(now))
+            .col_expr(matches::Column::UpdatedAt, Expr::value(now))
+            .filter(matches::Column::Id.is_in(chunk.to_vec()))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Those of `application_ids` not yet `matched`.
+pub async fn not_yet_matched(
+    db: &impl ConnectionTrait,
+    application_ids: &[Uuid],
+) -> StoreResult<Vec<Uuid>> {
+    let mut out = Vec::with_capacity(application_ids.len());
+    for chunk in application_ids.chunks(CHUNK) {
+        out.extend(
+            application::Entity::find()
+                .select_only()
+                .column(application::Column::Id)
+                .filter(application::Column::Id.is_in(chunk.to_vec()))
+                .filter(application::Column::Status.ne(ApplicationStatus::Matched))
+                .into_tuple::<Uuid>()
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Marks applications `matched` (their match was published).
+pub async fn mark_matched(
+    db: &impl ConnectionTrait,
+    application_ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    for chunk in application_ids.chunks(CHUNK) {
+        application::Entity::update_many()
+            .col_expr(
+                application::Column::Status,
+                Expr::value(ApplicationStatus::Matched),
+            )
+            .col_expr(application::Column::UpdatedAt, Expr::value(now))
+            .filter(application::Column::Id.is_in(chunk.to_vec()))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Records one action on each of `ids`.
+pub async fn record_each(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    actor_id: Uuid,
+    action: MatchAction,
+) -> StoreResult<()> {
+    let now = Utc::now();
+    for chunk in ids.chunks(CHUNK) {
+        let rows = chunk.iter().map(|id| match_event::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            match_id: Set(*id),
+            actor_id: Set(actor_id),
+            action: Set(action),
+            detail: Set(String::new()),
+            created_at: Set(now),
+        });
+        match_event::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A page of a cycle's matches, optionally of one status, oldest first,
+/// and the count of all that match.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+    status: Option<MatchStatus>,
+    page: PageRequest,
+) -> StoreResult<(Vec<Match>, u64)> {
+    let mut query = matches::Entity::find().filter(matches::Column::CycleId.eq(cycle_id));
+    if let Some(s) = status {
+        query = query.filter(matches::Column::Status.eq(s));
+    }
+    let total = query.clone().count(db).await?;
+    let items = query
+        .order_by_asc(matches::Column::CreatedAt)
+        .order_by_asc(matches::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db)
+        .await?;
+    Ok((items, total))
+}
+
+/// Published matches in which one of `application_ids` takes part, newest
+/// first.
+pub async fn published_for(
+    db: &impl ConnectionTrait,
+    application_ids: &[Uuid],
+) -> StoreResult<Vec<Match>> {
+    let published = MatchStatus::ALL.into_iter().filter(|s| s.is_published());
+    Ok(matches::Entity::find()
+        .filter(
+            Condition::any()
+                .add(matches::Column::MentorApplicationId.is_in(application_ids.to_vec()))
+                .add(matches::Column::MenteeApplicationId.is_in(application_ids.to_vec())),
+        )
+        .filter(matches::Column::Status.is_in(published))
+        .order_by_desc(matches::Column::PublishedAt)
+        .order_by_asc(matches::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A match's event trail, oldest first.
+pub async fn events(db: &impl ConnectionTrait, match_id: Uuid) -> StoreResult<Vec<MatchEvent>> {
+    Ok(match_event::Entity::find()
+        .filter(match_event::Column::MatchId.eq(match_id))
+        .order_by_asc(match_event::Column::CreatedAt)
+        .order_by_asc(match_event::Column::Id)
+        .all(db)
+        .await?)
+}
