@@ -2,7 +2,7 @@
 //! updates. The rules (hard rules, capacity, one placed match per mentee,
 //! the status machine) are the service's; the unique index on a mentee's
 //! placed matches backs them against races.
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend,
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
@@ -12,13 +12,15 @@ use uuid::Uuid;
 use super::StoreResult;
 use super::applications::Application;
 use super::entities::{application, match_event, matches};
-use crate::domain::application::ApplicationStatus;
 use crate::domain::matches::{MatchAction, MatchStatus};
 use crate::paging::PageRequest;
+
+mod publish;
 
 pub use match_event::Model as MatchEvent;
 pub use matches::Breakdown;
 pub use matches::Model as Match;
+pub use publish::{by_ids, in_status, mark_matched, not_yet_matched, publish, record_each};
 
 /// Rows per `IN (...)` list, well under every database's parameter limit.
 const CHUNK: usize = 500;
@@ -175,118 +177,6 @@ pub async fn set_note(
     Ok(())
 }
 
-/// A cycle's matches in `status`, by id.
-pub async fn in_status(
-    db: &impl ConnectionTrait,
-    cycle_id: Uuid,
-    status: MatchStatus,
-) -> StoreResult<Vec<Match>> {
-    Ok(matches::Entity::find()
-        .filter(matches::Column::CycleId.eq(cycle_id))
-        .filter(matches::Column::Status.eq(status))
-        .order_by_asc(matches::Column::Id)
-        .all(db)
-        .await?)
-}
-
-/// Matches by id, in id order.
-pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> StoreResult<Vec<Match>> {
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(CHUNK) {
-        out.extend(
-            matches::Entity::find()
-                .filter(matches::Column::Id.is_in(chunk.to_vec()))
-                .all(db)
-                .await?,
-        );
-    }
-    out.sort_by_key(|m| m.id);
-    Ok(out)
-}
-
-/// Publishes matches: active, with their publishing time.
-pub async fn publish(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    for chunk in ids.chunks(CHUNK) {
-        matches::Entity::update_many()
-            .col_expr(matches::Column::Status, Expr::value(MatchStatus::Active))
-            .col_expr(matches::Column::PublishedAt, Expr::value(now))
-            .col_expr(matches::Column::UpdatedAt, Expr::value(now))
-            .filter(matches::Column::Id.is_in(chunk.to_vec()))
-            .exec(db)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Those of `application_ids` not yet `matched`.
-pub async fn not_yet_matched(
-    db: &impl ConnectionTrait,
-    application_ids: &[Uuid],
-) -> StoreResult<Vec<Uuid>> {
-    let mut out = Vec::with_capacity(application_ids.len());
-    for chunk in application_ids.chunks(CHUNK) {
-        out.extend(
-            application::Entity::find()
-                .select_only()
-                .column(application::Column::Id)
-                .filter(application::Column::Id.is_in(chunk.to_vec()))
-                .filter(application::Column::Status.ne(ApplicationStatus::Matched))
-                .into_tuple::<Uuid>()
-                .all(db)
-                .await?,
-        );
-    }
-    Ok(out)
-}
-
-/// Marks applications `matched` (their match was published).
-pub async fn mark_matched(
-    db: &impl ConnectionTrait,
-    application_ids: &[Uuid],
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    for chunk in application_ids.chunks(CHUNK) {
-        application::Entity::update_many()
-            .col_expr(
-                application::Column::Status,
-                Expr::value(ApplicationStatus::Matched),
-            )
-            .col_expr(application::Column::UpdatedAt, Expr::value(now))
-            .filter(application::Column::Id.is_in(chunk.to_vec()))
-            .exec(db)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Records one action on each of `ids`.
-pub async fn record_each(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-    actor_id: Uuid,
-    action: MatchAction,
-) -> StoreResult<()> {
-    let now = Utc::now();
-    for chunk in ids.chunks(CHUNK) {
-        let rows = chunk.iter().map(|id| match_event::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            match_id: Set(*id),
-            actor_id: Set(actor_id),
-            action: Set(action),
-            detail: Set(String::new()),
-            created_at: Set(now),
-        });
-        match_event::Entity::insert_many(rows)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
-}
-
 /// A page of a cycle's matches, optionally of one status, oldest first,
 /// and the count of all that match.
 pub async fn list(
@@ -339,3 +229,6 @@ pub async fn events(db: &impl ConnectionTrait, match_id: Uuid) -> StoreResult<Ve
         .all(db)
         .await?)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,7 +1,8 @@
 use sea_orm::{ActiveEnum, Iterable};
 
 use super::*;
-use crate::domain::matching::Proposal;
+use crate::domain::FieldError;
+use crate::domain::matching::{MatchResult, Pin, Proposal};
 use crate::domain::member::Role;
 use MatchAction::*;
 use MatchStatus::*;
