@@ -8,6 +8,7 @@ mod m20261128_000002_cycles;
 mod m20261128_000003_applications;
 mod m20261128_000004_matching;
 mod m20261128_000005_completed_match_holds_mentee;
+mod m20261202_000006_session_epoch_and_invitation_role;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_applications::Migration),
             Box::new(m20261128_000004_matching::Migration),
             Box::new(m20261128_000005_completed_match_holds_mentee::Migration),
+            Box::new(m20261202_000006_session_epoch_and_invitation_role::Migration),
         ]
     }
 }

@@ -20,6 +20,8 @@ pub struct AuthUser {
     pub role: Role,
     /// Set for personal API tokens created read-only.
     pub read_only: bool,
+    /// Set for personal API tokens (not a session's access token).
+    pub api_token: bool,
 }
 
 impl AuthUser {
@@ -29,6 +31,7 @@ impl AuthUser {
             id: self.id,
             role: self.role,
             read_only: self.read_only,
+            api_token: self.api_token,
         }
     }
 
@@ -142,5 +145,6 @@ async fn authenticate(state: &AppState, token: &str, method: &Method) -> ApiResu
         id: actor.id,
         role: actor.role,
         read_only: actor.read_only,
+        api_token: actor.api_token,
     })
 }

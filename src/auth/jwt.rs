@@ -1,4 +1,6 @@
-//! Short-lived HS256 access tokens with the algorithm pinned.
+//! Short-lived HS256 access tokens with the algorithm pinned. Each carries
+//! the member's session epoch (`epoch`): a token whose epoch is no longer
+//! the member's is refused, which is how signing out ends access tokens.
 use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
@@ -16,6 +18,9 @@ pub struct Claims {
     pub iss: String,
     pub aud: String,
     pub jti: Uuid,
+    /// The member's session epoch when the token was issued. Required: a
+    /// token without one does not verify.
+    pub epoch: i32,
 }
 
 pub struct JwtKeys {
@@ -46,8 +51,8 @@ impl JwtKeys {
         }
     }
 
-    /// A signed access token for `member_id`.
-    pub fn issue(&self, member_id: Uuid, role: Role) -> anyhow::Result<String> {
+    /// A signed access token for `member_id` in session epoch `epoch`.
+    pub fn issue(&self, member_id: Uuid, role: Role, epoch: i32) -> anyhow::Result<String> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: member_id,
@@ -57,6 +62,7 @@ impl JwtKeys {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             jti: Uuid::new_v4(),
+            epoch,
         };
         Ok(encode(
             &Header::new(Algorithm::HS256),
@@ -91,16 +97,17 @@ mod tests {
     fn a_fresh_token_verifies_with_its_claims() {
         let k = keys("a-secret-that-is-long-enough-000000", "api");
         let id = Uuid::new_v4();
-        let claims = k.verify(&k.issue(id, Role::Committee).unwrap()).unwrap();
+        let claims = k.verify(&k.issue(id, Role::Committee, 7).unwrap()).unwrap();
         assert_eq!(claims.sub, id);
         assert_eq!(claims.role, Role::Committee);
+        assert_eq!(claims.epoch, 7);
         assert_eq!(claims.exp - claims.iat, 60);
     }
 
     #[test]
     fn another_secret_or_audience_is_refused() {
         let k = keys("a-secret-that-is-long-enough-000000", "api");
-        let token = k.issue(Uuid::new_v4(), Role::Member).unwrap();
+        let token = k.issue(Uuid::new_v4(), Role::Member, 0).unwrap();
         assert!(
             keys("another-secret-that-is-long-enough-", "api")
                 .verify(&token)

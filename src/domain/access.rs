@@ -12,6 +12,9 @@ pub struct Actor {
     pub role: Role,
     /// A personal API token created read-only.
     pub read_only: bool,
+    /// Signed in with a personal API token rather than a session (an
+    /// access token from signing in with the password).
+    pub api_token: bool,
 }
 
 /// Why an action is refused.
@@ -81,6 +84,7 @@ mod tests {
             id: Uuid::new_v4(),
             role,
             read_only: false,
+            api_token: false,
         }
     }
 

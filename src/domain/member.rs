@@ -181,7 +181,11 @@ pub struct NewToken {
 
 const COMMITTEE_ONLY: &str = "this action is for the committee";
 const ADMIN_ONLY: &str = "this action is for administrators";
+const ADMIN_ACCOUNT: &str = "only an administrator may change an administrator's account";
+const INVITE_ROLE: &str = "only an administrator may invite a committee or administrator account";
 const OWN_ROLE_BY_ADMIN: &str = "admins cannot change their own role";
+const SIGN_IN_BY_SESSION: &str =
+    "changing the email or password needs a session from signing in, not a personal API token";
 const OWN_ROLE: &str = "you cannot change your own role";
 const OWN_MEMBERSHIP: &str = "membership status is set by the committee";
 const READ_ONLY_TOKEN: &str = "this API token is read-only";
@@ -206,10 +210,14 @@ pub fn may_create_member(actor: &Actor, role: Role) -> Access {
     Ok(())
 }
 
-/// The committee edits members; only an admin may change a role, and never
-/// their own.
-pub fn may_edit_member(actor: &Actor, id: Uuid, changes_role: bool) -> Access {
+/// The committee edits members. An administrator's account (any field:
+/// its email signs them in) and any role are for admins, and an admin
+/// never changes their own role. `role` is the member's current role.
+pub fn may_edit_member(actor: &Actor, id: Uuid, role: Role, changes_role: bool) -> Access {
     may_use_roster(actor)?;
+    if role.is_admin() && !actor.is_admin() {
+        return Err(Denied::Forbidden(ADMIN_ACCOUNT));
+    }
     if changes_role {
         if !actor.is_admin() {
             return Err(Denied::Forbidden(ADMIN_ONLY));
@@ -226,9 +234,16 @@ pub fn may_edit_member(actor: &Actor, id: Uuid, changes_role: bool) -> Access {
 pub fn may_invite(actor: &Actor, role: Role) -> Access {
     may_use_roster(actor)?;
     if role != Role::Member && !actor.is_admin() {
-        return Err(Denied::Forbidden(ADMIN_ONLY));
+        return Err(Denied::Forbidden(INVITE_ROLE));
     }
     Ok(())
+}
+
+/// An invitation issued for `issued_for` (`None`: before invitations
+/// carried a role) holds only while the member's role is still that one:
+/// one issued to a plain member must not sign in a committee account.
+pub fn invitation_holds(issued_for: Option<Role>, role: Role) -> bool {
+    issued_for == Some(role)
 }
 
 /// The committee reads any member; anyone else reads only themself
@@ -251,6 +266,16 @@ pub fn may_edit_own(role: Option<Role>, membership: Option<MembershipStatus>) ->
         return Err(Denied::Forbidden(OWN_MEMBERSHIP));
     }
     Ok(())
+}
+
+/// Changing what signs a member in (email, password) needs a session: a
+/// personal API token, which scripts hold and which lives long, may not.
+pub fn may_change_sign_in(actor: &Actor) -> Access {
+    if actor.api_token {
+        Err(Denied::Forbidden(SIGN_IN_BY_SESSION))
+    } else {
+        Ok(())
+    }
 }
 
 /// A read-only API token may only read (GET, HEAD, OPTIONS).

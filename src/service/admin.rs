@@ -33,6 +33,8 @@ pub async fn bootstrap(
                 membership_status: Some(MembershipStatus::Active),
                 ..Default::default()
             };
+            // A new password and role: access tokens issued before end.
+            members::bump_session_epoch(db, m.id).await?;
             members::update(db, m, changes).await
         }
         None => {

@@ -8,7 +8,9 @@ use super::{ServiceError, ServiceResult};
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password;
 use crate::auth::secret;
-use crate::domain::member::{MemberChanges, MembershipStatus, NewMember, Registration, Role};
+use crate::domain::member::{
+    MemberChanges, MembershipStatus, NewMember, Registration, Role, invitation_holds,
+};
 use crate::store::{self, Db, members, tokens};
 
 pub use members::Member;
@@ -57,7 +59,8 @@ pub async fn refresh(db: &Db, keys: &JwtKeys, presented: &str) -> ServiceResult<
     sessions::rotate(db, keys, presented).await
 }
 
-/// Signs out: revokes the refresh token's chain.
+/// Signs out: revokes the refresh token's chain and ends every access
+/// token of the member (their session epoch moves on).
 pub async fn logout(db: &Db, presented: &str) -> ServiceResult<()> {
     sessions::end(db, presented).await
 }
@@ -65,7 +68,9 @@ pub async fn logout(db: &Db, presented: &str) -> ServiceResult<()> {
 /// Redeems an invitation: sets the member's password once and signs them
 /// in. The spend is the first statement of the write transaction and is
 /// conditional, so an invitation cannot be redeemed twice, even
-/// concurrently.
+/// concurrently. An invitation issued for another role than the member's
+/// current one (promoted or demoted since) is refused like a dead one, and
+/// stays spent.
 #[tracing::instrument(skip_all)]
 pub async fn accept_invite(
     db: &Db,
@@ -83,6 +88,11 @@ pub async fn accept_invite(
     let member = members::find(&txn, invitation.member_id)
         .await?
         .ok_or_else(|| ServiceError::not_found("member"))?;
+    if !invitation_holds(invitation.role, member.role) {
+        store::commit(txn).await?;
+        tracing::warn!(member_id = %member.id, "invitation issued for another role: refused");
+        return Err(refused());
+    }
     let changes = MemberChanges {
         password_hash: Some(hash),
         ..Default::default()

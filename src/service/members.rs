@@ -62,7 +62,11 @@ pub async fn create(db: &Db, actor: &Actor, new: NewMember) -> ServiceResult<Mem
     rows::create(db, new).await.map_err(email_taken)
 }
 
-/// Edits a member (committee); a role is for admins, never their own.
+/// Edits a member (committee); an administrator's account and any role
+/// are for admins, and an admin never changes their own role. The member
+/// is read and checked in the write transaction (locked on PostgreSQL), so
+/// a concurrent promotion cannot slip past the check. A role change ends
+/// the member's access tokens (their session epoch moves on).
 #[tracing::instrument(skip_all, fields(member_id = %id))]
 pub async fn update(
     db: &Db,
@@ -70,15 +74,24 @@ pub async fn update(
     id: Uuid,
     changes: MemberChanges,
 ) -> ServiceResult<Member> {
-    may_edit_member(actor, id, changes.role.is_some())?;
-    let current = get_any(db, id).await?;
+    may_use_roster(actor)?;
+    let txn = store::begin_write(db).await?;
+    let current = rows::find_for_update(&txn, id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("member"))?;
+    may_edit_member(actor, id, current.role, changes.role.is_some())?;
+    if changes.role.is_some_and(|role| role != current.role) {
+        rows::bump_session_epoch(&txn, id).await?;
+    }
     let changes = MemberChanges {
         password_hash: None,
         ..changes
     };
-    rows::update(db, current, changes)
+    let member = rows::update(&txn, current, changes)
         .await
-        .map_err(email_taken)
+        .map_err(email_taken)?;
+    store::commit(txn).await?;
+    Ok(member)
 }
 
 /// A one-time invitation, its secret shown once.
@@ -90,6 +103,8 @@ pub struct IssuedInvitation {
 
 /// Invites a member who has no password yet (committee; committee and
 /// admin accounts are for admins). Earlier unused invitations stop working.
+/// The invitation holds only while the member keeps the role it was issued
+/// for.
 #[tracing::instrument(skip_all, fields(member_id = %id))]
 pub async fn invite(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<IssuedInvitation> {
     may_use_roster(actor)?;
@@ -105,7 +120,8 @@ pub async fn invite(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<IssuedInv
     let expires_at = now + Duration::days(INVITE_TTL_DAYS);
     let txn = store::begin_write(db).await?;
     tokens::retire_invitations(&txn, member.id, now).await?;
-    tokens::insert_invitation(&txn, member.id, secret::digest(&token), expires_at, now).await?;
+    let digest = secret::digest(&token);
+    tokens::insert_invitation(&txn, member.id, member.role, digest, expires_at, now).await?;
     store::commit(txn).await?;
     Ok(IssuedInvitation {
         member_id: member.id,

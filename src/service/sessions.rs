@@ -1,7 +1,9 @@
 //! Sign-in sessions: an access JWT plus a rotating refresh token. Each
 //! sign-in starts a chain (`family_id`); refreshing spends the presented
 //! token and issues the next. Presenting a spent token means it leaked, so
-//! the whole chain is revoked. Also: who a bearer token belongs to.
+//! the whole chain is revoked. Access JWTs carry the member's session
+//! epoch; ending sessions bumps it, so access tokens stop working at once
+//! rather than when they expire. Also: who a bearer token belongs to.
 use chrono::{Duration, Utc};
 use uuid::Uuid;
 
@@ -47,7 +49,7 @@ async fn issue(
     member: &Member,
     family_id: Uuid,
 ) -> ServiceResult<Session> {
-    let access_token = keys.issue(member.id, member.role)?;
+    let access_token = keys.issue(member.id, member.role, member.session_epoch)?;
     let refresh = secret::generate(REFRESH_TOKEN_PREFIX);
     let expires_at = Utc::now() + Duration::seconds(keys.refresh_ttl_secs);
     rows::insert(
@@ -95,46 +97,60 @@ pub async fn rotate(db: &Db, keys: &JwtKeys, presented: &str) -> ServiceResult<S
     Ok(session)
 }
 
-/// Signs out: revokes the chain `presented` belongs to. Unknown tokens are
-/// ignored, so signing out twice is harmless.
+/// Signs out: revokes the chain `presented` belongs to and bumps the
+/// member's session epoch, which ends every access token of the member
+/// (other sessions get a new one with their refresh token). Unknown tokens
+/// are ignored, so signing out twice is harmless.
 #[tracing::instrument(skip_all)]
 pub async fn end(db: &Db, presented: &str) -> ServiceResult<()> {
     if let Some(row) = rows::find_by_hash(db, &secret::digest(presented)).await? {
-        rows::revoke_family(db, row.family_id).await?;
+        let txn = store::begin_write(db).await?;
+        rows::revoke_family(&txn, row.family_id).await?;
+        members::bump_session_epoch(&txn, row.member_id).await?;
+        store::commit(txn).await?;
     }
     Ok(())
 }
 
-/// Revokes every chain of a member (after a password change).
-pub async fn revoke_all(db: &impl store::Conn, member_id: Uuid) -> ServiceResult<()> {
-    Ok(rows::revoke_all(db, member_id).await?)
+/// Ends every session of a member (after a password change): revokes every
+/// chain and bumps the session epoch, so their access tokens stop too.
+pub async fn end_all(db: &impl store::Conn, member_id: Uuid) -> ServiceResult<()> {
+    rows::revoke_all(db, member_id).await?;
+    Ok(members::bump_session_epoch(db, member_id).await?)
 }
 
 /// The member behind a bearer token: an access JWT or a personal API
 /// token. The role is read from the database on every request, so a
-/// demotion takes effect at once. A read-only API token is refused for
-/// anything but reads (`method_is_read`).
+/// demotion takes effect at once. An access JWT from an earlier session
+/// epoch (signed out, password or role changed since) is refused. A
+/// read-only API token is refused for anything but reads
+/// (`method_is_read`).
 pub async fn authenticate(
     db: &Db,
     keys: &JwtKeys,
     token: &str,
     method_is_read: bool,
 ) -> ServiceResult<Actor> {
-    let (member_id, read_only) = if token.starts_with(API_TOKEN_PREFIX) {
+    let api_token = token.starts_with(API_TOKEN_PREFIX);
+    let (member_id, read_only, epoch) = if api_token {
         let row = live_api_token(db, token).await?;
-        (row.member_id, row.read_only)
+        (row.member_id, row.read_only, None)
     } else {
         let claims = keys.verify(token).ok_or_else(invalid_token)?;
-        (claims.sub, false)
+        (claims.sub, false, Some(claims.epoch))
     };
     let member = members::find(db, member_id)
         .await?
         .ok_or_else(invalid_token)?;
+    if epoch.is_some_and(|e| e != member.session_epoch) {
+        return Err(invalid_token());
+    }
     token_allows(read_only, method_is_read)?;
     Ok(Actor {
         id: member.id,
         role: member.role,
         read_only,
+        api_token,
     })
 }
 

@@ -1,6 +1,6 @@
 //! Members: creation, lookup, edits and the committee's list.
 use chrono::Utc;
-use sea_orm::sea_query::LikeExpr;
+use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     ExprTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TryIntoModel,
@@ -17,6 +17,31 @@ pub use member::Model as Member;
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<Member>> {
     Ok(member::Entity::find_by_id(id).one(db).await?)
+}
+
+/// A member read to be changed in this transaction: on PostgreSQL the row
+/// is locked (`FOR UPDATE`) until it ends, so the rules checked against it
+/// still hold when the change is written. SQLite's write transaction
+/// already holds the database's write lock.
+pub async fn find_for_update(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<Member>> {
+    Ok(member::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await?)
+}
+
+/// Bumps the member's session epoch, which ends every access token issued
+/// before. An increment in the database, so concurrent bumps all count.
+pub async fn bump_session_epoch(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<()> {
+    member::Entity::update_many()
+        .col_expr(
+            member::Column::SessionEpoch,
+            Expr::col(member::Column::SessionEpoch).add(1),
+        )
+        .filter(member::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// A member that must exist (`StoreError::NotFound` otherwise).
@@ -46,6 +71,7 @@ pub async fn create(db: &impl ConnectionTrait, new: NewMember) -> StoreResult<Me
         wla_member_id: Set(new.wla_member_id),
         membership_status: Set(new.membership_status),
         membership_expires_on: Set(new.membership_expires_on),
+        session_epoch: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     };

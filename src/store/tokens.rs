@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::StoreResult;
 use super::entities::{api_token, invitation};
+use crate::domain::member::Role;
 
 pub use api_token::Model as ApiToken;
 pub use invitation::Model as Invitation;
@@ -110,9 +111,12 @@ pub async fn retire_invitations(
     Ok(())
 }
 
+/// Stores an invitation for `member_id`, good only while their role is
+/// `role`.
 pub async fn insert_invitation(
     db: &impl ConnectionTrait,
     member_id: Uuid,
+    role: Role,
     token_hash: String,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -123,6 +127,7 @@ pub async fn insert_invitation(
         token_hash: Set(token_hash),
         expires_at: Set(expires_at),
         used_at: Set(None),
+        role: Set(Some(role)),
         created_at: Set(now),
     }
     .insert(db)

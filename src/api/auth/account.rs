@@ -38,6 +38,10 @@ pub async fn register(
 }
 
 /// Redeem an invitation by choosing a password; signs the member in.
+///
+/// An unknown, expired or used invitation is a 401, and so is one issued
+/// for another role than the member has now (promoted or demoted since it
+/// was issued): the committee issues a new one.
 #[utoipa::path(tag = "auth",
     request_body = AcceptInviteRequest,
     responses(

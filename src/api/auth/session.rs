@@ -53,7 +53,12 @@ pub async fn refresh(
     Ok(HttpResponse::Ok().json(TokenPair::from(session)))
 }
 
-/// Sign out: revoke the refresh token's chain.
+/// Sign out: revoke the refresh token's chain and end every access token.
+///
+/// Signing out also ends every access token of the member, on every
+/// device: the member's session epoch moves on, and access tokens carry
+/// the epoch they were issued in. Other sessions keep their refresh
+/// tokens and get a new access token with `POST /auth/refresh`.
 #[utoipa::path(tag = "auth",
     request_body = RefreshRequest,
     responses((status = 204, description = "Signed out (also for unknown tokens)")))]

@@ -25,6 +25,12 @@ pub async fn get(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpRe
 }
 
 /// Edit your account.
+///
+/// Changing `email` or `password` needs `current_password` (422 when it is
+/// missing, 401 when it is wrong) and a session from signing in: with a
+/// personal API token it is a 403. A new password signs out every session
+/// and ends every access token, this request's included. Setting `role` or
+/// `membership_status` is a 403.
 #[utoipa::path(tag = "me",
     request_body = UpdateMeRequest,
     security(("bearer" = [])),

@@ -10,11 +10,15 @@ use crate::api::double_option;
 use crate::domain::member::{MembershipStatus, NewToken, OwnChanges, Role};
 use crate::service::tokens::ApiToken;
 
-/// Changes to your own account. `role` and `membership_status` are listed
-/// only to be refused: the committee sets them.
+/// Changes to your own account. `email` and `password` need
+/// `current_password` and a session (not a personal API token). `role` and
+/// `membership_status` are listed only to be refused: the committee sets
+/// them.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[schema(example = json!({"full_name": "Ada King", "pronouns": "she/her"}))]
 pub struct UpdateMeRequest {
+    /// A new sign-in email; needs `current_password` and a session (403
+    /// with a personal API token). The current email is no change.
     #[validate(email, length(max = 254))]
     #[schema(format = "email", max_length = 254)]
     pub email: Option<String>,
@@ -29,10 +33,14 @@ pub struct UpdateMeRequest {
     #[validate(length(max = 50))]
     #[schema(value_type = Option<String>, max_length = 50)]
     pub wla_member_id: Option<Option<String>>,
-    /// A new password; needs `current_password`. Signs out every session.
+    /// A new password; needs `current_password` and a session (403 with a
+    /// personal API token). Signs out every session and ends every access
+    /// token.
     #[validate(custom(function = "password_rule"))]
     #[schema(min_length = 10, max_length = 256, format = "password")]
     pub password: Option<String>,
+    /// Your current password: required to change `email` or `password`
+    /// (422 when missing, 401 when wrong); ignored otherwise.
     #[schema(format = "password")]
     pub current_password: Option<String>,
     /// Refused (403): roles are set by an admin.

@@ -38,6 +38,11 @@ pub async fn create(
 }
 
 /// Edit a member (committee); `role` is for admins, never their own.
+///
+/// An administrator's account is changed by administrators only: any edit
+/// of it by the committee is a 403, as is setting `role`. A role change
+/// ends the member's access tokens (they refresh to get one with the new
+/// role).
 #[utoipa::path(tag = "members",
     params(("id" = Uuid, Path, description = "Member id")),
     request_body = UpdateMemberRequest,
@@ -64,8 +69,10 @@ pub async fn update(
 /// Invite a member the committee created to set a password (committee).
 ///
 /// Earlier unused invitations stop working. 409 when the member already
-/// has a password. Inviting a committee or admin account is for admins:
-/// whoever holds the invitation gets the account.
+/// has a password. Inviting a committee or admin account is for admins
+/// (403 for the committee): whoever holds the invitation gets the account.
+/// The invitation holds only for the role the member has now; after a
+/// role change it is refused and a new one is needed.
 #[utoipa::path(tag = "members",
     params(("id" = Uuid, Path, description = "Member id")),
     security(("bearer" = [])),

@@ -8,6 +8,7 @@ fn actor(role: Role) -> Actor {
         id: Uuid::new_v4(),
         role,
         read_only: false,
+        api_token: false,
     }
 }
 
@@ -94,21 +95,43 @@ fn the_committee_creates_plain_members_and_only_an_admin_gives_a_role() {
 fn only_an_admin_changes_a_role_and_never_their_own() {
     let other = Uuid::new_v4();
     let committee = actor(Role::Committee);
-    assert!(may_edit_member(&committee, other, false).is_ok());
+    assert!(may_edit_member(&committee, other, Role::Member, false).is_ok());
     assert_eq!(
-        may_edit_member(&committee, other, true),
+        may_edit_member(&committee, other, Role::Member, true),
         forbidden(ADMIN_ONLY)
     );
     let admin = actor(Role::Admin);
-    assert!(may_edit_member(&admin, other, true).is_ok());
+    assert!(may_edit_member(&admin, other, Role::Member, true).is_ok());
     assert_eq!(
-        may_edit_member(&admin, admin.id, true),
+        may_edit_member(&admin, admin.id, Role::Admin, true),
         forbidden(OWN_ROLE_BY_ADMIN)
     );
-    assert!(may_edit_member(&admin, admin.id, false).is_ok());
+    assert!(may_edit_member(&admin, admin.id, Role::Admin, false).is_ok());
     let member = actor(Role::Member);
     assert_eq!(
-        may_edit_member(&member, member.id, false),
+        may_edit_member(&member, member.id, Role::Member, false),
+        forbidden(COMMITTEE_ONLY)
+    );
+}
+
+#[test]
+fn only_an_admin_changes_an_administrators_account() {
+    let other = Uuid::new_v4();
+    let committee = actor(Role::Committee);
+    assert_eq!(
+        may_edit_member(&committee, other, Role::Admin, false),
+        forbidden(ADMIN_ACCOUNT)
+    );
+    assert_eq!(
+        may_edit_member(&committee, other, Role::Admin, true),
+        forbidden(ADMIN_ACCOUNT)
+    );
+    assert!(may_edit_member(&committee, other, Role::Committee, false).is_ok());
+    let admin = actor(Role::Admin);
+    assert!(may_edit_member(&admin, other, Role::Admin, false).is_ok());
+    assert!(may_edit_member(&admin, other, Role::Admin, true).is_ok());
+    assert_eq!(
+        may_edit_member(&actor(Role::Member), other, Role::Admin, false),
         forbidden(COMMITTEE_ONLY)
     );
 }
@@ -119,14 +142,25 @@ fn inviting_a_committee_or_admin_account_is_for_admins() {
     assert!(may_invite(&committee, Role::Member).is_ok());
     assert_eq!(
         may_invite(&committee, Role::Committee),
-        forbidden(ADMIN_ONLY)
+        forbidden(INVITE_ROLE)
     );
-    assert_eq!(may_invite(&committee, Role::Admin), forbidden(ADMIN_ONLY));
+    assert_eq!(may_invite(&committee, Role::Admin), forbidden(INVITE_ROLE));
     assert!(may_invite(&actor(Role::Admin), Role::Admin).is_ok());
     assert_eq!(
         may_invite(&actor(Role::Member), Role::Member),
         forbidden(COMMITTEE_ONLY)
     );
+}
+
+#[test]
+fn an_invitation_holds_only_for_the_role_it_was_issued_for() {
+    for role in Role::ALL {
+        assert!(invitation_holds(Some(role), role));
+        assert!(!invitation_holds(None, role), "a role-less one is stale");
+    }
+    assert!(!invitation_holds(Some(Role::Member), Role::Committee));
+    assert!(!invitation_holds(Some(Role::Member), Role::Admin));
+    assert!(!invitation_holds(Some(Role::Admin), Role::Member));
 }
 
 #[test]
@@ -148,6 +182,19 @@ fn nobody_sets_their_own_role_or_membership() {
         may_edit_own(None, Some(MembershipStatus::Active)),
         forbidden(OWN_MEMBERSHIP)
     );
+}
+
+#[test]
+fn the_sign_in_email_and_password_change_only_in_a_session() {
+    for role in Role::ALL {
+        let mut signed_in = actor(role);
+        assert!(may_change_sign_in(&signed_in).is_ok());
+        signed_in.api_token = true;
+        assert_eq!(
+            may_change_sign_in(&signed_in),
+            forbidden(SIGN_IN_BY_SESSION)
+        );
+    }
 }
 
 #[test]

@@ -16,6 +16,8 @@ pub struct Model {
     pub wla_member_id: Option<String>,
     pub membership_status: MembershipStatus,
     pub membership_expires_on: Option<Date>,
+    /// Carried in every access token; bumping it ends them all.
+    pub session_epoch: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
