@@ -10,7 +10,8 @@ use crate::helpers::*;
 const ISSUER: &str = "wla-mentorship";
 const AUDIENCE: &str = "wla-mentorship-api";
 
-/// Claims the app would issue for `sub`, valid for the next ten minutes.
+/// Claims the app would issue for `sub` in its first session epoch, valid
+/// for the next ten minutes.
 fn claims_for(sub: uuid::Uuid) -> Value {
     let now = chrono::Utc::now().timestamp();
     json!({
@@ -21,6 +22,7 @@ fn claims_for(sub: uuid::Uuid) -> Value {
         "iss": ISSUER,
         "aud": AUDIENCE,
         "jti": uuid::Uuid::new_v4(),
+        "epoch": 0,
     })
 }
 
@@ -383,6 +385,31 @@ async fn a_valid_token_for_a_member_who_does_not_exist_is_a_401() {
 }
 
 #[tokio::test]
+async fn a_token_without_a_session_epoch_is_a_401() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let mut claims = claims_for(member.id);
+    claims.as_object_mut().unwrap().remove("epoch");
+
+    let res = get_me(&app, &forge(Algorithm::HS256, JWT_SECRET, &claims)).await;
+
+    assert_unauthorized(res).await;
+}
+
+#[tokio::test]
+async fn a_token_from_another_session_epoch_is_a_401() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let mut claims = claims_for(member.id);
+    claims["epoch"] = json!(1);
+
+    let res = get_me(&app, &forge(Algorithm::HS256, JWT_SECRET, &claims)).await;
+
+    let body = assert_unauthorized(res).await;
+    assert_eq!(body["detail"], "the token is invalid or has expired");
+}
+
+#[tokio::test]
 async fn garbage_tokens_and_other_schemes_are_a_401_with_www_authenticate() {
     let app = spawn_app().await;
     let member = app.member().await;
@@ -530,6 +557,61 @@ async fn logging_out_is_a_204_and_the_refresh_token_stops_working() {
         .await;
 
     assert_eq!(res.status(), 204);
+    assert_problem(refresh(&app, &member.refresh_token).await, 401).await;
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_access_token_at_once() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    assert_eq!(get_me(&app, &member.token).await.status(), 200);
+
+    let res = app
+        .post(
+            "/api/v1/auth/logout",
+            None,
+            &json!({"refresh_token": member.refresh_token}),
+        )
+        .await;
+
+    assert_eq!(res.status(), 204);
+    let body = assert_unauthorized(get_me(&app, &member.token).await).await;
+    assert_eq!(body["detail"], "the token is invalid or has expired");
+}
+
+#[tokio::test]
+async fn logging_out_ends_every_access_token_but_other_sessions_refresh() {
+    // Arrange: the same member signed in on a second device.
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let other: Value = app
+        .login(&member.email, PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let other_access = other["access_token"].as_str().unwrap();
+    assert_eq!(get_me(&app, other_access).await.status(), 200);
+
+    // Act: sign out on the first device.
+    let res = app
+        .post(
+            "/api/v1/auth/logout",
+            None,
+            &json!({"refresh_token": member.refresh_token}),
+        )
+        .await;
+
+    // Assert: both access tokens are dead; the other chain still refreshes
+    // into a working access token, the signed-out one does not.
+    assert_eq!(res.status(), 204);
+    assert_unauthorized(get_me(&app, &member.token).await).await;
+    assert_unauthorized(get_me(&app, other_access).await).await;
+    let renewed = refresh(&app, other["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(renewed.status(), 200);
+    let renewed: Value = renewed.json().await.unwrap();
+    let me = get_me(&app, renewed["access_token"].as_str().unwrap()).await;
+    assert_eq!(me.status(), 200);
     assert_problem(refresh(&app, &member.refresh_token).await, 401).await;
 }
 

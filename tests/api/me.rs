@@ -183,7 +183,7 @@ async fn changing_my_email_to_a_taken_one_is_a_409() {
         .patch(
             "/api/v1/me",
             Some(&member.token),
-            &json!({"email": other.email.to_uppercase()}),
+            &json!({"email": other.email.to_uppercase(), "current_password": PASSWORD}),
         )
         .await;
 
@@ -269,6 +269,13 @@ async fn changing_the_password_with_the_current_one_works_and_signs_out_every_se
     assert_eq!(app.login(&member.email, NEW_PASSWORD).await.status(), 200);
     assert_problem(app.login(&member.email, PASSWORD).await, 401).await;
     for old in [
+        member.token.as_str(),
+        second["access_token"].as_str().unwrap(),
+    ] {
+        let body = assert_problem(app.get("/api/v1/me", Some(old)).await, 401).await;
+        assert_eq!(body["detail"], "the token is invalid or has expired");
+    }
+    for old in [
         member.refresh_token.as_str(),
         second["refresh_token"].as_str().unwrap(),
     ] {
@@ -277,6 +284,139 @@ async fn changing_the_password_with_the_current_one_works_and_signs_out_every_se
             .await;
         assert_problem(res, 401).await;
     }
+}
+
+// --- the sign-in email -----------------------------------------------------
+
+#[tokio::test]
+async fn changing_my_email_without_the_current_password_is_a_422() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+
+    let res = app
+        .patch(
+            "/api/v1/me",
+            Some(&member.token),
+            &json!({"email": "new@example.org", "full_name": "New Name"}),
+        )
+        .await;
+
+    let body = assert_problem(res, 422).await;
+    assert_eq!(problem_fields(&body), ["current_password"], "{body}");
+    let stored = me(&app, &member.token).await;
+    assert_eq!(stored["email"], member.email);
+    assert_eq!(stored["full_name"], "Test Person");
+}
+
+#[tokio::test]
+async fn changing_my_email_with_a_wrong_current_password_is_a_401() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+
+    let res = app
+        .patch(
+            "/api/v1/me",
+            Some(&member.token),
+            &json!({"email": "new@example.org", "current_password": "not my password"}),
+        )
+        .await;
+
+    assert_problem(res, 401).await;
+    assert_eq!(me(&app, &member.token).await["email"], member.email);
+    assert_problem(app.login("new@example.org", PASSWORD).await, 401).await;
+}
+
+#[tokio::test]
+async fn changing_my_email_with_the_current_password_works() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+
+    let res = app
+        .patch(
+            "/api/v1/me",
+            Some(&member.token),
+            &json!({"email": "New@Example.org", "current_password": PASSWORD}),
+        )
+        .await;
+
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["email"],
+        "new@example.org"
+    );
+    assert_eq!(app.login("new@example.org", PASSWORD).await.status(), 200);
+    assert_problem(app.login(&member.email, PASSWORD).await, 401).await;
+    // Only a new password ends the session.
+    assert_eq!(me(&app, &member.token).await["email"], "new@example.org");
+}
+
+#[tokio::test]
+async fn sending_my_current_email_is_no_change_and_needs_no_password() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+
+    let res = app
+        .patch(
+            "/api/v1/me",
+            Some(&member.token),
+            &json!({"email": member.email.to_uppercase(), "pronouns": "she/her"}),
+        )
+        .await;
+
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["email"], member.email);
+    assert_eq!(body["pronouns"], "she/her");
+}
+
+#[tokio::test]
+async fn a_personal_token_cannot_change_the_email_or_password_even_with_it() {
+    // Arrange: a full-rights script token; it does not know the password,
+    // but even one that sends it is refused.
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let created = create_token(&app, &member, json!({"name": "script"})).await;
+    let secret = created["secret"].as_str().unwrap();
+
+    // Act
+    let email = app
+        .patch(
+            "/api/v1/me",
+            Some(secret),
+            &json!({"email": "thief@example.org", "current_password": PASSWORD}),
+        )
+        .await;
+    let password = app
+        .patch(
+            "/api/v1/me",
+            Some(secret),
+            &json!({"password": NEW_PASSWORD, "current_password": PASSWORD}),
+        )
+        .await;
+    let no_password = app
+        .patch(
+            "/api/v1/me",
+            Some(secret),
+            &json!({"email": "thief@example.org"}),
+        )
+        .await;
+
+    // Assert: 403s that say why; nothing changed; other edits still work.
+    for res in [email, password, no_password] {
+        let body = assert_problem(res, 403).await;
+        let detail = body["detail"].as_str().unwrap();
+        assert!(detail.contains("personal API token"), "{detail}");
+    }
+    assert_eq!(me(&app, &member.token).await["email"], member.email);
+    assert_eq!(app.login(&member.email, PASSWORD).await.status(), 200);
+    let name = app
+        .patch(
+            "/api/v1/me",
+            Some(secret),
+            &json!({"full_name": "Scripted"}),
+        )
+        .await;
+    assert_eq!(name.status(), 200);
 }
 
 // --- personal API tokens --------------------------------------------------
@@ -333,6 +473,25 @@ async fn a_personal_token_authenticates_as_its_owner() {
     );
     let listed = list_tokens(&app, &member.token).await;
     assert!(listed[0]["last_used_at"].is_string(), "{}", listed[0]);
+}
+
+#[tokio::test]
+async fn signing_out_leaves_personal_tokens_working() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let created = create_token(&app, &member, json!({"name": "script"})).await;
+
+    let res = app
+        .post(
+            "/api/v1/auth/logout",
+            None,
+            &json!({"refresh_token": member.refresh_token}),
+        )
+        .await;
+
+    assert_eq!(res.status(), 204);
+    let secret = created["secret"].as_str().unwrap();
+    assert_eq!(app.get("/api/v1/me", Some(secret)).await.status(), 200);
 }
 
 #[tokio::test]

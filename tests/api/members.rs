@@ -45,6 +45,20 @@ async fn accept(app: &TestApp, token: &str, password: &str) -> reqwest::Response
     .await
 }
 
+/// A new access token for `user`, from their refresh token.
+async fn refreshed_access(app: &TestApp, user: &TestUser) -> String {
+    let res = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            &json!({"refresh_token": user.refresh_token}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "refresh");
+    let pair: Value = res.json().await.unwrap();
+    pair["access_token"].as_str().unwrap().to_owned()
+}
+
 async fn list(app: &TestApp, by: &TestUser, query: &str) -> Value {
     let res = app
         .get(&format!("/api/v1/members{query}"), Some(&by.token))
@@ -449,8 +463,12 @@ async fn committee_setting_a_role_is_a_403_and_an_admin_may() {
 
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap()["role"], "committee");
-    // The promotion takes effect on the member's existing token.
-    let roster = app.get("/api/v1/members", Some(&member.token)).await;
+    // A role change ends the member's access tokens; a refreshed one has
+    // the new rights.
+    let old = app.get("/api/v1/members", Some(&member.token)).await;
+    assert_problem(old, 401).await;
+    let token = refreshed_access(&app, &member).await;
+    let roster = app.get("/api/v1/members", Some(&token)).await;
     assert_eq!(roster.status(), 200);
 }
 
@@ -499,7 +517,112 @@ async fn a_demotion_takes_effect_at_once() {
 
     assert_eq!(res.status(), 200);
     let roster = app.get("/api/v1/members", Some(&committee.token)).await;
+    assert_problem(roster, 401).await;
+    let token = refreshed_access(&app, &committee).await;
+    let roster = app.get("/api/v1/members", Some(&token)).await;
     assert_problem(roster, 403).await;
+}
+
+#[tokio::test]
+async fn a_change_that_keeps_the_role_keeps_the_members_tokens() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let member = app.member().await;
+
+    let res = app
+        .patch(
+            &format!("/api/v1/members/{}", member.id),
+            Some(&admin.token),
+            &json!({"role": "member", "membership_status": "lapsed"}),
+        )
+        .await;
+
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&member.token)).await.status(),
+        200
+    );
+}
+
+// --- administrators' accounts -------------------------------------------------
+
+#[tokio::test]
+async fn committee_cannot_change_any_part_of_an_administrators_account() {
+    // The email signs the admin in: changing it (or lapsing the admin) would
+    // lock them out, and with a password reset hand over the account.
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let admin = app.admin().await;
+    let path = format!("/api/v1/members/{}", admin.id);
+
+    for body in [
+        json!({"email": "committee-owned@example.org"}),
+        json!({"membership_status": "lapsed"}),
+        json!({"full_name": "Renamed"}),
+        json!({"pronouns": null, "membership_expires_on": "2020-01-01"}),
+        json!({"role": "member"}),
+        json!({}),
+    ] {
+        let res = app.patch(&path, Some(&committee.token), &body).await;
+        let problem = assert_problem(res, 403).await;
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("administrator's account"),
+            "{body}: {detail}"
+        );
+    }
+
+    let me: Value = app
+        .get("/api/v1/me", Some(&admin.token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email"], admin.email);
+    assert_eq!(me["membership_status"], "active");
+    assert_eq!(me["full_name"], "Test Person");
+    assert_eq!(me["pronouns"], "they/them");
+    assert_eq!(me["role"], "admin");
+    assert_eq!(app.login(&admin.email, PASSWORD).await.status(), 200);
+}
+
+#[tokio::test]
+async fn an_admin_changes_another_administrators_account() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let other = app.admin().await;
+
+    let res = app
+        .patch(
+            &format!("/api/v1/members/{}", other.id),
+            Some(&admin.token),
+            &json!({"email": "second-admin@example.org", "membership_status": "lapsed"}),
+        )
+        .await;
+
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["email"], "second-admin@example.org");
+    assert_eq!(body["membership_status"], "lapsed");
+}
+
+#[tokio::test]
+async fn committee_still_edits_committee_and_plain_members() {
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let peer = app.committee().await;
+    let member = app.member().await;
+
+    for id in [peer.id, member.id] {
+        let res = app
+            .patch(
+                &format!("/api/v1/members/{id}"),
+                Some(&committee.token),
+                &json!({"membership_status": "lapsed"}),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
 }
 
 #[tokio::test]
@@ -745,7 +868,9 @@ async fn committee_cannot_invite_a_committee_or_admin_account_but_an_admin_can()
     let id = new_admin["id"].as_str().unwrap();
 
     let refused = invite(&app, &committee, id).await;
-    assert_problem(refused, 403).await;
+    let problem = assert_problem(refused, 403).await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("only an administrator"), "{detail}");
 
     let token = invite_token(&app, &admin, id).await;
     assert_eq!(accept(&app, &token, PASSWORD).await.status(), 200);
@@ -766,4 +891,100 @@ async fn two_concurrent_redemptions_of_one_invitation_cannot_both_succeed() {
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort();
     assert_eq!(statuses, [200, 401]);
+}
+
+#[tokio::test]
+async fn an_invitation_issued_before_a_promotion_no_longer_signs_in() {
+    // Arrange: the committee invites a plain member; an admin then makes
+    // them committee before they redeem it.
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let admin = app.admin().await;
+    let grace = roster_member(&app, &committee, "grace@example.org", "Grace").await;
+    let id = grace["id"].as_str().unwrap();
+    let stale = invite_token(&app, &committee, id).await;
+    let promoted = app
+        .patch(
+            &format!("/api/v1/members/{id}"),
+            Some(&admin.token),
+            &json!({"role": "committee"}),
+        )
+        .await;
+    assert_eq!(promoted.status(), 200);
+
+    // Act
+    let res = accept(&app, &stale, PASSWORD).await;
+
+    // Assert: refused like a dead invitation, no password set, and it
+    // stays dead; an admin's new invitation works.
+    let problem = assert_problem(res, 401).await;
+    assert_eq!(
+        problem["detail"],
+        "the invitation is invalid, expired or already used"
+    );
+    assert_problem(app.login("grace@example.org", PASSWORD).await, 401).await;
+    let fresh = invite_token(&app, &admin, id).await;
+    assert_problem(accept(&app, &stale, PASSWORD).await, 401).await;
+    let accepted = accept(&app, &fresh, PASSWORD).await;
+    assert_eq!(accepted.status(), 200);
+    let pair: Value = accepted.json().await.unwrap();
+    let me: Value = app
+        .get("/api/v1/me", pair["access_token"].as_str())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["role"], "committee");
+}
+
+#[tokio::test]
+async fn an_invitation_issued_before_a_demotion_no_longer_signs_in() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let chair = create_member(
+        &app,
+        &admin,
+        json!({"email": "chair@example.org", "full_name": "Chair", "role": "committee"}),
+    )
+    .await;
+    let id = chair["id"].as_str().unwrap();
+    let stale = invite_token(&app, &admin, id).await;
+    let demoted = app
+        .patch(
+            &format!("/api/v1/members/{id}"),
+            Some(&admin.token),
+            &json!({"role": "member"}),
+        )
+        .await;
+    assert_eq!(demoted.status(), 200);
+
+    let res = accept(&app, &stale, PASSWORD).await;
+
+    assert_problem(res, 401).await;
+    assert_problem(app.login("chair@example.org", PASSWORD).await, 401).await;
+}
+
+#[tokio::test]
+async fn an_invitation_stored_without_a_role_is_stale() {
+    // Invitations issued before they carried a role have none (migration
+    // 000006): they are refused rather than trusted.
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let grace = roster_member(&app, &committee, "grace@example.org", "Grace").await;
+    let id: uuid::Uuid = grace["id"].as_str().unwrap().parse().unwrap();
+    let token = invite_token(&app, &committee, &id.to_string()).await;
+    invitation::Entity::update_many()
+        .col_expr(
+            invitation::Column::Role,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
+        .filter(invitation::Column::MemberId.eq(id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+
+    let res = accept(&app, &token, PASSWORD).await;
+
+    assert_problem(res, 401).await;
+    assert_problem(app.login("grace@example.org", PASSWORD).await, 401).await;
 }
