@@ -12,6 +12,7 @@ fn actor(role: Role) -> Actor {
         id: Uuid::new_v4(),
         role,
         read_only: false,
+        api_token: false,
     }
 }
 
