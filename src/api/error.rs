@@ -82,13 +82,6 @@ impl From<ServiceError> for ApiError {
     }
 }
 
-// Transitional: modules not yet moved to the service layer.
-impl From<sea_orm::DbErr> for ApiError {
-    fn from(err: sea_orm::DbErr) -> Self {
-        ServiceError::from(err).into()
-    }
-}
-
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errs: validator::ValidationErrors) -> Self {
         Self::Validation(crate::domain::field_error::from_validator(&errs))

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cycles;
 pub mod docs;
 pub mod error;
+pub mod extract;
 pub mod health;
 pub mod json;
 pub mod matches;

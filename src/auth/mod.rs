@@ -1,9 +1,7 @@
-//! Passwords, access JWTs, opaque secrets (refresh, API and invite tokens)
-//! and the `AuthUser` extractor.
-pub mod extractor;
+//! Passwords, access JWTs and opaque secrets (refresh, API and invite
+//! tokens): the crypto, with no HTTP and no database.
 pub mod jwt;
 pub mod password;
 pub mod secret;
 
-pub use extractor::{AuthUser, MaybeAuthUser};
 pub use jwt::JwtKeys;

@@ -5,9 +5,9 @@ use uuid::Uuid;
 use super::dto::{ApplicationDto, RoleQuery};
 use super::form::ApplicationForm;
 use crate::api::error::ApiResult;
+use crate::api::extract::AuthUser;
 use crate::api::pagination::{Page, PageParams};
 use crate::api::responses::{BadRequest, NotFound, Unauthorized};
-use crate::auth::AuthUser;
 use crate::service::applications;
 use crate::state::AppState;
 

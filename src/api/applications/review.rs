@@ -7,11 +7,11 @@ use super::dto::{
     ApplicationDto, ApplicationFilter, ApplicationSummary, AuditEntry, ReviewRequest,
 };
 use crate::api::error::ApiResult;
+use crate::api::extract::AuthUser;
 use crate::api::json::Json;
 use crate::api::pagination::{Page, PageParams, SortOrder};
 use crate::api::responses::{BadRequest, Conflict, Forbidden, NotFound, Unprocessable};
 use crate::api::valid;
-use crate::auth::AuthUser;
 use crate::service::applications;
 use crate::state::AppState;
 

@@ -6,11 +6,11 @@ use super::dto::{ApplicationDto, ApplicationPatch};
 use super::form::ApplicationForm;
 use crate::api::created;
 use crate::api::error::{ApiError, ApiResult};
+use crate::api::extract::AuthUser;
 use crate::api::json::{Json, from_value};
 use crate::api::responses::{
     BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable,
 };
-use crate::auth::AuthUser;
 use crate::domain::application::{ApplicationChanges, NewApplication};
 use crate::service::applications;
 use crate::state::AppState;

@@ -4,9 +4,9 @@ use uuid::Uuid;
 
 use super::dto::{CycleDto, CycleListFilter};
 use crate::api::error::ApiResult;
+use crate::api::extract::MaybeAuthUser;
 use crate::api::pagination::{Page, PageParams, SortOrder};
 use crate::api::responses::{BadRequest, NotFound, Unprocessable};
-use crate::auth::MaybeAuthUser;
 use crate::service::cycles;
 use crate::state::AppState;
 

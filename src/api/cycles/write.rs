@@ -5,10 +5,10 @@ use uuid::Uuid;
 
 use super::dto::{CreateCycleRequest, CycleDto, TransitionRequest, UpdateCycleRequest};
 use crate::api::error::ApiResult;
+use crate::api::extract::AuthUser;
 use crate::api::json::Json;
 use crate::api::responses::{Conflict, Forbidden, NotFound, Unauthorized, Unprocessable};
 use crate::api::{created, valid};
-use crate::auth::AuthUser;
 use crate::service::cycles;
 use crate::state::AppState;
 

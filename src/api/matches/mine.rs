@@ -3,8 +3,8 @@ use actix_web::{HttpResponse, get, web};
 
 use super::dto::MyMatch;
 use crate::api::error::ApiResult;
+use crate::api::extract::AuthUser;
 use crate::api::responses::Unauthorized;
-use crate::auth::AuthUser;
 use crate::service::matches;
 use crate::state::AppState;
 

@@ -4,9 +4,9 @@ use uuid::Uuid;
 
 use super::dto::{MatchDto, MatchEventDto, MatchFilter};
 use crate::api::error::ApiResult;
+use crate::api::extract::AuthUser;
 use crate::api::pagination::{Page, PageParams};
 use crate::api::responses::{Forbidden, NotFound};
-use crate::auth::AuthUser;
 use crate::service::matches;
 use crate::state::AppState;
 

@@ -6,9 +6,9 @@ use uuid::Uuid;
 use super::dto::{CreateMatchRequest, MatchDto, PublishResult, UpdateMatchRequest};
 use crate::api::created;
 use crate::api::error::ApiResult;
+use crate::api::extract::AuthUser;
 use crate::api::json::Json;
 use crate::api::responses::{Conflict, Forbidden, NotFound, Unprocessable};
-use crate::auth::AuthUser;
 use crate::service::matches;
 use crate::state::AppState;
 

@@ -5,10 +5,10 @@ use uuid::Uuid;
 
 use super::dto::AcceptRequest;
 use crate::api::error::ApiResult;
+use crate::api::extract::AuthUser;
 use crate::api::json::OptionalJson;
 use crate::api::matches::MatchDto;
 use crate::api::responses::{Conflict, Forbidden, NotFound, Unprocessable};
-use crate::auth::AuthUser;
 use crate::domain::matching::Candidates;
 use crate::service::matching;
 use crate::state::AppState;

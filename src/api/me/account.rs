@@ -3,11 +3,11 @@ use actix_web::{HttpResponse, get, patch, web};
 
 use super::dto::UpdateMeRequest;
 use crate::api::error::ApiResult;
+use crate::api::extract::AuthUser;
 use crate::api::json::Json;
 use crate::api::members::MemberDto;
 use crate::api::responses::{Conflict, Forbidden, Unauthorized, Unprocessable};
 use crate::api::valid;
-use crate::auth::AuthUser;
 use crate::service::me;
 use crate::state::AppState;
 

@@ -4,10 +4,10 @@ use uuid::Uuid;
 
 use super::dto::{ApiTokenDto, CreateTokenRequest, CreatedApiToken};
 use crate::api::error::ApiResult;
+use crate::api::extract::AuthUser;
 use crate::api::json::Json;
 use crate::api::responses::{NotFound, Unauthorized, Unprocessable};
 use crate::api::{created, valid};
-use crate::auth::AuthUser;
 use crate::service::tokens;
 use crate::state::AppState;
 

@@ -4,9 +4,9 @@ use uuid::Uuid;
 
 use super::dto::{MemberDto, MemberListFilter};
 use crate::api::error::ApiResult;
+use crate::api::extract::AuthUser;
 use crate::api::pagination::{Page, PageParams, SortOrder};
 use crate::api::responses::{Forbidden, NotFound, Unauthorized, Unprocessable};
-use crate::auth::AuthUser;
 use crate::service::members;
 use crate::state::AppState;
 

@@ -8,8 +8,8 @@ use uuid::Uuid;
 use super::dto::QuestionDto;
 use crate::api::applications::RoleQuery;
 use crate::api::error::ApiResult;
+use crate::api::extract::MaybeAuthUser;
 use crate::api::responses::{BadRequest, NotFound};
-use crate::auth::MaybeAuthUser;
 use crate::domain::application::{
     ApplicationRole, CareerStage, LibrarySchool, LibraryType, MatchingPreference, MeetingMode,
 };

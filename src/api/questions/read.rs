@@ -4,8 +4,8 @@ use uuid::Uuid;
 
 use super::dto::QuestionDto;
 use crate::api::error::ApiResult;
+use crate::api::extract::MaybeAuthUser;
 use crate::api::responses::NotFound;
-use crate::auth::MaybeAuthUser;
 use crate::service::questions;
 use crate::state::AppState;
 

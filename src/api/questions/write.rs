@@ -4,10 +4,10 @@ use uuid::Uuid;
 
 use super::dto::{QuestionDto, QuestionPatch, QuestionRequest};
 use crate::api::error::ApiResult;
+use crate::api::extract::AuthUser;
 use crate::api::json::Json;
 use crate::api::responses::{Conflict, Forbidden, NotFound, Unprocessable};
 use crate::api::{created, valid};
-use crate::auth::AuthUser;
 use crate::service::questions;
 use crate::state::AppState;
 
