@@ -6,7 +6,6 @@ pub mod cli;
 pub mod client_addr;
 pub mod config;
 pub mod domain;
-pub mod middleware;
 pub mod paging;
 pub mod service;
 pub mod startup;

@@ -12,8 +12,8 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api;
+use crate::api::middleware;
 use crate::config::Settings;
-use crate::middleware;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
 

@@ -10,15 +10,18 @@ use crate::domain;
 #[openapi(
     info(
         title = "WLA Mentorship API",
-        description = "Runs a professional association's yearly mentorship program: cycles, \
-applications, matching, agreements, meetings, workshops, evaluations and reports.\n\n\
+        description = "Runs a professional association's yearly mentorship program: member \
+accounts, cycles and their application forms, applications and the committee's review, \
+whole-cohort matching with explained scores, and the matches' life.\n\n\
 Every error is RFC 9457 `application/problem+json`. Lists take `page`, `per_page` (max 200) \
 and `sort` (`field` or `-field`) and answer `{items,page,per_page,total}` with a `Link` header.\n\n\
 Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_token` \
 (or a personal API token).",
         version = "1.0.0",
-        license(name = "MIT")
+        license(name = "MIT", identifier = "MIT"),
+        contact(name = "WLA Professional Development Committee")
     ),
+    servers((url = "/", description = "This service")),
     components(schemas(
         error::Problem, error::FieldError,
         domain::cycle::CycleStatus,
@@ -100,6 +103,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     BearerAuth.modify(&mut doc);
     UniqueOperationIds.modify(&mut doc);
+    responses::CommonResponses.modify(&mut doc);
     doc
 }
 

@@ -45,6 +45,8 @@ pub enum ApiError {
     Conflict(String),
     #[error("request has invalid fields")]
     Validation(Vec<FieldError>),
+    #[error("{method} is not allowed here; allowed: {allowed}")]
+    MethodNotAllowed { method: String, allowed: String },
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("too many requests; retry in {retry_after_secs} s")]
@@ -97,6 +99,7 @@ impl ResponseError for ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -122,6 +125,9 @@ impl ResponseError for ApiError {
         let mut builder = HttpResponse::build(status);
         if let Self::RateLimited { retry_after_secs } = self {
             builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        if let Self::MethodNotAllowed { allowed, .. } = self {
+            builder.insert_header((header::ALLOW, allowed.clone()));
         }
         if status == StatusCode::UNAUTHORIZED {
             builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));

@@ -48,7 +48,8 @@ impl From<ShapeError> for ApiError {
 /// Converts a JSON object to `T`, saying which field does not fit. Every
 /// body of this API is an object (serde would also read a struct from an
 /// array, by position, and blame a field by its index).
-pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ShapeError> {
+pub fn from_value<T: DeserializeOwned>(mut value: serde_json::Value) -> Result<T, ShapeError> {
+    whole_floats_as_integers(&mut value);
     if !value.is_object() {
         return Err(ShapeError {
             field: "body".to_owned(),
@@ -86,6 +87,27 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Sh
         };
         ShapeError { field, message }
     })
+}
+
+/// JSON has one number type: `14.0` is the integer 14 to JSON Schema and to
+/// most client libraries, so it is read as one (serde would refuse it for
+/// an integer field). Fractions and numbers beyond 64 bits stay floats.
+fn whole_floats_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                // Exact: every integer below 2^53 is a float without loss.
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_floats_as_integers),
+        Value::Object(map) => map.values_mut().for_each(whole_floats_as_integers),
+        _ => {}
+    }
 }
 
 /// Why a string with a NUL character is refused (PostgreSQL cannot store
@@ -253,5 +275,23 @@ mod tests {
         assert_eq!(field, "answers.0.x");
         let (field, _) = field_of(json!([1, 2]));
         assert_eq!(field, "body");
+    }
+
+    #[test]
+    fn a_whole_float_is_read_as_an_integer_and_a_fraction_is_not() {
+        let form: Form = from_value(json!({"capacity": 3.0})).unwrap();
+        assert_eq!(form.capacity, Some(3));
+        let (field, _) = field_of(json!({"capacity": 2.5}));
+        assert_eq!(field, "capacity");
+    }
+
+    #[test]
+    fn a_nul_character_anywhere_is_refused_with_its_path() {
+        let e = from_value::<Form>(json!({"answers": [{
+            "question_id": "0b0e6a44-8f5e-4a43-9d1e-7d5e3c1a2b3c", "value": ["a", "b\u{0}"]
+        }]}))
+        .unwrap_err();
+        assert_eq!(e.field, "answers.0.value.1");
+        assert_eq!(e.message, NUL_MESSAGE);
     }
 }

@@ -13,6 +13,7 @@ pub mod matches;
 pub mod matching;
 pub mod me;
 pub mod members;
+pub mod middleware;
 pub mod pagination;
 pub mod questions;
 pub mod responses;
@@ -120,8 +121,10 @@ pub fn extractor_config(cfg: &mut web::ServiceConfig, max_body_bytes: usize) {
         }),
     )
     .app_data(
-        web::PathConfig::default().error_handler(|err: PathError, _req| {
-            ApiError::BadRequest(format!("malformed path parameter: {err}")).into()
+        web::PathConfig::default().error_handler(|err: PathError, req| {
+            crate::api::middleware::RouteTable::wrong_method(req)
+                .unwrap_or_else(|| ApiError::BadRequest(format!("malformed path parameter: {err}")))
+                .into()
         }),
     );
 }

@@ -52,3 +52,64 @@ pub struct TooManyRequests(Problem);
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct Unavailable(Problem);
+
+/// Documents, on every operation, the error answers the framework gives
+/// whatever the handler: 400 for a malformed path, query or body; 401 for
+/// a bad token where one is accepted; 404 for an id that names nothing;
+/// 413 and 422 where a body is read; 422 for query values out of range.
+/// Handlers declare only the answers of their own rules (403, 409, 429...).
+/// Public operations say so with an empty `security`.
+pub struct CommonResponses;
+
+impl utoipa::Modify for CommonResponses {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                let params = op.parameters.iter().flatten().filter_map(|p| match p {
+                    utoipa::openapi::RefOr::T(p) => Some(p.parameter_in.clone()),
+                    utoipa::openapi::RefOr::Ref(_) => None,
+                });
+                let has_query = params.clone().any(|p| p == ParameterIn::Query);
+                let has_path = path.contains('{');
+                let has_body = op.request_body.is_some();
+                let bearer = op
+                    .security
+                    .iter()
+                    .flatten()
+                    .any(|s| serde_json::to_value(s).is_ok_and(|v| v.get("bearer").is_some()));
+                let mut add = |status: &str, name: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| utoipa::openapi::Ref::from_response_name(name).into());
+                };
+                if has_query || has_path || has_body {
+                    add("400", "BadRequest");
+                }
+                if bearer {
+                    add("401", "Unauthorized");
+                }
+                if has_path {
+                    add("404", "NotFound");
+                }
+                if has_body {
+                    add("413", "PayloadTooLarge");
+                }
+                if has_body || has_query {
+                    add("422", "Unprocessable");
+                }
+                if op.security.is_none() {
+                    op.security = Some(Vec::new());
+                }
+            }
+        }
+    }
+}

@@ -72,3 +72,44 @@ async fn a_nul_character_in_a_query_string_is_a_422() {
     let problem = assert_problem(res, 422).await;
     assert_eq!(problem_fields(&problem), vec!["sort"]);
 }
+
+#[tokio::test]
+async fn a_wrong_method_on_a_fixed_path_is_a_405_even_where_an_id_route_would_match() {
+    // `/cycles/current` is GET only; `PATCH /cycles/{id}` must not read
+    // "current" as an id.
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let res = app
+        .patch("/api/v1/cycles/current", Some(&committee.token), &json!({}))
+        .await;
+    assert_eq!(res.headers()["allow"], "GET");
+    assert_problem(res, 405).await;
+}
+
+#[tokio::test]
+async fn an_integer_sent_as_a_whole_float_is_accepted() {
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let mut body = crate::helpers::cycle_body("2024-2025");
+    body["meetings_expected"] = json!(8.0);
+    let res = app
+        .post("/api/v1/cycles", Some(&committee.token), &body)
+        .await;
+    assert_eq!(res.status(), 201);
+    let cycle: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(cycle["meetings_expected"], 8);
+}
+
+#[tokio::test]
+async fn every_response_carries_a_content_security_policy() {
+    let app = spawn_app().await;
+    let api = app.get("/api/v1/cycles", None).await;
+    assert_eq!(
+        api.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+    let ui = app.get("/swagger-ui/", None).await;
+    let csp = ui.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert!(!csp.contains("unsafe-eval"), "{csp}");
+}

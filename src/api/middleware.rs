@@ -253,12 +253,41 @@ impl RouteTable {
         Self(routes)
     }
 
-    /// The methods allowed at `path`, if it is a documented path.
+    /// The methods allowed at `path`, if it is a documented path; a path
+    /// without parameters (`/cycles/current`) wins over one with them
+    /// (`/cycles/{id}`).
     fn allowed(&self, path: &str) -> Option<&[Method]> {
+        self.static_allowed(path).or_else(|| {
+            self.0
+                .iter()
+                .find(|(def, _)| def.is_match(path))
+                .map(|(_, methods)| methods.as_slice())
+        })
+    }
+
+    fn static_allowed(&self, path: &str) -> Option<&[Method]> {
         self.0
             .iter()
-            .find(|(def, _)| def.is_match(path))
+            .find(|(def, _)| !def.pattern().unwrap_or("").contains('{') && def.is_match(path))
             .map(|(_, methods)| methods.as_slice())
+    }
+
+    /// A 405 when `path` is a documented path without parameters that does
+    /// not take `method`: a route with a parameter at the same place
+    /// (`PATCH /cycles/{id}` for `PATCH /cycles/current`) would otherwise
+    /// answer that "current" is no id.
+    pub fn wrong_method(req: &HttpRequest) -> Option<ApiError> {
+        let table = req.app_data::<web::Data<RouteTable>>()?;
+        let methods = table.static_allowed(req.path())?;
+        (!methods.contains(req.method())).then(|| method_not_allowed(req, methods))
+    }
+}
+
+fn method_not_allowed(req: &HttpRequest, methods: &[Method]) -> ApiError {
+    let allowed: Vec<&str> = methods.iter().map(Method::as_str).collect();
+    ApiError::MethodNotAllowed {
+        method: req.method().to_string(),
+        allowed: allowed.join(", "),
     }
 }
 
@@ -268,23 +297,10 @@ pub async fn no_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let allowed = req
         .app_data::<web::Data<RouteTable>>()
         .and_then(|t| t.allowed(req.path()));
-    match allowed {
-        Some(methods) => {
-            let allow: Vec<&str> = methods.iter().map(Method::as_str).collect();
-            let allow = allow.join(", ");
-            let body = problem(
-                StatusCode::METHOD_NOT_ALLOWED,
-                format!("{} is not allowed here; allowed: {allow}", req.method()),
-                crate::telemetry::current_request_id(),
-                None,
-            );
-            Ok(HttpResponse::MethodNotAllowed()
-                .insert_header((header::ALLOW, allow))
-                .content_type(PROBLEM_JSON)
-                .json(body))
-        }
-        None => Err(ApiError::NotFound(format!("no resource at {}", req.path()))),
-    }
+    Err(match allowed {
+        Some(methods) => method_not_allowed(&req, methods),
+        None => ApiError::NotFound(format!("no resource at {}", req.path())),
+    })
 }
 
 #[cfg(test)]
