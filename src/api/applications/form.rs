@@ -16,8 +16,24 @@ use crate::domain::application::{
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Answer {
     pub question_id: Uuid,
-    #[schema(value_type = Object)]
+    #[schema(value_type = AnswerValue)]
     pub value: Value,
+}
+
+/// The value of an answer, by the question's kind. Documents `Answer.value`;
+/// the server checks the value against its question.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum AnswerValue {
+    /// A `text` answer, or the chosen option of a `single_choice` question.
+    Text(String),
+    /// The chosen options of a `multi_choice` question.
+    Choices(Vec<String>),
+    /// A `scale` answer, 1 to 5.
+    Scale(i64),
+    /// A `yes_no` answer.
+    YesNo(bool),
 }
 
 /// A mentor's or mentee's application: the standard fields for both roles,
