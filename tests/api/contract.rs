@@ -113,3 +113,21 @@ async fn every_response_carries_a_content_security_policy() {
     assert!(csp.contains("script-src 'self'"), "{csp}");
     assert!(!csp.contains("unsafe-eval"), "{csp}");
 }
+
+#[tokio::test]
+async fn an_unknown_field_in_a_body_is_a_422_naming_it() {
+    // Arrange
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let mut body = crate::helpers::cycle_body("2024-2025");
+    body["meetings_expcted"] = json!(8);
+
+    // Act: a typo in a committee script.
+    let res = app
+        .post("/api/v1/cycles", Some(&committee.token), &body)
+        .await;
+
+    // Assert: refused, not silently dropped.
+    let problem = assert_problem(res, 422).await;
+    assert_eq!(problem_fields(&problem), vec!["meetings_expcted"]);
+}

@@ -67,6 +67,7 @@ pub struct ApplicationPatch {
 
 /// The committee's review; the note is visible to the committee only.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"decision": "accepted", "note": "Strong fit for an academic mentor."}))]
 pub struct ReviewRequest {
     pub decision: ReviewDecision,

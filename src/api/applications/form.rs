@@ -14,6 +14,7 @@ use crate::domain::application::{
 /// (text, single choice), a list of strings (multi choice), an integer 1-5
 /// (scale) or a boolean (yes/no).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Answer {
     pub question_id: Uuid,
     #[schema(value_type = AnswerValue)]

@@ -60,6 +60,7 @@ impl From<Cycle> for CycleDto {
 /// applications_close_at ≤ match_by ≤ mentoring_starts_on <
 /// mentoring_ends_on ≤ evaluation_closes_on.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "name": "2024-2025",
     "description": "Six months of mentoring for WLA members.",
@@ -98,6 +99,7 @@ fn default_meetings() -> i32 {
 
 /// Changes to a cycle, allowed until mentoring starts. Omitted fields stay.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"applications_close_at": "2024-10-04T23:59:59Z", "match_by": "2024-10-18", "mentoring_starts_on": "2024-10-18"}))]
 pub struct UpdateCycleRequest {
     #[validate(length(min = 1, max = 100))]
@@ -118,6 +120,7 @@ pub struct UpdateCycleRequest {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"to": "open"}))]
 pub struct TransitionRequest {
     pub to: CycleStatus,

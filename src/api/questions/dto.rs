@@ -49,6 +49,7 @@ impl From<Question> for QuestionDto {
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"prompt": "Would you prefer a match on career alignment or on identity?", "kind": "single_choice", "options": ["career alignment", "identity", "no preference"], "required": true, "audience": "both"}))]
 pub struct QuestionRequest {
     #[validate(length(min = 1, max = 1000))]
@@ -81,6 +82,7 @@ fn both() -> Audience {
 /// wording, order, added options, retiring, making it optional, widening
 /// the audience.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"retired": true}))]
 pub struct QuestionPatch {
     #[validate(length(min = 1, max = 1000))]
