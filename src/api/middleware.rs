@@ -227,10 +227,32 @@ fn to_problem(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
 /// document, so a known path asked with another method is a 405 naming the
 /// allowed ones. (Routes are mounted one handler each, with a method
 /// guard, so the router itself only knows "no match".)
-pub struct RouteTable(Vec<(ResourceDef, Vec<Method>)>);
+///
+/// It also keeps each `GET` operation's documented query parameters, so a
+/// list's `Link` header carries only what the list knows.
+pub struct RouteTable(Vec<(ResourceDef, Vec<Method>)>, Vec<(String, Vec<String>)>);
 
 impl RouteTable {
     pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Self {
+        use utoipa::openapi::{RefOr, path::ParameterIn};
+        let queries = doc
+            .paths
+            .paths
+            .iter()
+            .filter_map(|(path, item)| {
+                let op = item.get.as_ref()?;
+                let names = op
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .filter_map(|p| match p {
+                        RefOr::T(p) if p.parameter_in == ParameterIn::Query => Some(p.name.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                Some((path.clone(), names))
+            })
+            .collect();
         let routes = doc
             .paths
             .paths
@@ -250,7 +272,18 @@ impl RouteTable {
                 (ResourceDef::new(path.as_str()), methods)
             })
             .collect();
-        Self(routes)
+        Self(routes, queries)
+    }
+
+    /// The documented query parameters of the `GET` route `req` matched.
+    pub fn query_names(req: &HttpRequest) -> Option<&[String]> {
+        let table = req.app_data::<web::Data<RouteTable>>()?;
+        let pattern = req.match_pattern()?;
+        table
+            .1
+            .iter()
+            .find(|(path, _)| *path == pattern)
+            .map(|(_, names)| names.as_slice())
     }
 
     /// The methods allowed at `path`, if it is a documented path; a path

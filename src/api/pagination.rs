@@ -131,8 +131,17 @@ impl<T: Serialize> Page<T> {
     }
 
     fn link_header(&self, req: &HttpRequest) -> String {
-        let pairs: Vec<(String, String)> =
+        // Only the list's own parameters, as documented, and each once:
+        // the header never echoes whatever else a caller sent.
+        let known = super::middleware::RouteTable::query_names(req);
+        let mut pairs: Vec<(String, String)> =
             serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+        pairs.retain(|(k, _)| match known {
+            Some(names) => names.iter().any(|n| n == k),
+            None => k == "per_page" || k == "sort",
+        });
+        let mut seen = std::collections::HashSet::new();
+        pairs.retain(|(k, _)| seen.insert(k.clone()));
         let url = |page: u64| {
             let mut q: Vec<(String, String)> =
                 pairs.iter().filter(|(k, _)| k != "page").cloned().collect();

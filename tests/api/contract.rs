@@ -131,3 +131,22 @@ async fn an_unknown_field_in_a_body_is_a_422_naming_it() {
     let problem = assert_problem(res, 422).await;
     assert_eq!(problem_fields(&problem), vec!["meetings_expcted"]);
 }
+
+#[tokio::test]
+async fn a_list_link_header_carries_only_the_lists_own_parameters() {
+    // Arrange: 5,000 unknown parameters besides a real filter.
+    let app = spawn_app().await;
+    let junk: Vec<String> = (0..5000).map(|i| format!("x{i}=y")).collect();
+    let path = format!("/api/v1/cycles?status=open&per_page=10&{}", junk.join("&"));
+
+    // Act
+    let res = app.get(&path, None).await;
+
+    // Assert: the filter is kept, the junk is not echoed.
+    assert_eq!(res.status(), 200);
+    let link = res.headers()["link"].to_str().unwrap().to_owned();
+    assert!(link.len() < 1000, "{} bytes", link.len());
+    assert!(link.contains("status=open"), "{link}");
+    assert!(link.contains("per_page=10"), "{link}");
+    assert!(!link.contains("x1="), "{link}");
+}
