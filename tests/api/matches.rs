@@ -1381,3 +1381,55 @@ async fn concurrent_proposals_for_one_mentor_never_exceed_the_capacity() {
         made as u64
     );
 }
+
+// ---------------------------------------------------------------- stored values
+
+/// Sets one column of one row to `value` behind the service's back.
+async fn overwrite(app: &TestApp, table: &str, column: &str, id: &str, value: &str) {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let backend = app.db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => format!("UPDATE {table} SET {column} = $1 WHERE id = $2"),
+        _ => format!("UPDATE {table} SET {column} = ? WHERE id = ?"),
+    };
+    let id: uuid::Uuid = id.parse().unwrap();
+    let value: sea_orm::Value = if column == "breakdown" {
+        serde_json::from_str::<Value>(value).unwrap().into()
+    } else {
+        value.into()
+    };
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [value, id.into()],
+        ))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_match_with_an_unknown_stored_status_or_breakdown_is_a_500_problem_not_a_guess() {
+    // Arrange
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let m = proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
+    let id = id_of(&m);
+    let path = format!("/api/v1/matches/{id}");
+    let read = || app.get(&path, Some(&p.committee.token));
+
+    for (column, value) in [("status", "paused"), ("breakdown", r#"{"score": 3}"#)] {
+        overwrite(&app, "matches", column, &id, value).await;
+
+        // Act
+        let res = read().await;
+
+        // Assert
+        let problem = assert_problem(res, 500).await;
+        assert!(!detail(&problem).contains("paused"), "{problem}");
+        assert!(problem["request_id"].is_string());
+        overwrite(&app, "matches", "status", &id, "proposed").await;
+        overwrite(&app, "matches", "breakdown", &id, "[]").await;
+    }
+    assert_eq!(json_of(read().await, 200).await["status"], "proposed");
+}

@@ -1395,3 +1395,44 @@ async fn a_whole_cohort_goes_from_accepted_applications_to_published_matches() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_run_whose_stored_result_does_not_parse_is_a_500_problem_not_a_guess() {
+    // Arrange
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    let app = spawn_app().await;
+    let c = small_cohort(&app).await;
+    let run = ran(&app, &c.committee, &c.cycle_id, json!({})).await;
+    let run_id = run["id"].as_str().unwrap();
+    let backend = app.db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => "UPDATE matching_runs SET result = $1 WHERE id = $2",
+        _ => "UPDATE matching_runs SET result = ? WHERE id = ?",
+    };
+    let id: uuid::Uuid = run_id.parse().unwrap();
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [json!([]).into(), id.into()],
+        ))
+        .await
+        .unwrap();
+
+    // Act
+    let read = app
+        .get(
+            &format!("/api/v1/matching-runs/{run_id}"),
+            Some(&c.committee.token),
+        )
+        .await;
+    let accepted = accept(&app, &c.committee, run_id, json!({})).await;
+
+    // Assert
+    assert_problem(read, 500).await;
+    assert_problem(accepted, 500).await;
+    assert_eq!(
+        matches_of(&app, &c.committee, &c.cycle_id, "").await["total"],
+        0
+    );
+}
