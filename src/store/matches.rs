@@ -13,7 +13,7 @@ use super::StoreResult;
 use super::applications::Application;
 use super::entities::{application, match_event, matches};
 use crate::domain::matches::{MatchAction, MatchStatus};
-use crate::paging::PageRequest;
+use crate::paging::{PageRequest, Sort};
 
 mod publish;
 
@@ -177,12 +177,15 @@ pub async fn set_note(
     Ok(())
 }
 
-/// A page of a cycle's matches, optionally of one status, oldest first,
+pub const SORT_FIELDS: &[&str] = &["created_at", "score", "status", "updated_at"];
+
+/// A page of a cycle's matches, optionally of one status, in `sort` order,
 /// and the count of all that match.
 pub async fn list(
     db: &impl ConnectionTrait,
     cycle_id: Uuid,
     status: Option<MatchStatus>,
+    sort: Sort,
     page: PageRequest,
 ) -> StoreResult<(Vec<Match>, u64)> {
     let mut query = matches::Entity::find().filter(matches::Column::CycleId.eq(cycle_id));
@@ -190,8 +193,14 @@ pub async fn list(
         query = query.filter(matches::Column::Status.eq(s));
     }
     let total = query.clone().count(db).await?;
+    let column = match sort.0 {
+        "score" => matches::Column::Score,
+        "status" => matches::Column::Status,
+        "updated_at" => matches::Column::UpdatedAt,
+        _ => matches::Column::CreatedAt,
+    };
     let items = query
-        .order_by_asc(matches::Column::CreatedAt)
+        .order_by(column, sort.1.into())
         .order_by_asc(matches::Column::Id)
         .offset(page.offset())
         .limit(page.per_page)

@@ -150,3 +150,26 @@ async fn a_list_link_header_carries_only_the_lists_own_parameters() {
     assert!(link.contains("per_page=10"), "{link}");
     assert!(!link.contains("x1="), "{link}");
 }
+
+#[tokio::test]
+async fn a_cycles_matches_refuse_an_unknown_sort_and_take_a_known_one() {
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let cycle = app.create_cycle(&committee, "2024-2025").await;
+    let id = cycle["id"].as_str().unwrap();
+    let res = app
+        .get(
+            &format!("/api/v1/cycles/{id}/matches?sort=password_hash"),
+            Some(&committee.token),
+        )
+        .await;
+    let problem = assert_problem(res, 422).await;
+    assert_eq!(problem_fields(&problem), vec!["sort"]);
+    let res = app
+        .get(
+            &format!("/api/v1/cycles/{id}/matches?sort=-score"),
+            Some(&committee.token),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}

@@ -5,12 +5,15 @@ use uuid::Uuid;
 use super::dto::{MatchDto, MatchEventDto, MatchFilter};
 use crate::api::error::ApiResult;
 use crate::api::extract::AuthUser;
-use crate::api::pagination::{Page, PageParams};
+use crate::api::pagination::{Page, PageParams, SortOrder};
 use crate::api::responses::{Forbidden, NotFound};
 use crate::service::matches;
 use crate::state::AppState;
 
 /// A cycle's matches (committee).
+///
+/// Sort by `created_at` (default, oldest first), `score`, `status` or
+/// `updated_at`; an unknown sort is a 422.
 #[utoipa::path(tag = "matches",
     params(("id" = Uuid, Path, description = "Cycle id"), PageParams, MatchFilter),
     security(("bearer" = [])),
@@ -29,7 +32,9 @@ pub async fn list(
     filter: web::Query<MatchFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = paging.page_request()?;
-    let (rows, total) = matches::list(&state.db, &user.actor(), *id, filter.status, page).await?;
+    let sort = paging.sort_by(matches::SORT_FIELDS, ("created_at", SortOrder::Asc))?;
+    let actor = user.actor();
+    let (rows, total) = matches::list(&state.db, &actor, *id, filter.status, sort, page).await?;
     Ok(Page::new(rows.into_iter().map(MatchDto::from).collect(), page, total).respond(&req))
 }
 

@@ -21,7 +21,7 @@ pub use propose::create;
 pub(crate) use propose::{NewPair, propose};
 pub use publish::publish;
 pub use read::{events, get, list};
-pub use rows::{Match, MatchEvent};
+pub use rows::{Match, MatchEvent, SORT_FIELDS};
 
 /// A 422 for one field of the caller's input.
 pub(crate) fn invalid(err: FieldError) -> ServiceError {

@@ -4,7 +4,7 @@ use uuid::Uuid;
 use super::{Match, MatchEvent, find, rows};
 use crate::domain::access::Actor;
 use crate::domain::matches::{MatchStatus, may_run_matching};
-use crate::paging::PageRequest;
+use crate::paging::{PageRequest, Sort};
 use crate::service::{ServiceResult, cycles};
 use crate::store::Db;
 
@@ -19,11 +19,12 @@ pub async fn list(
     actor: &Actor,
     cycle_id: Uuid,
     status: Option<MatchStatus>,
+    sort: Sort,
     page: PageRequest,
 ) -> ServiceResult<(Vec<Match>, u64)> {
     may_run_matching(actor)?;
     let cycle = cycles::get_any(db, cycle_id).await?;
-    Ok(rows::list(db, cycle.id, status, page).await?)
+    Ok(rows::list(db, cycle.id, status, sort, page).await?)
 }
 
 /// Every committee action on a match, oldest first.
