@@ -56,6 +56,7 @@ pub fn run(
     let state = web::Data::new(AppState::new(db, &settings)?);
     let doc = api::docs::openapi();
     let routes = web::Data::new(middleware::RouteTable::from_openapi(&doc));
+    let document = api::docs::document();
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving; Swagger UI at /swagger-ui/");
     let server = HttpServer::new(move || {
@@ -70,7 +71,8 @@ pub fn run(
             .configure(api::configure)
             .into_app()
             .service(
-                SwaggerUi::new("/swagger-ui/{_:.*}").url("/api-docs/openapi.json", doc.clone()),
+                SwaggerUi::new("/swagger-ui/{_:.*}")
+                    .external_url_unchecked("/api-docs/openapi.json", document.clone()),
             )
             .service(web::redirect("/swagger-ui", "/swagger-ui/"))
             .default_service(web::to(middleware::no_route))

@@ -5,13 +5,19 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::api::error::{ApiError, ApiResult};
-use crate::api::responses::Unavailable;
+use crate::api::responses::{Unavailable, Unprocessable};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct HealthStatus {
-    #[schema(example = "ok")]
-    pub status: &'static str,
+    pub status: Health,
+}
+
+/// A healthy answer says `ok`; an unhealthy one is a 503 problem.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Health {
+    Ok,
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -20,23 +26,27 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// The process is running.
 #[utoipa::path(tag = "health",
-    responses((status = 200, description = "Alive", body = HealthStatus)))]
+    responses(
+        (status = 200, description = "Alive", body = HealthStatus),
+        (status = 422, response = Unprocessable),
+    ))]
 #[get("/health/live")]
 pub async fn live() -> HttpResponse {
-    HttpResponse::Ok().json(HealthStatus { status: "ok" })
+    HttpResponse::Ok().json(HealthStatus { status: Health::Ok })
 }
 
 /// The database answers.
 #[utoipa::path(tag = "health",
     responses(
         (status = 200, description = "Ready", body = HealthStatus),
+        (status = 422, response = Unprocessable),
         (status = 503, response = Unavailable),
     ))]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let ping = tokio::time::timeout(std::time::Duration::from_secs(3), state.db.ping()).await;
     match ping {
-        Ok(Ok(())) => Ok(HttpResponse::Ok().json(HealthStatus { status: "ok" })),
+        Ok(Ok(())) => Ok(HttpResponse::Ok().json(HealthStatus { status: Health::Ok })),
         Ok(Err(e)) => {
             tracing::error!(error = %e, "readiness check failed");
             Err(ApiError::Unavailable("database".into()))

@@ -13,17 +13,23 @@ pub const DEFAULT_PER_PAGE: u64 = 50;
 /// offset it makes always fits the databases' 64-bit signed integers.
 pub const MAX_PAGE: u64 = 1_000_000;
 
-/// Paging and sorting of any list.
+/// Paging of any list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page number, from 1.
-    #[param(minimum = 1, example = 1)]
+    #[param(minimum = 1, maximum = 1_000_000, example = 1)]
     pub page: Option<u64>,
     /// Items per page, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200, example = 50)]
     pub per_page: Option<u64>,
-    /// A field to sort by, `-field` for descending. Each list names its fields.
+}
+
+/// The order of a list that can be sorted.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SortParams {
+    /// A field to sort by, `-field` for descending.
     pub sort: Option<String>,
 }
 
@@ -53,7 +59,9 @@ impl PageParams {
             Err(ApiError::Validation(errors))
         }
     }
+}
 
+impl SortParams {
     /// The sort asked for, among `allowed`; `default` when none is given.
     pub fn sort_by(
         &self,
@@ -112,6 +120,16 @@ impl<T> Page<T> {
         }
     }
 
+    /// The requested page of a short list read whole (one member's tokens,
+    /// one application's audit trail), in its order.
+    pub fn of_all(all: Vec<T>, request: PageRequest) -> Self {
+        let total = all.len() as u64;
+        let skip = usize::try_from(request.offset()).unwrap_or(usize::MAX);
+        let take = usize::try_from(request.per_page).unwrap_or(usize::MAX);
+        let items = all.into_iter().skip(skip).take(take).collect();
+        Self::new(items, request, total)
+    }
+
     fn last_page(&self) -> u64 {
         self.total.div_ceil(self.per_page).max(1)
     }
@@ -166,17 +184,19 @@ impl<T: Serialize> Page<T> {
 mod tests {
     use super::*;
 
-    fn params(page: Option<u64>, per_page: Option<u64>, sort: Option<&str>) -> PageParams {
-        PageParams {
-            page,
-            per_page,
+    fn params(page: Option<u64>, per_page: Option<u64>) -> PageParams {
+        PageParams { page, per_page }
+    }
+
+    fn sort(sort: Option<&str>) -> SortParams {
+        SortParams {
             sort: sort.map(str::to_owned),
         }
     }
 
     #[test]
     fn defaults_are_page_one_of_fifty() {
-        let p = params(None, None, None).page_request().unwrap();
+        let p = params(None, None).page_request().unwrap();
         assert_eq!(
             p,
             PageRequest {
@@ -189,21 +209,24 @@ mod tests {
 
     #[test]
     fn per_page_above_two_hundred_or_page_zero_is_refused() {
-        assert!(params(None, Some(201), None).page_request().is_err());
-        assert!(params(Some(0), None, None).page_request().is_err());
-        assert!(params(Some(u64::MAX), None, None).page_request().is_err());
-        assert!(
-            params(Some(MAX_PAGE), Some(200), None)
-                .page_request()
-                .is_ok()
-        );
+        assert!(params(None, Some(201)).page_request().is_err());
+        assert!(params(Some(0), None).page_request().is_err());
+        assert!(params(Some(u64::MAX), None).page_request().is_err());
+        assert!(params(Some(MAX_PAGE), Some(200)).page_request().is_ok());
         assert_eq!(
-            params(Some(3), Some(200), None)
-                .page_request()
-                .unwrap()
-                .offset(),
+            params(Some(3), Some(200)).page_request().unwrap().offset(),
             400
         );
+    }
+
+    #[test]
+    fn a_short_list_read_whole_is_cut_into_pages() {
+        let all: Vec<u32> = (1..=7).collect();
+        let request = |page| params(Some(page), Some(3)).page_request().unwrap();
+        let second = Page::of_all(all.clone(), request(2));
+        assert_eq!((second.items, second.total), (vec![4, 5, 6], 7));
+        assert_eq!(Page::of_all(all.clone(), request(3)).items, vec![7]);
+        assert!(Page::of_all(all, request(MAX_PAGE)).items.is_empty());
     }
 
     #[test]
@@ -211,23 +234,16 @@ mod tests {
         let allowed = &["name", "created_at"];
         let default = ("created_at", SortOrder::Desc);
         assert_eq!(
-            params(None, None, Some("-name"))
-                .sort_by(allowed, default)
-                .unwrap(),
+            sort(Some("-name")).sort_by(allowed, default).unwrap(),
             ("name", SortOrder::Desc)
         );
         assert_eq!(
-            params(None, None, Some("name"))
-                .sort_by(allowed, default)
-                .unwrap(),
+            sort(Some("name")).sort_by(allowed, default).unwrap(),
             ("name", SortOrder::Asc)
         );
-        assert_eq!(
-            params(None, None, None).sort_by(allowed, default).unwrap(),
-            default
-        );
+        assert_eq!(sort(None).sort_by(allowed, default).unwrap(), default);
         assert!(
-            params(None, None, Some("password_hash"))
+            sort(Some("password_hash"))
                 .sort_by(allowed, default)
                 .is_err()
         );

@@ -50,30 +50,42 @@ pub enum MatchStatus {
 /// A committee action on a match, as its event trail records it. Making
 /// the match (`proposed`) and setting its note change no status; the others
 /// move it along the status machine (`apply`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, ToSchema, EnumIter, DeriveActiveEnum,
+)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 pub enum MatchAction {
     #[sea_orm(string_value = "proposed")]
+    #[serde(rename = "proposed")]
     Propose,
     #[sea_orm(string_value = "note")]
+    #[serde(rename = "note")]
     Note,
     #[sea_orm(string_value = "approve")]
+    #[serde(rename = "approve")]
     Approve,
     #[sea_orm(string_value = "cancel")]
+    #[serde(rename = "cancel")]
     Cancel,
     #[sea_orm(string_value = "publish")]
+    #[serde(rename = "publish")]
     Publish,
     #[sea_orm(string_value = "complete")]
+    #[serde(rename = "complete")]
     Complete,
     #[sea_orm(string_value = "end-early")]
+    #[serde(rename = "end-early")]
     EndEarly,
     #[sea_orm(string_value = "extend")]
+    #[serde(rename = "extend")]
     Extend,
 }
 
 /// A stored matching run: `completed` when the engine is done, `accepted`
 /// once its proposals (or some of them) became matches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, EnumIter, DeriveActiveEnum)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, ToSchema, EnumIter, DeriveActiveEnum,
+)]
 #[serde(rename_all = "snake_case")]
 #[sea_orm(
     rs_type = "String",

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod application;
 pub mod cycle;
+pub mod dates;
 pub mod field_error;
 pub mod matches;
 pub mod matching;

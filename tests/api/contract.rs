@@ -173,3 +173,129 @@ async fn a_cycles_matches_refuse_an_unknown_sort_and_take_a_known_one() {
         .await;
     assert_eq!(res.status(), 200);
 }
+
+#[tokio::test]
+async fn a_date_outside_the_years_a_program_runs_is_a_422_on_every_database() {
+    // Arrange
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let mut body = crate::helpers::cycle_body("2024-2025");
+    body["applications_open_at"] = json!("-4714-11-24T00:00:00Z");
+    body["evaluation_closes_on"] = json!("+12024-05-15");
+
+    // Act
+    let res = app
+        .post("/api/v1/cycles", Some(&committee.token), &body)
+        .await;
+    let token = app
+        .post(
+            "/api/v1/me/tokens",
+            Some(&committee.token),
+            &json!({"name": "far", "expires_at": "3001-01-01T00:00:00Z"}),
+        )
+        .await;
+
+    // Assert: refused with the fields named, never a 500.
+    let problem = assert_problem(res, 422).await;
+    assert_eq!(
+        problem_fields(&problem),
+        vec!["applications_open_at", "evaluation_closes_on"]
+    );
+    let problem = assert_problem(token, 422).await;
+    assert_eq!(problem_fields(&problem), vec!["expires_at"]);
+}
+
+#[tokio::test]
+async fn an_unknown_field_is_refused_in_every_kind_of_body() {
+    // Arrange
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let cycle_id = app.open_cycle(&committee).await;
+    let member = app.member().await;
+    let cases = [
+        (
+            "/api/v1/auth/login".to_owned(),
+            None,
+            json!({"email": "a@example.org", "password": "x", "remember": true}),
+        ),
+        (
+            format!("/api/v1/cycles/{cycle_id}/applications"),
+            Some(member.token.clone()),
+            crate::helpers::overlay(crate::helpers::mentee_body(), json!({"favourite": "x"})),
+        ),
+        (
+            format!("/api/v1/cycles/{cycle_id}/matching-runs"),
+            Some(committee.token.clone()),
+            json!({"weights": {"career": {"library_types": 3, "colour": 1}}}),
+        ),
+    ];
+
+    for (path, token, body) in cases {
+        // Act
+        let res = app.post(&path, token.as_deref(), &body).await;
+
+        // Assert
+        assert_eq!(res.status(), 422, "{path}");
+        let problem = assert_problem(res, 422).await;
+        let fields = problem_fields(&problem);
+        assert!(
+            fields.len() == 1
+                && ["remember", "favourite", "weights.career.colour"].contains(&fields[0].as_str()),
+            "{path}: {problem}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_list_is_a_page_with_links() {
+    // Arrange: a member with a token, a question, a match list of their own.
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let cycle_id = app.open_cycle(&committee).await;
+    let question = json!({"prompt": "Why?", "kind": "text"});
+    let res = app
+        .post(
+            &format!("/api/v1/cycles/{cycle_id}/questions"),
+            Some(&committee.token),
+            &question,
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    for name in ["one", "two", "three"] {
+        let res = app
+            .post(
+                "/api/v1/me/tokens",
+                Some(&committee.token),
+                &json!({ "name": name }),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+
+    // Act
+    let tokens = app
+        .get(
+            "/api/v1/me/tokens?per_page=2&page=2",
+            Some(&committee.token),
+        )
+        .await;
+    let questions = app
+        .get(&format!("/api/v1/cycles/{cycle_id}/questions"), None)
+        .await;
+    let mine = app.get("/api/v1/me/matches", Some(&committee.token)).await;
+
+    // Assert
+    let link = tokens.headers()["link"].to_str().unwrap().to_owned();
+    assert!(link.contains("page=1>; rel=\"prev\""), "{link}");
+    let tokens: serde_json::Value = tokens.json().await.unwrap();
+    assert_eq!(
+        (tokens["total"].as_u64(), tokens["page"].as_u64()),
+        (Some(3), Some(2))
+    );
+    assert_eq!(tokens["items"].as_array().unwrap().len(), 1);
+    let questions: serde_json::Value = questions.json().await.unwrap();
+    assert_eq!(questions["items"][0]["prompt"], "Why?");
+    let mine: serde_json::Value = mine.json().await.unwrap();
+    assert_eq!(mine["items"], json!([]));
+    assert_eq!(mine["total"], 0);
+}

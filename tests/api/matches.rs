@@ -563,7 +563,7 @@ async fn publishing_records_each_application_becoming_matched_once_in_its_audit_
         let (app, token) = (&app, p.committee.token.clone());
         async move {
             let trail = json_of(app.get(&path, Some(&token)).await, 200).await;
-            trail
+            trail["items"]
                 .as_array()
                 .expect("a list")
                 .iter()
@@ -1051,7 +1051,7 @@ async fn the_events_list_each_committee_action_with_its_actor() {
 
     // Assert
     let events = json_of(res, 200).await;
-    let seen: Vec<(&str, String)> = events
+    let seen: Vec<(&str, String)> = events["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -1074,7 +1074,7 @@ async fn the_events_list_each_committee_action_with_its_actor() {
             ("extend", first),
         ]
     );
-    assert_eq!(events[4]["detail"], "until 2025-06-15");
+    assert_eq!(events["items"][4]["detail"], "until 2025-06-15");
 }
 
 // ---------------------------------------------------------------- who sees what
@@ -1136,7 +1136,7 @@ async fn both_people_see_their_published_match_with_the_partners_contact_and_not
         .get("/api/v1/me/matches", Some(&mentee_user.token))
         .await;
     assert_eq!(
-        json_of(unpublished, 200).await,
+        json_of(unpublished, 200).await["items"],
         json!([]),
         "nothing before publishing"
     );
@@ -1152,9 +1152,9 @@ async fn both_people_see_their_published_match_with_the_partners_contact_and_not
     let as_bystander = app.get("/api/v1/me/matches", Some(&bystander.token)).await;
 
     // Assert
-    let as_mentee = json_of(as_mentee, 200).await;
-    let as_mentor = json_of(as_mentor, 200).await;
-    assert_eq!(json_of(as_bystander, 200).await, json!([]));
+    let as_mentee = json_of(as_mentee, 200).await["items"].clone();
+    let as_mentor = json_of(as_mentor, 200).await["items"].clone();
+    assert_eq!(json_of(as_bystander, 200).await["items"], json!([]));
     let expected_keys = BTreeSet::from([
         "id",
         "cycle_id",
@@ -1287,7 +1287,13 @@ async fn a_member_is_refused_every_committee_match_endpoint() {
             Some(&p.committee.token),
         )
         .await;
-    assert_eq!(json_of(events, 200).await.as_array().unwrap().len(), 1);
+    assert_eq!(
+        json_of(events, 200).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 // ---------------------------------------------------------------- concurrency

@@ -26,7 +26,8 @@ async fn create_token(app: &TestApp, user: &TestUser, body: Value) -> Value {
 async fn list_tokens(app: &TestApp, token: &str) -> Vec<Value> {
     let res = app.get("/api/v1/me/tokens", Some(token)).await;
     assert_eq!(res.status(), 200, "list tokens");
-    res.json().await.unwrap()
+    let page: Value = res.json().await.unwrap();
+    page["items"].as_array().expect("a page of tokens").clone()
 }
 
 // --- the account ----------------------------------------------------------

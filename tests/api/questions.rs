@@ -39,6 +39,18 @@ fn choice_question(prompt: &str, options: &[&str]) -> Value {
     json!({"prompt": prompt, "kind": "single_choice", "options": options})
 }
 
+/// The questions on a cycle's list (all its pages), as `token` sees them.
+async fn list_questions(app: &TestApp, cycle_id: &str, token: Option<&str>) -> Value {
+    let page = get_json(
+        app,
+        &format!("{}?per_page=200", questions_path(cycle_id)),
+        token,
+    )
+    .await;
+    assert_eq!(page["page"], 1);
+    page["items"].clone()
+}
+
 /// The prompts of a list of questions, in order.
 fn prompts(list: &Value) -> Vec<String> {
     list.as_array()
@@ -131,7 +143,7 @@ async fn the_committee_adds_one_question_of_each_kind() {
             .iter()
             .all(|q| q["retired"] == false && q["cycle_id"] == cycle_id.as_str())
     );
-    let listed = get_json(&app, &questions_path(&cycle_id), None).await;
+    let listed = list_questions(&app, &cycle_id, None).await;
     assert_eq!(listed.as_array().unwrap().len(), 5);
 }
 
@@ -158,7 +170,7 @@ async fn a_choice_question_without_two_distinct_options_is_a_422() {
         let problem = assert_problem(res, 422).await;
         assert_eq!(problem_fields(&problem), ["options"], "{body}");
     }
-    let listed = get_json(&app, &questions_path(&cycle_id), Some(&committee.token)).await;
+    let listed = list_questions(&app, &cycle_id, Some(&committee.token)).await;
     assert_eq!(listed, json!([]), "nothing was added");
 }
 
@@ -245,7 +257,7 @@ async fn a_member_cannot_add_change_or_delete_questions() {
     assert_problem(change, 403).await;
     assert_problem(delete, 403).await;
     assert_problem(anonymous, 401).await;
-    let listed = get_json(&app, &questions_path(&cycle_id), None).await;
+    let listed = list_questions(&app, &cycle_id, None).await;
     assert_eq!(prompts(&listed), ["Why?"], "unchanged");
 }
 
@@ -263,7 +275,7 @@ async fn questions_are_listed_in_order_of_position() {
     let last = add_question(&app, &committee, &cycle_id, text_question("fourth")).await;
 
     // Act
-    let listed = get_json(&app, &questions_path(&cycle_id), None).await;
+    let listed = list_questions(&app, &cycle_id, None).await;
 
     // Assert
     assert_eq!(prompts(&listed), ["first", "second", "third", "fourth"]);
@@ -294,7 +306,7 @@ async fn moving_a_question_reorders_the_form() {
 
     // Assert
     assert_eq!(res.status(), 200);
-    let listed = get_json(&app, &questions_path(&cycle_id), None).await;
+    let listed = list_questions(&app, &cycle_id, None).await;
     assert_eq!(prompts(&listed), ["c", "a", "b"]);
 }
 
@@ -311,9 +323,9 @@ async fn anonymous_callers_see_current_questions_and_the_committee_sees_retired_
     add_question(&app, &committee, &cycle_id, retired).await;
 
     // Act
-    let anonymous = get_json(&app, &questions_path(&cycle_id), None).await;
-    let as_member = get_json(&app, &questions_path(&cycle_id), Some(&member.token)).await;
-    let as_committee = get_json(&app, &questions_path(&cycle_id), Some(&committee.token)).await;
+    let anonymous = list_questions(&app, &cycle_id, None).await;
+    let as_member = list_questions(&app, &cycle_id, Some(&member.token)).await;
+    let as_committee = list_questions(&app, &cycle_id, Some(&committee.token)).await;
 
     // Assert
     assert_eq!(prompts(&anonymous), ["current"]);
@@ -337,7 +349,7 @@ async fn the_questions_of_a_draft_cycle_are_hidden_from_all_but_the_committee() 
     let as_member = app
         .get(&questions_path(&cycle_id), Some(&member.token))
         .await;
-    let as_committee = get_json(&app, &questions_path(&cycle_id), Some(&committee.token)).await;
+    let as_committee = list_questions(&app, &cycle_id, Some(&committee.token)).await;
 
     // Assert
     assert_problem(anonymous, 404).await;
@@ -567,7 +579,7 @@ async fn before_any_application_a_question_may_change_kind_and_be_deleted() {
     assert_eq!(changed["prompt"], "Confidence?", "omitted fields stay");
     assert_eq!(deleted.status(), 204);
     assert_problem(again, 404).await;
-    let listed = get_json(&app, &questions_path(&cycle_id), Some(&committee.token)).await;
+    let listed = list_questions(&app, &cycle_id, Some(&committee.token)).await;
     assert_eq!(listed, json!([]));
 }
 
@@ -616,7 +628,7 @@ async fn a_question_is_only_found_under_its_own_cycle() {
     // Assert
     assert_problem(change, 404).await;
     assert_problem(delete, 404).await;
-    let listed = get_json(&app, &questions_path(&cycle_id), None).await;
+    let listed = list_questions(&app, &cycle_id, None).await;
     assert_eq!(prompts(&listed), ["Mine"]);
 }
 
@@ -638,7 +650,7 @@ async fn once_the_cycle_has_applications_a_question_cannot_be_deleted() {
         problem["detail"].as_str().unwrap().contains("retire"),
         "{problem}"
     );
-    let listed = get_json(&app, &questions_path(&cycle_id), None).await;
+    let listed = list_questions(&app, &cycle_id, None).await;
     assert_eq!(listed.as_array().unwrap().len(), 1, "still there");
 }
 
@@ -664,7 +676,7 @@ async fn once_the_cycle_has_applications_a_question_cannot_change_kind() {
         problem["detail"].as_str().unwrap().contains("kind"),
         "{problem}"
     );
-    let listed = get_json(&app, &questions_path(&cycle_id), None).await;
+    let listed = list_questions(&app, &cycle_id, None).await;
     assert_eq!(listed[0]["kind"], "single_choice");
 }
 
@@ -690,7 +702,7 @@ async fn once_the_cycle_has_applications_an_option_cannot_be_removed() {
         problem["detail"].as_str().unwrap().contains("weekend"),
         "{problem}"
     );
-    let listed = get_json(&app, &questions_path(&cycle_id), None).await;
+    let listed = list_questions(&app, &cycle_id, None).await;
     assert_eq!(listed[0]["options"], json!(["weekday", "weekend"]));
 }
 
@@ -811,7 +823,7 @@ async fn a_retired_question_leaves_the_form_and_takes_no_new_answers() {
 
     // Act
     let form = get_json(&app, &form_path(&cycle_id, "mentor"), None).await;
-    let public = get_json(&app, &questions_path(&cycle_id), None).await;
+    let public = list_questions(&app, &cycle_id, None).await;
     let res = app.apply(&newcomer, &cycle_id, &body).await;
 
     // Assert
@@ -908,7 +920,7 @@ async fn once_the_cycle_has_applications_a_new_question_may_only_be_optional() {
         "{problem}"
     );
     assert_eq!(optional.status(), 201);
-    let listed = get_json(&app, &questions_path(&cycle_id), None).await;
+    let listed = list_questions(&app, &cycle_id, None).await;
     assert_eq!(
         prompts(&listed),
         ["Preferred meeting day?", "Added late, optional"]

@@ -1,4 +1,6 @@
 //! Application responses, edits, reviews and the committee's views.
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -7,8 +9,9 @@ use validator::Validate;
 
 use super::form::{Answer, ApplicationForm};
 use crate::domain::application::{
-    self as domain, ApplicationChanges, ApplicationRole, ApplicationStatus, CareerStage,
-    LibrarySchool, LibraryType, MatchingPreference, MeetingMode, NewReview, ReviewDecision,
+    self as domain, ApplicationChanges, ApplicationRole, ApplicationStatus, AuditAction,
+    CareerStage, LibrarySchool, LibraryType, MatchingPreference, MeetingMode, NewReview,
+    ReviewDecision,
 };
 use crate::service::applications::{ApplicationView, AuditRow, Summary};
 
@@ -80,14 +83,31 @@ pub struct ReviewRequest {
 /// The committee's review of an application (committee only).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReviewDto {
+    #[schema(required = true)]
     pub note: Option<String>,
+    #[schema(required = true)]
     pub reviewed_by: Option<Uuid>,
+    #[schema(required = true)]
     pub reviewed_at: Option<DateTime<Utc>>,
 }
 
 /// An application, as its author or the committee sees it. Nobody else
 /// sees it at all.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "5f1d2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b", "cycle_id": "6a1c2f0e-3b9d-4c57-8e21-5d0f7a9b1c34",
+    "member_id": "0f8e5a52-77c4-4f0e-b5c1-2d9a7c3e6b10", "member_name": "Sam Rivera",
+    "member_email": "sam@example.org", "status": "accepted", "submitted_by_committee": false,
+    "created_at": "2024-09-12T20:41:07Z", "updated_at": "2024-09-20T15:02:44Z",
+    "role": "mentee", "library_types": ["academic"], "interests": ["instruction", "outreach"],
+    "career_stage": "student", "region": "puget sound", "meeting_modes": ["online"],
+    "availability": "Evenings", "matching_preference": "career", "identity_tags": [],
+    "identity_consent": false, "employer": "", "pronouns": "they/them",
+    "learning_goals": "What academic instruction work is like day to day.",
+    "career_goals": "An instruction librarian position after my MLIS.",
+    "motivation": "I am new to the field in Washington.", "library_school": "enrolled",
+    "answers": [{"question_id": "2b3c4d5e-6f70-4182-9394-a5b6c7d8e9f0", "value": "Weekly if possible"}]
+}))]
 pub struct ApplicationDto {
     pub id: Uuid,
     pub cycle_id: Uuid,
@@ -131,13 +151,51 @@ pub struct RoleQuery {
 pub struct ApplicationSummary {
     pub cycle_id: Uuid,
     pub total: u64,
-    /// Per role, per status; every status is listed, zeros included.
-    #[schema(example = json!({"mentor": {"submitted": 3, "accepted": 20, "waitlisted": 1, "declined": 0, "withdrawn": 1, "matched": 0},
-                              "mentee": {"submitted": 5, "accepted": 30, "waitlisted": 4, "declined": 2, "withdrawn": 0, "matched": 0}}))]
-    pub by_role: std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
+    /// Per role, per status, zeros included.
+    pub by_role: RoleCounts,
     /// Mentee places offered by accepted and matched mentors (sum of
     /// capacities): publishing matches does not shrink it.
     pub accepted_mentor_capacity: u64,
+}
+
+/// Applications of each role, by status.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"mentor": {"submitted": 3, "accepted": 20, "waitlisted": 1, "declined": 0, "withdrawn": 1, "matched": 0},
+                          "mentee": {"submitted": 5, "accepted": 30, "waitlisted": 4, "declined": 2, "withdrawn": 0, "matched": 0}}))]
+pub struct RoleCounts {
+    pub mentor: StatusCounts,
+    pub mentee: StatusCounts,
+}
+
+/// Applications in each status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusCounts {
+    pub submitted: u64,
+    pub accepted: u64,
+    pub waitlisted: u64,
+    pub declined: u64,
+    pub withdrawn: u64,
+    pub matched: u64,
+}
+
+impl StatusCounts {
+    fn of(counts: &BTreeMap<String, BTreeMap<String, u64>>, role: ApplicationRole) -> Self {
+        let n = |status: ApplicationStatus| {
+            counts
+                .get(role.as_str())
+                .and_then(|by_status| by_status.get(status.as_str()))
+                .copied()
+                .unwrap_or(0)
+        };
+        Self {
+            submitted: n(ApplicationStatus::Submitted),
+            accepted: n(ApplicationStatus::Accepted),
+            waitlisted: n(ApplicationStatus::Waitlisted),
+            declined: n(ApplicationStatus::Declined),
+            withdrawn: n(ApplicationStatus::Withdrawn),
+            matched: n(ApplicationStatus::Matched),
+        }
+    }
 }
 
 /// One entry of an application's audit trail.
@@ -145,10 +203,7 @@ pub struct ApplicationSummary {
 pub struct AuditEntry {
     pub id: Uuid,
     pub actor_id: Uuid,
-    /// `created`, `updated`, `reviewed`, `withdrawn`, or `matched` (a
-    /// match of the application was published).
-    #[schema(example = "updated")]
-    pub action: String,
+    pub action: AuditAction,
     /// Names of the fields changed; never their values.
     pub fields: Vec<String>,
     pub created_at: DateTime<Utc>,
@@ -234,7 +289,10 @@ impl From<Summary> for ApplicationSummary {
         Self {
             cycle_id: s.cycle_id,
             total: s.total,
-            by_role: s.by_role,
+            by_role: RoleCounts {
+                mentor: StatusCounts::of(&s.by_role, ApplicationRole::Mentor),
+                mentee: StatusCounts::of(&s.by_role, ApplicationRole::Mentee),
+            },
             accepted_mentor_capacity: s.accepted_mentor_capacity,
         }
     }
@@ -245,7 +303,7 @@ impl From<AuditRow> for AuditEntry {
         Self {
             id: r.id,
             actor_id: r.actor_id,
-            action: r.action.as_str().to_owned(),
+            action: r.action,
             fields: r.fields.0,
             created_at: r.created_at,
         }

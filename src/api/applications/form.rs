@@ -41,6 +41,7 @@ pub enum AnswerValue {
 /// the fields of the chosen role (the other role's must be absent) and
 /// answers to the cycle's own questions.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(examples(
     json!({
         "role": "mentor", "library_types": ["academic", "public"], "interests": ["instruction", "outreach"],
@@ -68,7 +69,7 @@ pub struct ApplicationForm {
     pub member_id: Option<Uuid>,
     pub role: ApplicationRole,
     /// At least one.
-    #[schema(min_items = 1)]
+    #[schema(min_items = 1, max_items = 10)]
     pub library_types: Vec<LibraryType>,
     /// Free tags, trimmed and lower-cased; up to 20 of up to 50 characters.
     #[serde(default)]
@@ -79,7 +80,7 @@ pub struct ApplicationForm {
     #[schema(min_length = 1, max_length = 100, example = "Puget Sound")]
     pub region: String,
     /// At least one.
-    #[schema(min_items = 1)]
+    #[schema(min_items = 1, max_items = 2)]
     pub meeting_modes: Vec<MeetingMode>,
     #[serde(default)]
     #[schema(max_length = 1000)]

@@ -9,7 +9,7 @@ use super::dto::{
 use crate::api::error::ApiResult;
 use crate::api::extract::AuthUser;
 use crate::api::json::Json;
-use crate::api::pagination::{Page, PageParams, SortOrder};
+use crate::api::pagination::{Page, PageParams, SortOrder, SortParams};
 use crate::api::responses::{BadRequest, Conflict, Forbidden, NotFound, Unprocessable};
 use crate::api::valid;
 use crate::service::applications;
@@ -46,7 +46,7 @@ pub async fn review(
 /// `role` or `region`. `q` matches every word against names, email,
 /// interests, region, employer and the free-text answers.
 #[utoipa::path(tag = "applications",
-    params(("id" = Uuid, Path, description = "Cycle id"), PageParams, ApplicationFilter),
+    params(("id" = Uuid, Path, description = "Cycle id"), PageParams, SortParams, ApplicationFilter),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of applications", body = Page<ApplicationDto>),
@@ -62,10 +62,11 @@ pub async fn list(
     req: HttpRequest,
     id: web::Path<Uuid>,
     paging: web::Query<PageParams>,
+    sorting: web::Query<SortParams>,
     filter: web::Query<ApplicationFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = paging.page_request()?;
-    let sort = paging.sort_by(applications::SORT_FIELDS, ("created_at", SortOrder::Asc))?;
+    let sort = sorting.sort_by(applications::SORT_FIELDS, ("created_at", SortOrder::Asc))?;
     let filter = filter.into_inner().into();
     let (views, total) =
         applications::list(&state.db, &user.actor(), *id, &filter, sort, page).await?;
@@ -94,10 +95,10 @@ pub async fn summary(
 
 /// Who changed an application, when, and which fields (committee).
 #[utoipa::path(tag = "applications",
-    params(("id" = Uuid, Path, description = "Application id")),
+    params(("id" = Uuid, Path, description = "Application id"), PageParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The audit trail, oldest first", body = Vec<AuditEntry>),
+        (status = 200, description = "A page of the audit trail, oldest first", body = Page<AuditEntry>),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ))]
@@ -105,8 +106,12 @@ pub async fn summary(
 pub async fn audit(
     state: web::Data<AppState>,
     user: AuthUser,
+    req: HttpRequest,
     id: web::Path<Uuid>,
+    paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
+    let page = paging.page_request()?;
     let rows = applications::audit(&state.db, &user.actor(), *id).await?;
-    Ok(HttpResponse::Ok().json(rows.into_iter().map(AuditEntry::from).collect::<Vec<_>>()))
+    let entries = rows.into_iter().map(AuditEntry::from).collect();
+    Ok(Page::of_all(entries, page).respond(&req))
 }

@@ -5,29 +5,15 @@ use uuid::Uuid;
 use super::dto::{ApplicationDto, ApplicationPatch};
 use super::form::ApplicationForm;
 use crate::api::created;
-use crate::api::error::{ApiError, ApiResult};
+use crate::api::error::ApiResult;
 use crate::api::extract::AuthUser;
-use crate::api::json::{Json, from_value};
+use crate::api::json::Json;
 use crate::api::responses::{
     BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable,
 };
 use crate::domain::application::{ApplicationChanges, NewApplication};
 use crate::service::applications;
 use crate::state::AppState;
-
-/// A body as sent. An unknown field (in an edit: a typo, or one nobody may
-/// edit, such as `status`) is a malformed request, 400; a wrong value is a
-/// 422 naming the field, whose message leaves the value out, as it may be
-/// private (an identity tag sent as a string).
-fn parse_body<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> ApiResult<T> {
-    from_value(body).map_err(|e| {
-        if e.is_unknown_field() {
-            ApiError::BadRequest(e.message)
-        } else {
-            e.into()
-        }
-    })
-}
 
 /// Apply to a cycle as a mentor or mentee.
 ///
@@ -51,9 +37,9 @@ pub async fn apply(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: Json<serde_json::Value>,
+    body: Json<ApplicationForm>,
 ) -> ApiResult<HttpResponse> {
-    let new: NewApplication = parse_body::<ApplicationForm>(body.into_inner())?.into();
+    let new: NewApplication = body.into_inner().into();
     let view = applications::apply(&state.db, &user.actor(), *id, new).await?;
     let location = format!("/api/v1/applications/{}", view.application.id);
     Ok(created(location, ApplicationDto::from(view)))
@@ -79,9 +65,9 @@ pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: Json<serde_json::Value>,
+    body: Json<ApplicationPatch>,
 ) -> ApiResult<HttpResponse> {
-    let changes: ApplicationChanges = parse_body::<ApplicationPatch>(body.into_inner())?.into();
+    let changes: ApplicationChanges = body.into_inner().into();
     let view = applications::update(&state.db, &user.actor(), *id, changes).await?;
     Ok(HttpResponse::Ok().json(ApplicationDto::from(view)))
 }

@@ -48,6 +48,7 @@ pub async fn register(
         (status = 200, description = "Password set; signed in", body = TokenPair),
         (status = 401, response = Unauthorized),
         (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
     ))]
 #[post("/auth/accept-invite")]
 pub async fn accept_invite(

@@ -8,6 +8,7 @@ use crate::domain::member::{Registration, check_password};
 use crate::service::sessions::Session;
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "ada@example.org", "password": "correct horse battery", "full_name": "Ada Lovelace", "pronouns": "she/her", "wla_member_id": "WLA-1042"}))]
 pub struct RegisterRequest {
     #[validate(email, length(max = 254))]
@@ -18,7 +19,7 @@ pub struct RegisterRequest {
     #[schema(min_length = 10, max_length = 256, format = "password")]
     pub password: String,
     #[validate(length(max = 200), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub full_name: String,
     #[validate(length(max = 50))]
     #[schema(max_length = 50)]
@@ -60,6 +61,7 @@ pub fn not_blank(value: &str) -> Result<(), validator::ValidationError> {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "ada@example.org", "password": "correct horse battery"}))]
 pub struct LoginRequest {
     pub email: String,
@@ -67,13 +69,18 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+/// How to send the access token: always `Bearer` (RFC 6750).
+#[derive(Debug, Serialize, ToSchema)]
+pub enum TokenType {
+    Bearer,
+}
+
 /// An access token for `Authorization: Bearer`, and the refresh token that
 /// gets the next one.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenPair {
     pub access_token: String,
-    #[schema(example = "Bearer")]
-    pub token_type: &'static str,
+    pub token_type: TokenType,
     /// Seconds until the access token expires.
     #[schema(example = 900)]
     pub expires_in: i64,
@@ -85,7 +92,7 @@ impl From<Session> for TokenPair {
     fn from(s: Session) -> Self {
         Self {
             access_token: s.access_token,
-            token_type: "Bearer",
+            token_type: TokenType::Bearer,
             expires_in: s.expires_in,
             refresh_token: s.refresh_token,
         }
@@ -93,11 +100,13 @@ impl From<Session> for TokenPair {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AcceptInviteRequest {
     /// The invitation token the committee sent.
     pub token: String,

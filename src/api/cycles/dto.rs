@@ -10,6 +10,14 @@ use crate::service::cycles::Cycle;
 
 /// A mentorship cycle ("2024-2025").
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "6a1c2f0e-3b9d-4c57-8e21-5d0f7a9b1c34", "name": "2024-2025",
+    "description": "Six months of mentoring for WLA members.", "status": "open",
+    "applications_open_at": "2024-09-01T00:00:00Z", "applications_close_at": "2024-09-30T23:59:59Z",
+    "match_by": "2024-10-15", "mentoring_starts_on": "2024-10-15", "mentoring_ends_on": "2025-04-15",
+    "evaluation_closes_on": "2025-05-15", "meetings_expected": 6,
+    "created_at": "2024-08-12T17:03:11Z", "updated_at": "2024-09-01T00:00:00Z"
+}))]
 pub struct CycleDto {
     pub id: Uuid,
     #[schema(example = "2024-2025")]
@@ -80,11 +88,17 @@ pub struct CreateCycleRequest {
     #[validate(length(max = 5000))]
     #[schema(max_length = 5000)]
     pub description: String,
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub applications_open_at: DateTime<Utc>,
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub applications_close_at: DateTime<Utc>,
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub match_by: NaiveDate,
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub mentoring_starts_on: NaiveDate,
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub mentoring_ends_on: NaiveDate,
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub evaluation_closes_on: NaiveDate,
     /// 1 to 52; default 6.
     #[serde(default = "default_meetings")]
@@ -108,11 +122,17 @@ pub struct UpdateCycleRequest {
     #[validate(length(max = 5000))]
     #[schema(max_length = 5000)]
     pub description: Option<String>,
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub applications_open_at: Option<DateTime<Utc>>,
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub applications_close_at: Option<DateTime<Utc>>,
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub match_by: Option<NaiveDate>,
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub mentoring_starts_on: Option<NaiveDate>,
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub mentoring_ends_on: Option<NaiveDate>,
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub evaluation_closes_on: Option<NaiveDate>,
     #[validate(range(min = 1, max = 52))]
     #[schema(minimum = 1, maximum = 52)]

@@ -5,7 +5,7 @@ use uuid::Uuid;
 use super::dto::{CycleDto, CycleListFilter};
 use crate::api::error::ApiResult;
 use crate::api::extract::MaybeAuthUser;
-use crate::api::pagination::{Page, PageParams, SortOrder};
+use crate::api::pagination::{Page, PageParams, SortOrder, SortParams};
 use crate::api::responses::{BadRequest, NotFound, Unprocessable};
 use crate::service::cycles;
 use crate::state::AppState;
@@ -16,7 +16,7 @@ use crate::state::AppState;
 /// `name`, `applications_open_at` (default, newest first), `created_at`,
 /// `status`.
 #[utoipa::path(tag = "cycles",
-    params(PageParams, CycleListFilter),
+    params(PageParams, SortParams, CycleListFilter),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "A page of cycles", body = Page<CycleDto>),
@@ -29,10 +29,11 @@ pub async fn list(
     user: MaybeAuthUser,
     req: HttpRequest,
     paging: web::Query<PageParams>,
+    sorting: web::Query<SortParams>,
     filter: web::Query<CycleListFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = paging.page_request()?;
-    let sort = paging.sort_by(
+    let sort = sorting.sort_by(
         cycles::SORT_FIELDS,
         ("applications_open_at", SortOrder::Desc),
     )?;

@@ -3,26 +3,48 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+use validator::Validate;
 
 use crate::domain::application::{ApplicationRole, LibraryType};
-use crate::domain::matches::{MatchStatus, NewMatch};
+use crate::domain::matches::{MatchAction, MatchStatus, NewMatch};
 use crate::domain::matching::Criterion;
 use crate::service::matches::{self as service, Match, MatchEvent};
 
 /// A match, as the committee sees it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "c3d1e2f4-5a6b-4c7d-8e9f-0a1b2c3d4e5f", "cycle_id": "6a1c2f0e-3b9d-4c57-8e21-5d0f7a9b1c34",
+    "mentor_application_id": "0b6f3f8e-1c1a-4d6e-9a51-2f0c8f7d1e11",
+    "mentee_application_id": "5f1d2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b",
+    "matching_run_id": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", "status": "active", "score": 97,
+    "breakdown": [
+        {"criterion": "library_types", "weight": 3, "score": 10, "detail": "both academic"},
+        {"criterion": "interests", "weight": 3, "score": 7, "detail": "shared interests: instruction, outreach"},
+        {"criterion": "career_stage", "weight": 3, "score": 10, "detail": "mentor senior, mentee student: mentor further along"},
+        {"criterion": "identity", "weight": 1, "score": 0, "detail": "not used: both must consent to identity matching"},
+        {"criterion": "region", "weight": 1, "score": 10, "detail": "both in Puget Sound"},
+        {"criterion": "meeting_modes", "weight": 1, "score": 6, "detail": "both online"}
+    ],
+    "note": null, "published_at": "2024-10-15T16:00:00Z", "extended_until": null, "ended_reason": null,
+    "created_at": "2024-10-10T18:22:41Z", "updated_at": "2024-10-15T16:00:00Z"
+}))]
 pub struct MatchDto {
     pub id: Uuid,
     pub cycle_id: Uuid,
     pub mentor_application_id: Uuid,
     pub mentee_application_id: Uuid,
+    #[schema(required = true)]
     pub matching_run_id: Option<Uuid>,
     pub status: MatchStatus,
     pub score: i64,
     pub breakdown: Vec<Criterion>,
+    #[schema(required = true)]
     pub note: Option<String>,
+    #[schema(required = true)]
     pub published_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
     pub extended_until: Option<NaiveDate>,
+    #[schema(required = true)]
     pub ended_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -52,6 +74,7 @@ impl From<Match> for MatchDto {
 /// A match made by hand. The same hard rules as a run apply; a refused pair
 /// is a 409 naming the rule it breaks.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CreateMatchRequest {
     pub mentor_application_id: Uuid,
     pub mentee_application_id: Uuid,
@@ -78,21 +101,26 @@ impl From<CreateMatchRequest> for NewMatch {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateMatchRequest {
     /// The committee's note; `""` clears it.
     pub note: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "The mentee changed jobs and could not continue."}))]
 pub struct EndEarlyRequest {
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"until": "2025-07-15"}))]
 pub struct ExtendRequest {
     /// After the cycle's mentoring end and any earlier extension.
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub until: NaiveDate,
 }
 
@@ -123,6 +151,7 @@ impl From<Vec<Match>> for PublishResult {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Partner {
     pub full_name: String,
+    #[schema(required = true)]
     pub pronouns: Option<String>,
     pub email: String,
     pub role: ApplicationRole,
@@ -137,7 +166,9 @@ pub struct MyMatch {
     pub status: MatchStatus,
     /// Your role in this match.
     pub role: ApplicationRole,
+    #[schema(required = true)]
     pub published_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
     pub extended_until: Option<NaiveDate>,
     pub partner: Partner,
 }
@@ -168,8 +199,7 @@ impl From<service::MyMatch> for MyMatch {
 pub struct MatchEventDto {
     pub id: Uuid,
     pub actor_id: Uuid,
-    #[schema(example = "approve")]
-    pub action: String,
+    pub action: MatchAction,
     pub detail: String,
     pub created_at: DateTime<Utc>,
 }
@@ -179,7 +209,7 @@ impl From<MatchEvent> for MatchEventDto {
         Self {
             id: e.id,
             actor_id: e.actor_id,
-            action: e.action.as_str().to_owned(),
+            action: e.action,
             detail: e.detail,
             created_at: e.created_at,
         }

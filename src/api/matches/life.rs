@@ -7,6 +7,7 @@ use crate::api::error::ApiResult;
 use crate::api::extract::AuthUser;
 use crate::api::json::Json;
 use crate::api::responses::{Conflict, Forbidden, NotFound, Unprocessable};
+use crate::api::valid;
 use crate::service::matches;
 use crate::state::AppState;
 
@@ -72,6 +73,7 @@ pub async fn extend(
     id: web::Path<Uuid>,
     body: Json<ExtendRequest>,
 ) -> ApiResult<HttpResponse> {
+    let body = valid(body)?;
     let m = matches::extend(&state.db, &user.actor(), *id, body.until).await?;
     Ok(HttpResponse::Ok().json(MatchDto::from(m)))
 }

@@ -1,23 +1,31 @@
 //! `GET /me/matches`: a member's own published matches.
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::dto::MyMatch;
 use crate::api::error::ApiResult;
 use crate::api::extract::AuthUser;
+use crate::api::pagination::{Page, PageParams};
 use crate::api::responses::Unauthorized;
 use crate::service::matches;
 use crate::state::AppState;
 
 /// Your published matches, with your partner's contact details.
 #[utoipa::path(tag = "matches",
+    params(PageParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Your matches", body = Vec<MyMatch>),
+        (status = 200, description = "A page of your matches", body = Page<MyMatch>),
         (status = 401, response = Unauthorized),
     ))]
 #[get("/me/matches")]
-pub async fn mine(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+pub async fn mine(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    paging: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let page = paging.page_request()?;
     let mine = matches::mine(&state.db, &user.actor()).await?;
-    let body: Vec<MyMatch> = mine.into_iter().map(MyMatch::from).collect();
-    Ok(HttpResponse::Ok().json(body))
+    let items = mine.into_iter().map(MyMatch::from).collect();
+    Ok(Page::of_all(items, page).respond(&req))
 }

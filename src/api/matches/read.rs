@@ -5,7 +5,7 @@ use uuid::Uuid;
 use super::dto::{MatchDto, MatchEventDto, MatchFilter};
 use crate::api::error::ApiResult;
 use crate::api::extract::AuthUser;
-use crate::api::pagination::{Page, PageParams, SortOrder};
+use crate::api::pagination::{Page, PageParams, SortOrder, SortParams};
 use crate::api::responses::{Forbidden, NotFound};
 use crate::service::matches;
 use crate::state::AppState;
@@ -15,7 +15,7 @@ use crate::state::AppState;
 /// Sort by `created_at` (default, oldest first), `score`, `status` or
 /// `updated_at`; an unknown sort is a 422.
 #[utoipa::path(tag = "matches",
-    params(("id" = Uuid, Path, description = "Cycle id"), PageParams, MatchFilter),
+    params(("id" = Uuid, Path, description = "Cycle id"), PageParams, SortParams, MatchFilter),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of matches", body = Page<MatchDto>),
@@ -29,10 +29,11 @@ pub async fn list(
     req: HttpRequest,
     id: web::Path<Uuid>,
     paging: web::Query<PageParams>,
+    sorting: web::Query<SortParams>,
     filter: web::Query<MatchFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = paging.page_request()?;
-    let sort = paging.sort_by(matches::SORT_FIELDS, ("created_at", SortOrder::Asc))?;
+    let sort = sorting.sort_by(matches::SORT_FIELDS, ("created_at", SortOrder::Asc))?;
     let actor = user.actor();
     let (rows, total) = matches::list(&state.db, &actor, *id, filter.status, sort, page).await?;
     Ok(Page::new(rows.into_iter().map(MatchDto::from).collect(), page, total).respond(&req))
@@ -59,10 +60,10 @@ pub async fn get(
 
 /// Every committee action on a match, oldest first (committee).
 #[utoipa::path(tag = "matches",
-    params(("id" = Uuid, Path, description = "Match id")),
+    params(("id" = Uuid, Path, description = "Match id"), PageParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The audit trail", body = Vec<MatchEventDto>),
+        (status = 200, description = "A page of the audit trail", body = Page<MatchEventDto>),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ))]
@@ -70,9 +71,12 @@ pub async fn get(
 pub async fn events(
     state: web::Data<AppState>,
     user: AuthUser,
+    req: HttpRequest,
     id: web::Path<Uuid>,
+    paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
+    let page = paging.page_request()?;
     let rows = matches::events(&state.db, &user.actor(), *id).await?;
-    let body: Vec<MatchEventDto> = rows.into_iter().map(MatchEventDto::from).collect();
-    Ok(HttpResponse::Ok().json(body))
+    let items = rows.into_iter().map(MatchEventDto::from).collect();
+    Ok(Page::of_all(items, page).respond(&req))
 }

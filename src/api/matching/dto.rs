@@ -14,8 +14,6 @@ use crate::service::matching::{self as service, MatchingRun};
 pub struct RunDto {
     pub id: Uuid,
     pub cycle_id: Uuid,
-    /// `completed`, or `accepted` once proposals became matches.
-    #[schema(value_type = String, example = "completed")]
     pub status: RunStatus,
     pub parameters: RunParams,
     #[serde(flatten)]
@@ -43,10 +41,10 @@ impl From<MatchingRun> for RunDto {
 pub struct RunSummary {
     pub id: Uuid,
     pub cycle_id: Uuid,
-    #[schema(value_type = String)]
     pub status: RunStatus,
     pub parameters: RunParams,
     pub total_score: i64,
+    #[schema(required = true)]
     pub min_score: Option<i64>,
     pub proposal_count: i32,
     pub unmatched_count: i32,

@@ -15,6 +15,7 @@ use crate::service::tokens::ApiToken;
 /// `membership_status` are listed only to be refused: the committee sets
 /// them.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"full_name": "Ada King", "pronouns": "she/her"}))]
 pub struct UpdateMeRequest {
     /// A new sign-in email; needs `current_password` and a session (403
@@ -23,7 +24,7 @@ pub struct UpdateMeRequest {
     #[schema(format = "email", max_length = 254)]
     pub email: Option<String>,
     #[validate(length(max = 200), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub full_name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[validate(length(max = 50))]
@@ -65,12 +66,14 @@ impl From<UpdateMeRequest> for OwnChanges {
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[schema(example = json!({"name": "roster import script", "read_only": true, "expires_at": "2025-12-31T00:00:00Z"}))]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "roster import script", "read_only": true, "expires_at": "2030-12-31T00:00:00Z"}))]
 pub struct CreateTokenRequest {
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// When the token stops working; must be in the future. None: never.
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub expires_at: Option<DateTime<Utc>>,
     /// A read-only token may only read (GET).
     #[serde(default)]
@@ -96,7 +99,9 @@ pub struct ApiTokenDto {
     #[schema(example = "wla_pat_Xy3k")]
     pub prefix: String,
     pub read_only: bool,
+    #[schema(required = true)]
     pub expires_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
     pub last_used_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }

@@ -1,11 +1,12 @@
 //! Your personal API tokens.
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use uuid::Uuid;
 
 use super::dto::{ApiTokenDto, CreateTokenRequest, CreatedApiToken};
 use crate::api::error::ApiResult;
 use crate::api::extract::AuthUser;
 use crate::api::json::Json;
+use crate::api::pagination::{Page, PageParams};
 use crate::api::responses::{NotFound, Unauthorized, Unprocessable};
 use crate::api::{created, valid};
 use crate::service::tokens;
@@ -13,15 +14,23 @@ use crate::state::AppState;
 
 /// Your personal API tokens (not revoked), newest first.
 #[utoipa::path(tag = "me",
+    params(PageParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Your tokens", body = Vec<ApiTokenDto>),
+        (status = 200, description = "A page of your tokens", body = Page<ApiTokenDto>),
         (status = 401, response = Unauthorized),
     ))]
 #[get("/me/tokens")]
-pub async fn list_tokens(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+pub async fn list_tokens(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    paging: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let page = paging.page_request()?;
     let rows = tokens::list(&state.db, &user.actor()).await?;
-    Ok(HttpResponse::Ok().json(rows.into_iter().map(ApiTokenDto::from).collect::<Vec<_>>()))
+    let items = rows.into_iter().map(ApiTokenDto::from).collect();
+    Ok(Page::of_all(items, page).respond(&req))
 }
 
 /// Create a personal API token for scripts; it acts as you.

@@ -12,18 +12,25 @@ use crate::service::members::{IssuedInvitation, Member};
 
 /// A member account.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0f8e5a52-77c4-4f0e-b5c1-2d9a7c3e6b10", "email": "ada@example.org", "full_name": "Ada Lovelace",
+    "pronouns": "she/her", "role": "member", "wla_member_id": "WLA-1042", "membership_status": "active",
+    "membership_expires_on": "2025-06-30", "has_password": true,
+    "created_at": "2024-08-20T09:15:00Z", "updated_at": "2024-08-20T09:15:00Z"
+}))]
 pub struct MemberDto {
     pub id: Uuid,
     #[schema(example = "ada@example.org")]
     pub email: String,
     #[schema(example = "Ada Lovelace")]
     pub full_name: String,
-    #[schema(example = "she/her")]
+    #[schema(required = true, example = "she/her")]
     pub pronouns: Option<String>,
     pub role: Role,
-    #[schema(example = "WLA-1042")]
+    #[schema(required = true, example = "WLA-1042")]
     pub wla_member_id: Option<String>,
     pub membership_status: MembershipStatus,
+    #[schema(required = true)]
     pub membership_expires_on: Option<NaiveDate>,
     /// False for members the committee created who have not accepted an invitation.
     pub has_password: bool,
@@ -69,13 +76,14 @@ impl From<MemberListFilter> for MemberFilter {
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[schema(example = json!({"email": "grace@example.org", "full_name": "Grace Hopper", "membership_status": "active", "membership_expires_on": "2025-12-31"}))]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "grace@example.org", "full_name": "Grace Hopper", "membership_status": "active", "membership_expires_on": "2030-12-31"}))]
 pub struct CreateMemberRequest {
     #[validate(email, length(max = 254))]
     #[schema(format = "email", max_length = 254)]
     pub email: String,
     #[validate(length(max = 200), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub full_name: String,
     #[validate(length(max = 50))]
     #[schema(max_length = 50)]
@@ -85,6 +93,7 @@ pub struct CreateMemberRequest {
     pub wla_member_id: Option<String>,
     /// Default `pending`.
     pub membership_status: Option<MembershipStatus>,
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub membership_expires_on: Option<NaiveDate>,
     /// Admins only; default `member`.
     pub role: Option<Role>,
@@ -107,13 +116,14 @@ impl From<CreateMemberRequest> for NewMember {
 
 /// Changes to a member. Omitted fields stay; `null` clears optional ones.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
-#[schema(example = json!({"membership_status": "active", "membership_expires_on": "2025-12-31"}))]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"membership_status": "active", "membership_expires_on": "2030-12-31"}))]
 pub struct UpdateMemberRequest {
     #[validate(email, length(max = 254))]
     #[schema(format = "email", max_length = 254)]
     pub email: Option<String>,
     #[validate(length(max = 200), custom(function = "not_blank"))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub full_name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[validate(length(max = 50))]
@@ -126,6 +136,7 @@ pub struct UpdateMemberRequest {
     pub membership_status: Option<MembershipStatus>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<NaiveDate>)]
+    #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub membership_expires_on: Option<Option<NaiveDate>>,
     /// Admins only, and not their own.
     pub role: Option<Role>,

@@ -5,7 +5,7 @@ use uuid::Uuid;
 use super::dto::{MemberDto, MemberListFilter};
 use crate::api::error::ApiResult;
 use crate::api::extract::AuthUser;
-use crate::api::pagination::{Page, PageParams, SortOrder};
+use crate::api::pagination::{Page, PageParams, SortOrder, SortParams};
 use crate::api::responses::{Forbidden, NotFound, Unauthorized, Unprocessable};
 use crate::service::members;
 use crate::state::AppState;
@@ -14,7 +14,7 @@ use crate::state::AppState;
 ///
 /// Sort by `email`, `full_name` or `created_at` (default `-created_at`).
 #[utoipa::path(tag = "members",
-    params(PageParams, MemberListFilter),
+    params(PageParams, SortParams, MemberListFilter),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of members", body = Page<MemberDto>),
@@ -28,10 +28,11 @@ pub async fn list(
     user: AuthUser,
     req: HttpRequest,
     paging: web::Query<PageParams>,
+    sorting: web::Query<SortParams>,
     filter: web::Query<MemberListFilter>,
 ) -> ApiResult<HttpResponse> {
     let page = paging.page_request()?;
-    let sort = paging.sort_by(members::SORT_FIELDS, ("created_at", SortOrder::Desc))?;
+    let sort = sorting.sort_by(members::SORT_FIELDS, ("created_at", SortOrder::Desc))?;
     let filter = filter.into_inner().into();
     let (rows, total) = members::list(&state.db, &user.actor(), filter, sort, page).await?;
     Ok(Page::new(rows.into_iter().map(MemberDto::from).collect(), page, total).respond(&req))

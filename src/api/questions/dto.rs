@@ -68,6 +68,7 @@ pub struct QuestionRequest {
     pub audience: Audience,
     /// Default: after the last question.
     #[validate(range(min = 0, max = 10000))]
+    #[schema(minimum = 0, maximum = 10000)]
     pub position: Option<i32>,
     #[serde(default)]
     pub retired: bool,
@@ -94,6 +95,7 @@ pub struct QuestionPatch {
     pub required: Option<bool>,
     pub audience: Option<Audience>,
     #[validate(range(min = 0, max = 10000))]
+    #[schema(minimum = 0, maximum = 10000)]
     pub position: Option<i32>,
     pub retired: Option<bool>,
 }

@@ -16,6 +16,21 @@ use crate::domain::application::{
 use crate::service::questions;
 use crate::state::AppState;
 
+/// How a form shows a standard field: `text` is one line, `long_text` a
+/// paragraph, `choice` one of `options`, `multi_choice` several of them,
+/// `tags` free words, `integer` a number between `min` and `max`.
+#[derive(Clone, Copy, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    Text,
+    LongText,
+    Choice,
+    MultiChoice,
+    Tags,
+    Integer,
+    Boolean,
+}
+
 /// One standard field of the form.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FieldSpec {
@@ -24,10 +39,7 @@ pub struct FieldSpec {
     pub name: &'static str,
     #[schema(example = "Library types")]
     pub label: &'static str,
-    /// `text` (one line), `long_text`, `choice`, `multi_choice`, `tags`,
-    /// `integer` or `boolean`.
-    #[schema(example = "multi_choice")]
-    pub kind: &'static str,
+    pub kind: FieldKind,
     pub required: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<&'static str>>,
@@ -53,7 +65,7 @@ pub struct FormSpec {
     pub questions: Vec<QuestionDto>,
 }
 
-fn field(name: &'static str, label: &'static str, kind: &'static str, required: bool) -> FieldSpec {
+fn field(name: &'static str, label: &'static str, kind: FieldKind, required: bool) -> FieldSpec {
     FieldSpec {
         name,
         label,
@@ -77,26 +89,31 @@ fn names<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Option<Vec<&'static st
 pub fn standard_fields(role: ApplicationRole) -> Vec<FieldSpec> {
     let text = |name, label, required, max| FieldSpec {
         max_length: Some(max),
-        ..field(name, label, "text", required)
+        ..field(name, label, FieldKind::Text, required)
     };
     let long = |name, label, required| FieldSpec {
         max_length: Some(5000),
-        ..field(name, label, "long_text", required)
+        ..field(name, label, FieldKind::LongText, required)
     };
     let mut fields = vec![
         FieldSpec {
             options: names(LibraryType::ALL, LibraryType::as_str),
             max_items: Some(10),
-            ..field("library_types", "Library types", "multi_choice", true)
+            ..field(
+                "library_types",
+                "Library types",
+                FieldKind::MultiChoice,
+                true,
+            )
         },
         FieldSpec {
             max_items: Some(20),
             max_length: Some(50),
-            ..field("interests", "Areas of interest", "tags", false)
+            ..field("interests", "Areas of interest", FieldKind::Tags, false)
         },
         FieldSpec {
             options: names(CareerStage::ALL, CareerStage::as_str),
-            ..field("career_stage", "Career stage", "choice", true)
+            ..field("career_stage", "Career stage", FieldKind::Choice, true)
         },
         text("region", "Region of Washington", true, 100),
         FieldSpec {
@@ -105,14 +122,19 @@ pub fn standard_fields(role: ApplicationRole) -> Vec<FieldSpec> {
             ..field(
                 "meeting_modes",
                 "Acceptable meeting modes",
-                "multi_choice",
+                FieldKind::MultiChoice,
                 true,
             )
         },
         text("availability", "Availability", false, 1000),
         FieldSpec {
             options: names(MatchingPreference::ALL, MatchingPreference::as_str),
-            ..field("matching_preference", "Match me on", "choice", true)
+            ..field(
+                "matching_preference",
+                "Match me on",
+                FieldKind::Choice,
+                true,
+            )
         },
         FieldSpec {
             max_items: Some(20),
@@ -120,7 +142,7 @@ pub fn standard_fields(role: ApplicationRole) -> Vec<FieldSpec> {
             ..field(
                 "identity_tags",
                 "Identity (optional, private to you and the committee)",
-                "tags",
+                FieldKind::Tags,
                 false,
             )
         },
@@ -129,7 +151,7 @@ pub fn standard_fields(role: ApplicationRole) -> Vec<FieldSpec> {
             ..field(
                 "identity_consent",
                 "Use my identity answers for matching",
-                "boolean",
+                FieldKind::Boolean,
                 false,
             )
         },
@@ -147,7 +169,12 @@ pub fn standard_fields(role: ApplicationRole) -> Vec<FieldSpec> {
             FieldSpec {
                 min: Some(0),
                 max: Some(60),
-                ..field("years_experience", "Years of experience", "integer", true)
+                ..field(
+                    "years_experience",
+                    "Years of experience",
+                    FieldKind::Integer,
+                    true,
+                )
             },
             long("past_experience", "Past work experience", false),
             long(
@@ -163,7 +190,7 @@ pub fn standard_fields(role: ApplicationRole) -> Vec<FieldSpec> {
                 ..field(
                     "capacity",
                     "How many mentees you can take",
-                    "integer",
+                    FieldKind::Integer,
                     false,
                 )
             },
@@ -174,7 +201,7 @@ pub fn standard_fields(role: ApplicationRole) -> Vec<FieldSpec> {
             long("motivation", "Why you are interested", true),
             FieldSpec {
                 options: names(LibrarySchool::ALL, LibrarySchool::as_str),
-                ..field("library_school", "Library school", "choice", true)
+                ..field("library_school", "Library school", FieldKind::Choice, true)
             },
         ]),
     }

@@ -34,6 +34,7 @@ pub struct Candidate {
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
 )]
+#[serde(deny_unknown_fields)]
 pub struct Pin {
     pub mentor_application_id: Uuid,
     pub mentee_application_id: Uuid,
@@ -58,6 +59,7 @@ pub enum PinKind {
 
 /// A pin in the form API.md names (`pins`): a pair and its kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct KindedPin {
     pub mentor_application_id: Uuid,
     pub mentee_application_id: Uuid,

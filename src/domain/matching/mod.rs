@@ -33,8 +33,9 @@ pub use input::{Candidate, KindedPin, Pin, PinKind, RunParams};
 pub use pins::PinConflict;
 pub use rules::{RuleBroken, broken_rules, check_pair};
 pub use score::{
-    CAREER_STAGE, Criterion, IDENTITY, INTERESTS, LIBRARY_TYPES, MAX_CRITERION_SCORE,
-    MEETING_MODES, REDACTED_DETAIL, REGION, redact, score_pair, stage_rank, summarize,
+    CAREER_STAGE, Criterion, CriterionName, IDENTITY, INTERESTS, LIBRARY_TYPES,
+    MAX_CRITERION_SCORE, MEETING_MODES, REDACTED_DETAIL, REGION, redact, score_pair, stage_rank,
+    summarize,
 };
 pub use solve::{MatchResult, Proposal, Unmatched, run_matching};
 pub use weights::{MAX_WEIGHT, WeightTable, Weights};

@@ -8,12 +8,43 @@ use super::rules::{common_modes, same_region};
 use super::weights::WeightTable;
 use crate::domain::application::{CareerStage, MeetingMode, normalize_tags};
 
-pub const LIBRARY_TYPES: &str = "library_types";
-pub const INTERESTS: &str = "interests";
-pub const CAREER_STAGE: &str = "career_stage";
-pub const IDENTITY: &str = "identity";
-pub const REGION: &str = "region";
-pub const MEETING_MODES: &str = "meeting_modes";
+/// The six things a pair is scored on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CriterionName {
+    LibraryTypes,
+    Interests,
+    CareerStage,
+    Identity,
+    Region,
+    MeetingModes,
+}
+
+impl CriterionName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::LibraryTypes => "library_types",
+            Self::Interests => "interests",
+            Self::CareerStage => "career_stage",
+            Self::Identity => "identity",
+            Self::Region => "region",
+            Self::MeetingModes => "meeting_modes",
+        }
+    }
+}
+
+impl std::fmt::Display for CriterionName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+pub const LIBRARY_TYPES: CriterionName = CriterionName::LibraryTypes;
+pub const INTERESTS: CriterionName = CriterionName::Interests;
+pub const CAREER_STAGE: CriterionName = CriterionName::CareerStage;
+pub const IDENTITY: CriterionName = CriterionName::Identity;
+pub const REGION: CriterionName = CriterionName::Region;
+pub const MEETING_MODES: CriterionName = CriterionName::MeetingModes;
 /// What a redacted identity criterion says instead of its detail.
 pub const REDACTED_DETAIL: &str = "identity details are visible to the committee only";
 /// The highest score one criterion can give.
@@ -22,7 +53,7 @@ pub const MAX_CRITERION_SCORE: i64 = 10;
 /// One line of a pair's explanation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Criterion {
-    pub criterion: String,
+    pub criterion: CriterionName,
     pub weight: i64,
     /// 0–10 before weighting.
     pub score: i64,
@@ -76,7 +107,7 @@ pub fn score_pair(
         .into_iter()
         .zip(raw)
         .map(|((criterion, weight), (score, detail))| Criterion {
-            criterion: criterion.into(),
+            criterion,
             weight,
             score,
             detail,

@@ -46,6 +46,7 @@ pub struct MatchResult {
     pub pin_conflicts: Vec<PinConflict>,
     pub total_score: i64,
     /// The weakest proposal's score; none without proposals.
+    #[schema(required = true)]
     pub min_score: Option<i64>,
 }
 

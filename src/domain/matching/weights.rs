@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::score::{CAREER_STAGE, IDENTITY, INTERESTS, LIBRARY_TYPES, MEETING_MODES, REGION};
+use super::score::{
+    CAREER_STAGE, CriterionName, IDENTITY, INTERESTS, LIBRARY_TYPES, MEETING_MODES, REGION,
+};
 use crate::domain::application::MatchingPreference;
 
 /// The highest weight the committee may set.
@@ -11,12 +13,19 @@ pub const MAX_WEIGHT: i64 = 100;
 
 /// One weight per criterion. A pair's score is Σ weight × criterion score.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Weights {
+    #[schema(minimum = 0, maximum = 100)]
     pub library_types: i64,
+    #[schema(minimum = 0, maximum = 100)]
     pub interests: i64,
+    #[schema(minimum = 0, maximum = 100)]
     pub career_stage: i64,
+    #[schema(minimum = 0, maximum = 100)]
     pub identity: i64,
+    #[schema(minimum = 0, maximum = 100)]
     pub region: i64,
+    #[schema(minimum = 0, maximum = 100)]
     pub meeting_modes: i64,
 }
 
@@ -32,7 +41,7 @@ impl Weights {
         }
     }
 
-    pub(crate) fn named(&self) -> [(&'static str, i64); 6] {
+    pub(crate) fn named(&self) -> [(CriterionName, i64); 6] {
         [
             (LIBRARY_TYPES, self.library_types),
             (INTERESTS, self.interests),
@@ -47,7 +56,7 @@ impl Weights {
 /// The weights for each matching preference. Every default row sums to 12,
 /// so no preference counts more than another in the cohort's total.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct WeightTable {
     pub career: Weights,
     pub identity: Weights,

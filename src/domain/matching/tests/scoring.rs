@@ -1,8 +1,8 @@
 //! Scores, preference weighting, consent and redaction.
 use super::*;
 use crate::domain::matching::{
-    Criterion, IDENTITY, MatchingError, REDACTED_DETAIL, WeightTable, Weights, candidates_for,
-    score_pair, stage_rank, summarize,
+    Criterion, CriterionName, IDENTITY, MatchingError, REDACTED_DETAIL, WeightTable, Weights,
+    candidates_for, score_pair, stage_rank, summarize,
 };
 
 /// Mentee 2 wants public libraries, three interests, and shares identity
@@ -25,7 +25,7 @@ fn cohort(preference: MatchingPreference) -> Vec<Candidate> {
     vec![m1, e, m3]
 }
 
-fn criterion<'a>(breakdown: &'a [Criterion], name: &str) -> &'a Criterion {
+fn criterion(breakdown: &[Criterion], name: CriterionName) -> &Criterion {
     breakdown
         .iter()
         .find(|c| c.criterion == name)
