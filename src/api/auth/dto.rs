@@ -78,8 +78,8 @@ pub struct LoginRequest {
 /// gets the next one.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenPair {
-    /// A short-lived JWT; it stops working when it expires or when the
-    /// member signs out or changes their password.
+    /// A short-lived JWT; it stops working when it expires, or when the
+    /// member signs out, changes their password or is given another role.
     pub access_token: String,
     /// Always `Bearer`.
     #[schema(example = "Bearer")]
