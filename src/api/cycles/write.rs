@@ -16,7 +16,7 @@ use crate::state::AppState;
 ///
 /// The new cycle starts in `draft`, seen by the committee only, until it is
 /// moved to `open`. Its dates must be in order (422 with code `date_order` on
-/// the first field out of order); 409 when another cycle has the same name.
+/// each field out of order); 409 when another cycle has the same name.
 #[utoipa::path(tag = "cycles",
     request_body = CreateCycleRequest,
     security(("bearer" = [])),
