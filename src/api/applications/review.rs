@@ -20,7 +20,7 @@ use crate::state::AppState;
 /// Sets the status to the decision (`accepted`, `waitlisted` or `declined`)
 /// and stores the note, reviewer and time, which only the committee sees. A
 /// decision may be revised; a withdrawn or matched application is settled
-/// (409). Matching considers accepted applications only.
+/// (409). Only accepted (and matched) applications take part in matching.
 #[utoipa::path(tag = "applications",
     params(("id" = Uuid, Path, description = "Application id")),
     request_body = ReviewRequest,
