@@ -52,9 +52,13 @@ impl Weights {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct WeightTable {
+    /// For mentees who prefer career alignment.
     pub career: Weights,
+    /// For mentees who prefer identity alignment.
     pub identity: Weights,
+    /// For mentees who want both.
     pub both: Weights,
+    /// For mentees with no preference.
     pub none: Weights,
 }
 
