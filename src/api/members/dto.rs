@@ -120,6 +120,8 @@ impl From<CreateMemberRequest> for NewMember {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[schema(example = json!({"membership_status": "active", "membership_expires_on": "2025-12-31"}))]
 pub struct UpdateMemberRequest {
+    /// The member's sign-in email, stored trimmed and lower-cased; 409 when
+    /// another account has it.
     #[validate(email, length(max = 254))]
     #[schema(format = "email", max_length = 254)]
     pub email: Option<String>,
