@@ -17,11 +17,16 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
     "detail": "cycle not found", "request_id": "2b1f8a9e-3c4d-4e5f-8a9b-0c1d2e3f4a5b"
 }))]
 pub struct Problem {
+    /// Always `about:blank`: the status code says what kind of problem it is.
     #[serde(rename = "type")]
     #[schema(example = "about:blank")]
     pub type_: String,
+    /// The status code's standard phrase, e.g. `Not Found`.
     pub title: String,
+    /// The HTTP status code, repeated.
     pub status: u16,
+    /// What went wrong, for people; a 409 names the allowed transitions
+    /// where there are some. Never internal details.
     pub detail: String,
     /// The request's `X-Request-Id`, for support and logs.
     #[serde(skip_serializing_if = "Option::is_none")]

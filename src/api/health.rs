@@ -8,8 +8,10 @@ use crate::api::error::{ApiError, ApiResult};
 use crate::api::responses::{Unavailable, Unprocessable};
 use crate::state::AppState;
 
+/// The probe's answer.
 #[derive(Serialize, ToSchema)]
 pub struct HealthStatus {
+    /// Always `ok` in a 200 answer.
     pub status: Health,
 }
 
@@ -25,6 +27,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// The process is running.
+///
+/// Liveness probe for orchestrators, open to anyone: 200 whenever the
+/// process answers HTTP, without touching the database.
 #[utoipa::path(tag = "health",
     responses(
         (status = 200, description = "Alive", body = HealthStatus),
@@ -36,6 +41,9 @@ pub async fn live() -> HttpResponse {
 }
 
 /// The database answers.
+///
+/// Readiness probe, open to anyone: 200 when a database ping succeeds
+/// within 3 seconds, else 503 (send no traffic to this instance yet).
 #[utoipa::path(tag = "health",
     responses(
         (status = 200, description = "Ready", body = HealthStatus),

@@ -100,9 +100,12 @@ impl SortParams {
 /// One page of a list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {
+    /// This page's items, in the list's sort order.
     pub items: Vec<T>,
+    /// This page's number, from 1.
     #[schema(example = 1)]
     pub page: u64,
+    /// The page size asked for (default 50); the last page may hold fewer.
     #[schema(example = 50)]
     pub per_page: u64,
     /// Items in the whole list, over all pages.

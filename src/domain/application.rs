@@ -49,14 +49,18 @@ string_enum!(
     ApplicationRole { Mentor => "mentor", Mentee => "mentee" }
 );
 string_enum!(
-    /// `submitted` → reviewed (`accepted`, `waitlisted`, `declined`) →
-    /// `matched` once a match is published; `withdrawn` any time before.
+    /// `submitted` → reviewed (`accepted`, `waitlisted`, `declined`; the
+    /// decision may be revised) → `matched` once a match is published;
+    /// `withdrawn` any time before. Only `accepted` and `matched`
+    /// applications can be paired.
     ApplicationStatus {
         Submitted => "submitted", Accepted => "accepted", Waitlisted => "waitlisted",
         Declined => "declined", Withdrawn => "withdrawn", Matched => "matched",
     }
 );
 string_enum!(
+    /// A kind of library: for a mentor, where they have worked; for a
+    /// mentee, where they want to work.
     LibraryType {
         Public => "public", Academic => "academic", School => "school", Special => "special",
         Tribal => "tribal", Government => "government", Law => "law", Medical => "medical",
@@ -64,6 +68,9 @@ string_enum!(
     }
 );
 string_enum!(
+    /// Where the applicant is in their career. Matching prefers a mentor one
+    /// or two stages further along (`early_career` and `career_changer` count
+    /// as one stage).
     CareerStage {
         Student => "student", EarlyCareer => "early_career", MidCareer => "mid_career",
         Senior => "senior", CareerChanger => "career_changer",
@@ -75,6 +82,8 @@ string_enum!(
     MatchingPreference { Career => "career", Identity => "identity", Both => "both", None => "none" }
 );
 string_enum!(
+    /// A mentee's library school status: `none`, `considering`, `enrolled`
+    /// or `graduated`.
     LibrarySchool { None => "none", Considering => "considering", Enrolled => "enrolled", Graduated => "graduated" }
 );
 string_enum!(

@@ -5,7 +5,9 @@ use sea_orm::{DeriveActiveEnum, EnumIter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// `draft → open → matching → active → closed → archived`.
+/// `draft → open → matching → active → closed → archived`. An open cycle
+/// may go back to draft and a cycle in matching may reopen. Drafts are seen
+/// by the committee only; members apply while a cycle is `open`.
 #[derive(
     Clone,
     Copy,

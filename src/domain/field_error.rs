@@ -5,12 +5,14 @@ use utoipa::ToSchema;
 /// One invalid field of a request.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
 pub struct FieldError {
-    /// The field, dotted for nested values (`answers.0.value`).
+    /// The field, dotted for nested values (`answers.0`); a missing answer
+    /// to a required question is `answers[<question id>]`.
     #[schema(example = "email")]
     pub field: String,
     /// A stable machine-readable code (`email`, `length`, `range`, `required`...).
     #[schema(example = "email")]
     pub code: String,
+    /// What is wrong, for people.
     #[schema(example = "must be a valid email address")]
     pub message: String,
 }

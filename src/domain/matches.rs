@@ -19,6 +19,9 @@ pub use input::{
     NOTE_MAX_CHARS, NewMatch, REASON_MAX_CHARS, chosen_pairs, parse_end_reason, parse_note,
 };
 
+/// `proposed → approved → active → completed | ended_early`; `cancelled`
+/// from proposed or approved. Publishing makes approved matches `active`
+/// and visible to both people.
 #[derive(
     Clone,
     Copy,

@@ -57,8 +57,9 @@ impl Role {
     }
 }
 
-/// Standing of the member's association membership; only `active` members
-/// may apply to a cycle.
+/// Standing of the member's association membership, set by the committee:
+/// `pending` until confirmed, `active`, or `lapsed`. Only `active` members
+/// (not past `membership_expires_on`) may apply to a cycle.
 #[derive(
     Clone,
     Copy,

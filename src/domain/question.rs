@@ -13,6 +13,9 @@ pub use answers::{AnswerError, MAX_TEXT_ANSWER, answer_field_errors, check_answe
 
 use super::application::ApplicationRole;
 
+/// What a question asks for: `text` (free text, up to 5000 characters),
+/// `single_choice` (one of `options`), `multi_choice` (any number of
+/// `options`), `scale` (an integer from 1 to 5) or `yes_no` (a boolean).
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema, EnumIter, DeriveActiveEnum,
 )]
@@ -35,6 +38,7 @@ pub enum QuestionKind {
     YesNo,
 }
 
+/// Who is asked a question: `mentor`, `mentee` or `both`.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema, EnumIter, DeriveActiveEnum,
 )]

@@ -22,6 +22,8 @@ use crate::service::applications::{ApplicationView, AuditRow, Summary};
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"availability": "Tuesday evenings", "capacity": 3}))]
 pub struct ApplicationPatch {
+    /// May be sent only with the application's current role; a different
+    /// one is a 422 (code `immutable`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<ApplicationRole>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -38,8 +40,11 @@ pub struct ApplicationPatch {
     pub availability: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matching_preference: Option<MatchingPreference>,
+    /// Private self-description, shown only to the author and the
+    /// committee; `[]` clears it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_tags: Option<Vec<String>>,
+    /// Consent to use `identity_tags` for matching.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_consent: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,6 +69,8 @@ pub struct ApplicationPatch {
     pub career_goals: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub library_school: Option<LibrarySchool>,
+    /// Replaces every answer to the cycle's own questions; answers already
+    /// stored may still refer to questions retired since.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answers: Option<Vec<Answer>>,
 }
@@ -74,6 +81,8 @@ pub struct ApplicationPatch {
 #[schema(example = json!({"decision": "accepted", "note": "Strong fit for an academic mentor."}))]
 pub struct ReviewRequest {
     pub decision: ReviewDecision,
+    /// The committee's note, trimmed; replaces any earlier note. Default
+    /// empty.
     #[serde(default)]
     #[validate(length(max = 5000))]
     #[schema(max_length = 5000)]
@@ -83,10 +92,14 @@ pub struct ReviewRequest {
 /// The committee's review of an application (committee only).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReviewDto {
+    /// The note of the latest review; null before any review.
     #[schema(required = true)]
     pub note: Option<String>,
+    /// Member id of the committee member who reviewed it last; null before
+    /// any review.
     #[schema(required = true)]
     pub reviewed_by: Option<Uuid>,
+    /// When it was last reviewed; null before any review.
     #[schema(required = true)]
     pub reviewed_at: Option<DateTime<Utc>>,
 }
@@ -111,15 +124,18 @@ pub struct ReviewDto {
 pub struct ApplicationDto {
     pub id: Uuid,
     pub cycle_id: Uuid,
+    /// The applicant.
     pub member_id: Uuid,
+    /// The applicant's full name, from their account.
     pub member_name: String,
+    /// The applicant's email, from their account.
     pub member_email: String,
     pub status: ApplicationStatus,
     #[serde(flatten)]
     pub form: ApplicationForm,
     /// True when the committee submitted it for the member.
     pub submitted_by_committee: bool,
-    /// Committee only.
+    /// The committee's review; present for the committee only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<ReviewDto>,
     pub created_at: DateTime<Utc>,
@@ -129,20 +145,28 @@ pub struct ApplicationDto {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ApplicationFilter {
+    /// Only applications in this role.
     pub role: Option<ApplicationRole>,
+    /// Only applications in this status.
     pub status: Option<ApplicationStatus>,
+    /// Only applications that list this library type.
     pub library_type: Option<LibraryType>,
+    /// Only applicants at this career stage.
     pub career_stage: Option<CareerStage>,
+    /// Only applicants with this matching preference.
     pub matching_preference: Option<MatchingPreference>,
     /// Case-insensitive exact region.
     pub region: Option<String>,
-    /// Words searched in names, interests and free-text answers.
+    /// Words, all of which must appear (case-insensitively) in the member's
+    /// name or email, interests, region, employer, free-text fields or text
+    /// answers. Identity tags are never searched.
     pub q: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RoleQuery {
+    /// Which role's application or form.
     pub role: ApplicationRole,
 }
 
@@ -150,6 +174,7 @@ pub struct RoleQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApplicationSummary {
     pub cycle_id: Uuid,
+    /// Applications of the cycle in every role and status.
     pub total: u64,
     /// Per role, per status, zeros included.
     pub by_role: RoleCounts,
@@ -202,6 +227,7 @@ impl StatusCounts {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEntry {
     pub id: Uuid,
+    /// The member who acted: the author or a committee member.
     pub actor_id: Uuid,
     pub action: AuditAction,
     /// Names of the fields changed; never their values.

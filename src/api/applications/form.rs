@@ -65,10 +65,12 @@ pub enum AnswerValue {
 ))]
 pub struct ApplicationForm {
     /// Committee only: submit on behalf of this member (e.g. a paper form).
+    /// Never in responses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_id: Option<Uuid>,
     pub role: ApplicationRole,
-    /// At least one.
+    /// At least one. A mentor's: where they have worked; a mentee's: where
+    /// they want to work. Stored sorted, without duplicates.
     #[schema(min_items = 1, max_items = 10)]
     pub library_types: Vec<LibraryType>,
     /// Free tags, trimmed and lower-cased; up to 20 of up to 50 characters.
@@ -76,28 +78,36 @@ pub struct ApplicationForm {
     #[schema(max_items = 20)]
     pub interests: Vec<String>,
     pub career_stage: CareerStage,
-    /// Region of Washington, compared case-insensitively.
+    /// Region of Washington, compared case-insensitively; meeting only in
+    /// person needs the same region.
     #[schema(min_length = 1, max_length = 100, example = "Puget Sound")]
     pub region: String,
-    /// At least one.
+    /// At least one: the modes the applicant accepts. A pair must share one.
     #[schema(min_items = 1, max_items = 2)]
     pub meeting_modes: Vec<MeetingMode>,
+    /// Free-text note on when they can meet; not used by matching.
     #[serde(default)]
     #[schema(max_length = 1000)]
     pub availability: String,
+    /// A mentee's preference sets the weights their pairs are scored with;
+    /// a mentor's is recorded but does not change any score.
     pub matching_preference: MatchingPreference,
     /// Optional self-description. Private: shown only to the author and the
     /// committee, used for matching only with `identity_consent`.
     #[serde(default)]
     #[schema(max_items = 20)]
     pub identity_tags: Vec<String>,
-    /// Consent to use `identity_tags` for matching.
+    /// Consent to use `identity_tags` for matching; identity counts only
+    /// when both people consented.
     #[serde(default)]
     pub identity_consent: bool,
-    /// For conflict-of-interest checks.
+    /// For conflict-of-interest checks: people with the same employer
+    /// (compared case-insensitively) are not paired unless the committee
+    /// allows it. Empty: unknown, never a conflict.
     #[serde(default)]
     #[schema(max_length = 200)]
     pub employer: String,
+    /// Shown to the matched partner when the account has no pronouns.
     #[serde(default)]
     #[schema(max_length = 50)]
     pub pronouns: String,
@@ -120,7 +130,7 @@ pub struct ApplicationForm {
     /// Why they are interested (mentee) or want to mentor (mentor).
     #[schema(min_length = 1, max_length = 5000)]
     pub motivation: String,
-    /// Mentor: mentees they can take, 1-3 (default 1).
+    /// Mentor: mentees they can take at once, 1-3 (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(minimum = 1, maximum = 3)]
     pub capacity: Option<i32>,
@@ -135,6 +145,8 @@ pub struct ApplicationForm {
     /// Mentee: in or considering library school (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_school: Option<LibrarySchool>,
+    /// Answers to the cycle's own questions for this role: each question at
+    /// most once, every required one answered.
     #[serde(default)]
     pub answers: Vec<Answer>,
 }

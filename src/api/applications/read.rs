@@ -12,6 +12,9 @@ use crate::service::applications;
 use crate::state::AppState;
 
 /// Read an application (its author or the committee).
+///
+/// Anyone else gets 404, as if it did not exist. Only the committee sees
+/// `review` (the decision's note, reviewer and time).
 #[utoipa::path(tag = "applications",
     params(("id" = Uuid, Path, description = "Application id")),
     security(("bearer" = [])),
@@ -31,6 +34,10 @@ pub async fn get(
 }
 
 /// Your applications, newest first.
+///
+/// Any signed-in member: every application you made or the committee made
+/// for you, in every cycle and status, paged. The committee's `review` is
+/// left out.
 #[utoipa::path(tag = "applications",
     params(PageParams),
     security(("bearer" = [])),
@@ -53,7 +60,10 @@ pub async fn list_mine(
 
 /// Your latest application in `role`, as a form to start a new one from.
 ///
-/// Answers to the old cycle's own questions are left out.
+/// Any signed-in member. The standard fields of your most recent
+/// application in that role, in any cycle or status; answers to the old
+/// cycle's own questions are left out. 404 when you never applied in that
+/// role.
 #[utoipa::path(tag = "applications",
     params(RoleQuery),
     security(("bearer" = [])),

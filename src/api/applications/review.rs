@@ -15,8 +15,12 @@ use crate::api::valid;
 use crate::service::applications;
 use crate::state::AppState;
 
-/// Review an application (committee): accept, waitlist or decline, with a
-/// note only the committee sees.
+/// Review an application (committee).
+///
+/// Sets the status to the decision (`accepted`, `waitlisted` or `declined`)
+/// and stores the note, reviewer and time, which only the committee sees. A
+/// decision may be revised; a withdrawn or matched application is settled
+/// (409). Only accepted (and matched) applications take part in matching.
 #[utoipa::path(tag = "applications",
     params(("id" = Uuid, Path, description = "Application id")),
     request_body = ReviewRequest,
@@ -42,9 +46,11 @@ pub async fn review(
 
 /// A cycle's applications (committee), filtered and sorted.
 ///
-/// Sort by `created_at` (default), `updated_at`, `member_name`, `status`,
-/// `role` or `region`. `q` matches every word against names, email,
-/// interests, region, employer and the free-text answers.
+/// For any cycle, drafts included. Sort by `created_at` (default, oldest
+/// first), `updated_at`, `member_name`, `status`, `role` or `region`; an
+/// unknown sort field is a 422. Filters combine; `q` matches every word
+/// against the member's name and email, interests, region, employer, the
+/// free-text fields and text answers (never identity tags).
 #[utoipa::path(tag = "applications",
     params(("id" = Uuid, Path, description = "Cycle id"), PageParams, SortParams, ApplicationFilter),
     security(("bearer" = [])),
@@ -75,6 +81,10 @@ pub async fn list(
 }
 
 /// Counts per role and status for the committee dashboard.
+///
+/// Committee only, for any cycle including drafts. Every role and status is
+/// listed, zeros included, with the mentee places that accepted and matched
+/// mentors offer.
 #[utoipa::path(tag = "applications",
     params(("id" = Uuid, Path, description = "Cycle id")),
     security(("bearer" = [])),
@@ -94,6 +104,9 @@ pub async fn summary(
 }
 
 /// Who changed an application, when, and which fields (committee).
+///
+/// Oldest first: creation, edits, reviews, withdrawal and the publishing of
+/// its match. Entries name the fields changed, never their values.
 #[utoipa::path(tag = "applications",
     params(("id" = Uuid, Path, description = "Application id"), PageParams),
     security(("bearer" = [])),

@@ -20,6 +20,10 @@ use crate::state::AppState;
 /// Members apply while the cycle is open, once per cycle whatever the role,
 /// and only with an active WLA membership. The committee may submit for a
 /// member (`member_id`, e.g. from a paper form) at any status but archived.
+/// 403 when the membership is not active (or has expired), or a member names
+/// someone else; 409 when the cycle takes no applications or the member has
+/// already applied; 422 naming each invalid field. A draft cycle is 404 to
+/// members.
 #[utoipa::path(tag = "applications",
     params(("id" = Uuid, Path, description = "Cycle id")),
     request_body = ApplicationForm,
@@ -47,8 +51,11 @@ pub async fn apply(
 
 /// Edit an application.
 ///
-/// The author edits while the cycle is open; the committee at any time,
-/// and each committee change is recorded in the audit trail.
+/// The author edits while the cycle is open and the application is neither
+/// withdrawn nor matched (else 409); the committee at any time. Every
+/// change is recorded in the audit trail with the fields it changed. An
+/// unknown field, or one nobody may edit such as `status`, is a 400;
+/// changing `role` is a 422. Another member gets 404.
 #[utoipa::path(tag = "applications",
     params(("id" = Uuid, Path, description = "Application id")),
     request_body = ApplicationPatch,
@@ -72,8 +79,12 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(ApplicationDto::from(view)))
 }
 
-/// Withdraw an application (its author or the committee), any time before
-/// a match is published.
+/// Withdraw an application (its author or the committee).
+///
+/// Possible in any cycle status until a match of the application is
+/// published; its proposed and approved matches are cancelled. 409 when it
+/// is already withdrawn or matched (end the match instead). Another member
+/// gets 404.
 #[utoipa::path(tag = "applications",
     params(("id" = Uuid, Path, description = "Application id")),
     security(("bearer" = [])),

@@ -7,10 +7,13 @@ use validator::Validate;
 use crate::domain::member::{Registration, check_password};
 use crate::service::sessions::Session;
 
+/// A new account, which starts as a `member` with membership `pending`.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "ada@example.org", "password": "correct horse battery", "full_name": "Ada Lovelace", "pronouns": "she/her", "wla_member_id": "WLA-1042"}))]
 pub struct RegisterRequest {
+    /// The sign-in email, stored trimmed and lower-cased; one account per
+    /// email (409 when taken).
     #[validate(email, length(max = 254))]
     #[schema(format = "email", max_length = 254)]
     pub email: String,
@@ -18,13 +21,16 @@ pub struct RegisterRequest {
     #[validate(custom(function = "password_rule"))]
     #[schema(min_length = 10, max_length = 256, format = "password")]
     pub password: String,
+    /// Stored trimmed; must not be blank.
     #[validate(length(max = 200), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub full_name: String,
+    /// Free text, e.g. `she/her`; shown to a matched partner.
     #[validate(length(max = 50))]
     #[schema(max_length = 50)]
     pub pronouns: Option<String>,
-    /// The association's own membership number.
+    /// The association's own membership number, which the committee checks
+    /// before it activates the membership.
     #[validate(length(max = 50))]
     #[schema(max_length = 50)]
     pub wla_member_id: Option<String>,
@@ -64,6 +70,7 @@ pub fn not_blank(value: &str) -> Result<(), validator::ValidationError> {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "ada@example.org", "password": "correct horse battery"}))]
 pub struct LoginRequest {
+    /// Compared trimmed and case-insensitively.
     pub email: String,
     #[schema(format = "password")]
     pub password: String,
@@ -79,12 +86,16 @@ pub enum TokenType {
 /// gets the next one.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenPair {
+    /// A short-lived JWT; it stops working when it expires, or when the
+    /// member signs out, changes their password or is given another role.
     pub access_token: String,
+    /// Always `Bearer`.
     pub token_type: TokenType,
     /// Seconds until the access token expires.
     #[schema(example = 900)]
     pub expires_in: i64,
-    /// Single use: refreshing returns a new one.
+    /// Single use: `POST /auth/refresh` spends it and returns a new pair.
+    /// Keep it secret; reusing a spent one signs that chain out.
     pub refresh_token: String,
 }
 
@@ -99,6 +110,7 @@ impl From<Session> for TokenPair {
     }
 }
 
+/// A refresh token from signing in or from an earlier refresh.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
@@ -110,6 +122,7 @@ pub struct RefreshRequest {
 pub struct AcceptInviteRequest {
     /// The invitation token the committee sent.
     pub token: String,
+    /// The password to set, 10 to 256 characters.
     #[validate(custom(function = "password_rule"))]
     #[schema(min_length = 10, max_length = 256, format = "password")]
     pub password: String,

@@ -22,19 +22,26 @@ pub struct CycleDto {
     pub id: Uuid,
     #[schema(example = "2024-2025")]
     pub name: String,
+    /// Free text about the cycle for applicants; may be empty.
     pub description: String,
     pub status: CycleStatus,
+    /// When applications are announced to open (RFC 3339, UTC). The dates
+    /// inform; whether members may apply follows `status` (`open`).
     #[schema(example = "2024-09-01T00:00:00Z")]
     pub applications_open_at: DateTime<Utc>,
+    /// When applications are announced to close (RFC 3339, UTC).
     #[schema(example = "2024-09-30T23:59:59Z")]
     pub applications_close_at: DateTime<Utc>,
     /// Target date for publishing matches.
     #[schema(example = "2024-10-15")]
     pub match_by: NaiveDate,
+    /// First day of mentoring; edits to the cycle stop once it is `active`.
     #[schema(example = "2024-10-15")]
     pub mentoring_starts_on: NaiveDate,
+    /// Last day of mentoring; a match may be extended beyond it.
     #[schema(example = "2025-04-15")]
     pub mentoring_ends_on: NaiveDate,
+    /// Last day for mentors and mentees to send their evaluations.
     #[schema(example = "2025-05-15")]
     pub evaluation_closes_on: NaiveDate,
     /// Meetings each pair is expected to hold (one a month for six months).
@@ -66,7 +73,8 @@ impl From<Cycle> for CycleDto {
 
 /// A new cycle. Dates must satisfy applications_open_at <
 /// applications_close_at ≤ match_by ≤ mentoring_starts_on <
-/// mentoring_ends_on ≤ evaluation_closes_on.
+/// mentoring_ends_on ≤ evaluation_closes_on (an instant is compared to a
+/// date by its UTC day).
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
@@ -81,26 +89,35 @@ impl From<Cycle> for CycleDto {
     "meetings_expected": 6
 }))]
 pub struct CreateCycleRequest {
+    /// Unique among cycles; trimmed, and must not be blank.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
+    /// Free text about the cycle for applicants; default empty.
     #[serde(default)]
     #[validate(length(max = 5000))]
     #[schema(max_length = 5000)]
     pub description: String,
+    /// RFC 3339 instant, e.g. `2024-09-01T00:00:00Z`.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub applications_open_at: DateTime<Utc>,
+    /// RFC 3339 instant, after `applications_open_at`.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub applications_close_at: DateTime<Utc>,
+    /// Target date for publishing matches (`YYYY-MM-DD`), on or after the
+    /// day applications close.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub match_by: NaiveDate,
+    /// First day of mentoring, on or after `match_by`.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub mentoring_starts_on: NaiveDate,
+    /// Last day of mentoring, after `mentoring_starts_on`.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub mentoring_ends_on: NaiveDate,
+    /// Last day for evaluations, on or after `mentoring_ends_on`.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub evaluation_closes_on: NaiveDate,
-    /// 1 to 52; default 6.
+    /// Meetings each pair is expected to hold, 1 to 52; default 6.
     #[serde(default = "default_meetings")]
     #[validate(range(min = 1, max = 52))]
     #[schema(minimum = 1, maximum = 52, default = 6)]
@@ -111,11 +128,14 @@ fn default_meetings() -> i32 {
     6
 }
 
-/// Changes to a cycle, allowed until mentoring starts. Omitted fields stay.
+/// Changes to a cycle, allowed until mentoring starts (while it is `draft`,
+/// `open` or `matching`). Omitted fields stay; the resulting dates must
+/// still be in order, as for a new cycle.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"applications_close_at": "2024-10-04T23:59:59Z", "match_by": "2024-10-18", "mentoring_starts_on": "2024-10-18"}))]
 pub struct UpdateCycleRequest {
+    /// Unique among cycles; trimmed, and must not be blank.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
@@ -134,15 +154,18 @@ pub struct UpdateCycleRequest {
     pub mentoring_ends_on: Option<NaiveDate>,
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub evaluation_closes_on: Option<NaiveDate>,
+    /// Meetings each pair is expected to hold, 1 to 52.
     #[validate(range(min = 1, max = 52))]
     #[schema(minimum = 1, maximum = 52)]
     pub meetings_expected: Option<i32>,
 }
 
+/// The status to move the cycle to.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"to": "open"}))]
 pub struct TransitionRequest {
+    /// One of the statuses the cycle's current status may move to.
     pub to: CycleStatus,
 }
 
@@ -183,5 +206,6 @@ impl From<UpdateCycleRequest> for CycleChanges {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CycleListFilter {
+    /// Only cycles in this status.
     pub status: Option<CycleStatus>,
 }

@@ -12,9 +12,10 @@ use crate::state::AppState;
 
 /// List cycles.
 ///
-/// Anonymous callers and members see every cycle but drafts. Sort by
-/// `name`, `applications_open_at` (default, newest first), `created_at`,
-/// `status`.
+/// Anyone may call it, signed in or not. Anonymous callers and members see
+/// every cycle but drafts; the committee sees drafts too. Filter by
+/// `status`. Sort by `name`, `applications_open_at` (default, newest first),
+/// `created_at`, `status` (alphabetical); an unknown sort field is a 422.
 #[utoipa::path(tag = "cycles",
     params(PageParams, SortParams, CycleListFilter),
     security((), ("bearer" = [])),
@@ -43,6 +44,11 @@ pub async fn list(
 }
 
 /// The cycle open for applications, else the active one.
+///
+/// Anyone may call it, signed in or not: it is what the website shows as
+/// "the program now". At most one cycle is open at a time; when none is, the
+/// active cycle whose applications opened last is returned. 404 when no cycle is open
+/// or active.
 #[utoipa::path(tag = "cycles",
     security((), ("bearer" = [])),
     responses(
@@ -54,7 +60,10 @@ pub async fn current(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(CycleDto::from(cycles::current(&state.db).await?)))
 }
 
-/// Read a cycle. Drafts are 404 except to the committee.
+/// Read a cycle.
+///
+/// Anyone may read a cycle that is not a draft, signed in or not. Drafts are
+/// 404 to everyone but the committee.
 #[utoipa::path(tag = "cycles",
     params(("id" = Uuid, Path, description = "Cycle id")),
     security((), ("bearer" = [])),

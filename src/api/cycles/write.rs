@@ -13,6 +13,10 @@ use crate::service::cycles;
 use crate::state::AppState;
 
 /// Create a cycle as a draft (committee).
+///
+/// The new cycle starts in `draft`, seen by the committee only, until it is
+/// moved to `open`. Its dates must be in order (422 with code `date_order` on
+/// each field out of order); 409 when another cycle has the same name.
 #[utoipa::path(tag = "cycles",
     request_body = CreateCycleRequest,
     security(("bearer" = [])),
@@ -38,6 +42,10 @@ pub async fn create(
 }
 
 /// Edit a cycle (committee), until mentoring starts.
+///
+/// Allowed while the cycle is `draft`, `open` or `matching`; later it is a
+/// 409. Omitted fields stay; the dates are checked again as a whole (422 with
+/// code `date_order`). 409 when another cycle has the new name.
 #[utoipa::path(tag = "cycles",
     params(("id" = Uuid, Path, description = "Cycle id")),
     request_body = UpdateCycleRequest,
@@ -62,6 +70,9 @@ pub async fn update(
 }
 
 /// Delete a draft cycle (committee).
+///
+/// Only a cycle in `draft` can be deleted, with all it holds; any other
+/// status is a 409 (an `open` cycle can first be moved back to `draft`).
 #[utoipa::path(tag = "cycles",
     params(("id" = Uuid, Path, description = "Cycle id")),
     security(("bearer" = [])),

@@ -33,17 +33,25 @@ pub struct MatchDto {
     pub cycle_id: Uuid,
     pub mentor_application_id: Uuid,
     pub mentee_application_id: Uuid,
+    /// The run the pair came from; null for a match made by hand.
     #[schema(required = true)]
     pub matching_run_id: Option<Uuid>,
     pub status: MatchStatus,
+    /// Σ weight × criterion score over the breakdown, computed when the match
+    /// was made.
     pub score: i64,
+    /// Per-criterion scores and what the pair shares.
     pub breakdown: Vec<Criterion>,
+    /// The committee's note, seen by the committee only; null when none.
     #[schema(required = true)]
     pub note: Option<String>,
+    /// When the match was published (became `active`); null before.
     #[schema(required = true)]
     pub published_at: Option<DateTime<Utc>>,
+    /// The date a formal extension runs to; null when not extended.
     #[schema(required = true)]
     pub extended_until: Option<NaiveDate>,
+    /// Why the committee ended it early; null unless `ended_early`.
     #[schema(required = true)]
     pub ended_reason: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -81,9 +89,11 @@ pub struct CreateMatchRequest {
     /// The run this pair was taken from, if any. Naming a run marks it
     /// `accepted`, as accepting its proposals does.
     pub matching_run_id: Option<Uuid>,
-    // At most 5,000 characters (checked by the service).
+    /// The committee's note, at most 5,000 characters; stored trimmed, and a
+    /// blank note is none.
+    #[schema(max_length = 5000)]
     pub note: Option<String>,
-    /// Allow a pair from the same employer.
+    /// Allow a pair from the same employer; default false.
     #[serde(default)]
     pub allow_same_employer: bool,
 }
@@ -103,7 +113,9 @@ impl From<CreateMatchRequest> for NewMatch {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMatchRequest {
-    /// The committee's note; `""` clears it.
+    /// The committee's note, at most 5,000 characters, stored trimmed; `""`
+    /// clears it.
+    #[schema(max_length = 5000)]
     pub note: String,
 }
 
@@ -111,6 +123,8 @@ pub struct UpdateMatchRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "The mentee changed jobs and could not continue."}))]
 pub struct EndEarlyRequest {
+    /// Why the match ends, 1 to 2,000 characters, not blank; stored trimmed
+    /// and seen by the committee only.
     #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }
@@ -119,7 +133,8 @@ pub struct EndEarlyRequest {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"until": "2025-07-15"}))]
 pub struct ExtendRequest {
-    /// After the cycle's mentoring end and any earlier extension.
+    /// The new last day (`YYYY-MM-DD`), after the cycle's mentoring end and
+    /// any earlier extension.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub until: NaiveDate,
 }
@@ -127,6 +142,7 @@ pub struct ExtendRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MatchFilter {
+    /// Only matches in this status.
     pub status: Option<MatchStatus>,
 }
 
@@ -134,6 +150,7 @@ pub struct MatchFilter {
 pub struct PublishResult {
     /// Matches that became active.
     pub published: usize,
+    /// Those matches, by id.
     pub matches: Vec<MatchDto>,
 }
 
@@ -151,10 +168,14 @@ impl From<Vec<Match>> for PublishResult {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Partner {
     pub full_name: String,
+    /// From the partner's account, else from their application; null when
+    /// neither has any.
     #[schema(required = true)]
     pub pronouns: Option<String>,
     pub email: String,
     pub role: ApplicationRole,
+    /// From the partner's application: where a mentor has worked, where a
+    /// mentee wants to work.
     pub library_types: Vec<LibraryType>,
 }
 
@@ -166,8 +187,10 @@ pub struct MyMatch {
     pub status: MatchStatus,
     /// Your role in this match.
     pub role: ApplicationRole,
+    /// When the committee published it.
     #[schema(required = true)]
     pub published_at: Option<DateTime<Utc>>,
+    /// The date a formal extension runs to; null when not extended.
     #[schema(required = true)]
     pub extended_until: Option<NaiveDate>,
     pub partner: Partner,
@@ -198,8 +221,13 @@ impl From<service::MyMatch> for MyMatch {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MatchEventDto {
     pub id: Uuid,
+    /// The committee member who acted.
     pub actor_id: Uuid,
+    /// `proposed`, `note`, `approve`, `cancel`, `publish`, `complete`,
+    /// `end-early` or `extend`.
     pub action: MatchAction,
+    /// What goes with the action: the run a proposal came from, the reason
+    /// for ending early, the extension's date; often empty.
     pub detail: String,
     pub created_at: DateTime<Utc>,
 }

@@ -12,6 +12,10 @@ use crate::service::matches;
 use crate::state::AppState;
 
 /// Mark an active match completed (committee).
+///
+/// `active` → `completed`; any other status is a 409, as is a match of an
+/// archived cycle. A completed match still holds its mentee for the rest of
+/// the cycle.
 #[utoipa::path(tag = "matches",
     params(("id" = Uuid, Path, description = "Match id")),
     security(("bearer" = [])),
@@ -32,6 +36,10 @@ pub async fn complete(
 }
 
 /// End an active match early, with the reason (committee).
+///
+/// `active` → `ended_early`; any other status is a 409, as is a match of an
+/// archived cycle. Both people are free to be matched again in the cycle. A
+/// blank reason is a 422.
 #[utoipa::path(tag = "matches",
     params(("id" = Uuid, Path, description = "Match id")),
     request_body = EndEarlyRequest,
@@ -55,6 +63,10 @@ pub async fn end_early(
 }
 
 /// Extend an active match formally beyond the mentoring period (committee).
+///
+/// The match stays `active` with `extended_until` set. The date must be
+/// after the cycle's mentoring end and any earlier extension (422); a match
+/// that is not active, or of an archived cycle, is a 409.
 #[utoipa::path(tag = "matches",
     params(("id" = Uuid, Path, description = "Match id")),
     request_body = ExtendRequest,

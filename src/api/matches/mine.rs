@@ -10,6 +10,12 @@ use crate::service::matches;
 use crate::state::AppState;
 
 /// Your published matches, with your partner's contact details.
+///
+/// Any signed-in member: the matches of your applications in every cycle
+/// once the committee has published them (`active`, `completed` or
+/// `ended_early`), newest first. Your partner's name, pronouns, email, role
+/// and library types only; never their identity answers or the committee's
+/// notes. Proposed and approved matches are not shown.
 #[utoipa::path(tag = "matches",
     params(PageParams),
     security(("bearer" = [])),

@@ -12,7 +12,8 @@ use crate::state::AppState;
 
 /// A cycle's matches (committee).
 ///
-/// Sort by `created_at` (default, oldest first), `score`, `status` or
+/// Every match of the cycle in any status; filter by `status`. Sort by
+/// `created_at` (default, oldest first), `score`, `status` or
 /// `updated_at`; an unknown sort is a 422.
 #[utoipa::path(tag = "matches",
     params(("id" = Uuid, Path, description = "Cycle id"), PageParams, SortParams, MatchFilter),
@@ -40,6 +41,9 @@ pub async fn list(
 }
 
 /// Read a match (committee).
+///
+/// Any status, with the full score breakdown and the committee's note.
+/// Members see their own published matches at `GET /me/matches`.
 #[utoipa::path(tag = "matches",
     params(("id" = Uuid, Path, description = "Match id")),
     security(("bearer" = [])),
@@ -59,6 +63,9 @@ pub async fn get(
 }
 
 /// Every committee action on a match, oldest first (committee).
+///
+/// Proposing, notes, approval, cancellation, publishing, completion,
+/// ending early and extension, each with who did it and when.
 #[utoipa::path(tag = "matches",
     params(("id" = Uuid, Path, description = "Match id"), PageParams),
     security(("bearer" = [])),

@@ -13,6 +13,12 @@ use crate::service::matches;
 use crate::state::AppState;
 
 /// Propose a match by hand (committee).
+///
+/// The cycle must be in `matching`, `active` or `closed` (409 otherwise).
+/// The pair must pass every hard rule, the mentee must hold no live or
+/// completed match and the mentor needs a free slot; a refused pair is a
+/// 409 naming why. The score uses the default weights. The match starts
+/// `proposed`.
 #[utoipa::path(tag = "matches",
     params(("id" = Uuid, Path, description = "Cycle id")),
     request_body = CreateMatchRequest,
@@ -40,6 +46,9 @@ pub async fn create(
 }
 
 /// Set the committee's note on a match.
+///
+/// Committee only, in any match status; `""` clears the note. Only the
+/// committee sees it. 409 once the cycle is archived.
 #[utoipa::path(tag = "matches",
     params(("id" = Uuid, Path, description = "Match id")),
     request_body = UpdateMatchRequest,
@@ -63,6 +72,10 @@ pub async fn update(
 }
 
 /// Approve a proposed match (committee).
+///
+/// `proposed` → `approved`; any other status is a 409 naming the allowed
+/// ones, as is a match of an archived cycle. Approved matches stay hidden
+/// from the pair until they are published.
 #[utoipa::path(tag = "matches",
     params(("id" = Uuid, Path, description = "Match id")),
     security(("bearer" = [])),
@@ -82,7 +95,11 @@ pub async fn approve(
     Ok(HttpResponse::Ok().json(MatchDto::from(m)))
 }
 
-/// Cancel a proposed or approved match (committee); the mentee and the mentor's slot are free again.
+/// Cancel a proposed or approved match (committee).
+///
+/// The mentee and the mentor's slot are free again. Any other status is a
+/// 409 (end an active match early instead), as is a match of an archived
+/// cycle.
 #[utoipa::path(tag = "matches",
     params(("id" = Uuid, Path, description = "Match id")),
     security(("bearer" = [])),
@@ -102,8 +119,12 @@ pub async fn cancel(
     Ok(HttpResponse::Ok().json(MatchDto::from(m)))
 }
 
-/// Publish every approved match of the cycle (committee): they become
-/// active and visible to both people, and their applications `matched`.
+/// Publish every approved match of the cycle (committee).
+///
+/// In one step every `approved` match becomes `active` and visible to both
+/// people at `GET /me/matches`, and their applications become `matched`.
+/// Proposed matches are left as they are; with none approved nothing
+/// changes. 409 unless the cycle is in `matching`, `active` or `closed`.
 #[utoipa::path(tag = "matches",
     params(("id" = Uuid, Path, description = "Cycle id")),
     security(("bearer" = [])),

@@ -13,9 +13,13 @@ use crate::domain::matching::Candidates;
 use crate::service::matching;
 use crate::state::AppState;
 
-/// Turn a run's proposals (all, or the chosen ones) into proposed matches
-/// (committee). All or nothing: a pair that no longer passes the hard rules
+/// Turn a run's proposals into proposed matches (committee).
+///
+/// All the run's proposals, or the chosen ones (each must be one of them,
+/// else 422). All or nothing: a pair that no longer passes the hard rules
 /// or the live-match limits refuses the whole request with 409 naming it.
+/// Pairs are checked and scored with the run's parameters; the run becomes
+/// `accepted`. The matches still need approving and publishing.
 #[utoipa::path(tag = "matching",
     params(("id" = Uuid, Path, description = "Run id")),
     request_body(content = Option<AcceptRequest>, description = "Which proposals to accept; send no body to accept them all"),
@@ -40,8 +44,13 @@ pub async fn accept_run(
     Ok(HttpResponse::Created().json(body))
 }
 
-/// Every possible partner of an application, ranked with breakdowns, and
-/// the impossible ones with the rule that rules them out (committee).
+/// An application's possible partners, ranked (committee).
+///
+/// Every application of the other role in the cycle that is still free
+/// (mentees without a placed match, mentors with a slot left): the possible
+/// partners with the pair's score and breakdown, best first; the others
+/// with the first hard rule the pair breaks (e.g. `not_accepted`). Uses the
+/// default weights and no pins; a shared employer rules a pair out.
 #[utoipa::path(tag = "matching",
     params(("id" = Uuid, Path, description = "Application id")),
     security(("bearer" = [])),

@@ -15,9 +15,12 @@ pub struct RunDto {
     pub id: Uuid,
     pub cycle_id: Uuid,
     pub status: RunStatus,
+    /// The settings the run used, pins merged into `must_pair` and
+    /// `never_pair`.
     pub parameters: RunParams,
     #[serde(flatten)]
     pub result: MatchResult,
+    /// The committee member who started the run.
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
 }
@@ -41,12 +44,18 @@ impl From<MatchingRun> for RunDto {
 pub struct RunSummary {
     pub id: Uuid,
     pub cycle_id: Uuid,
+    /// `completed`, or `accepted` once proposals became matches.
     pub status: RunStatus,
+    /// The settings the run used.
     pub parameters: RunParams,
+    /// Sum of the proposals' scores.
     pub total_score: i64,
+    /// The weakest proposal's score; null without proposals.
     #[schema(required = true)]
     pub min_score: Option<i64>,
+    /// Pairs the run proposed.
     pub proposal_count: i32,
+    /// Accepted applicants left without a partner.
     pub unmatched_count: i32,
     pub created_at: DateTime<Utc>,
 }
@@ -74,5 +83,7 @@ impl From<service::RunSummary> for RunSummary {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"proposals": [{"mentor_application_id": "0b6f3f8e-1c1a-4d6e-9a51-2f0c8f7d1e11", "mentee_application_id": "5f1d2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b"}]}))]
 pub struct AcceptRequest {
+    /// The pairs to accept, each one of the run's proposals; omitted or
+    /// null: all of them.
     pub proposals: Option<Vec<Pin>>,
 }

@@ -20,7 +20,9 @@ use crate::state::AppState;
 /// mentors with no free slot are left out (a matched mentor with a slot left
 /// takes part; a match that ended early frees both people).
 /// Pins: `must_pair` placed first, `never_pair` excluded. The run is stored
-/// and can be read back unchanged.
+/// and can be read back unchanged; it proposes, and makes no match. 409
+/// unless the cycle is in `matching`, `active` or `closed`; 422 for
+/// weights out of range or an unknown setting.
 #[utoipa::path(tag = "matching",
     params(("id" = Uuid, Path, description = "Cycle id")),
     request_body = RunParams,
@@ -54,6 +56,9 @@ pub async fn create_run(
 }
 
 /// A cycle's matching runs, newest first (committee).
+///
+/// Each run with its parameters and counts, without its proposals (read one
+/// run for those). Paged; no sort or filter.
 #[utoipa::path(tag = "matching",
     params(("id" = Uuid, Path, description = "Cycle id"), PageParams),
     security(("bearer" = [])),
@@ -77,6 +82,10 @@ pub async fn list_runs(
 }
 
 /// Read a run back, unchanged (committee).
+///
+/// The parameters and the engine's result exactly as computed, whatever has
+/// happened to the applications since; `status` is `accepted` once any of
+/// its proposals became matches.
 #[utoipa::path(tag = "matching",
     params(("id" = Uuid, Path, description = "Run id")),
     security(("bearer" = [])),

@@ -12,6 +12,9 @@ use crate::service::me;
 use crate::state::AppState;
 
 /// Your account.
+///
+/// Any signed-in member, with an access token or a personal API token: the
+/// account the token belongs to, with its role and membership status.
 #[utoipa::path(tag = "me",
     security(("bearer" = [])),
     responses(
@@ -29,8 +32,9 @@ pub async fn get(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpRe
 /// Changing `email` or `password` needs `current_password` (422 when it is
 /// missing, 401 when it is wrong) and a session from signing in: with a
 /// personal API token it is a 403. A new password signs out every session
-/// and ends every access token, this request's included. Setting `role` or
-/// `membership_status` is a 403.
+/// and ends every access token, this request's included; personal API
+/// tokens keep working. Setting `role` or `membership_status` is a 403; an
+/// email another account uses is a 409.
 #[utoipa::path(tag = "me",
     request_body = UpdateMeRequest,
     security(("bearer" = [])),

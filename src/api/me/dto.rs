@@ -23,20 +23,23 @@ pub struct UpdateMeRequest {
     #[validate(email, length(max = 254))]
     #[schema(format = "email", max_length = 254)]
     pub email: Option<String>,
+    /// Stored trimmed; must not be blank.
     #[validate(length(max = 200), custom(function = "not_blank"))]
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub full_name: Option<String>,
+    /// Free text, e.g. `she/her`; `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
     #[validate(length(max = 50))]
     #[schema(value_type = Option<String>, max_length = 50)]
     pub pronouns: Option<Option<String>>,
+    /// The association's own membership number; `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
     #[validate(length(max = 50))]
     #[schema(value_type = Option<String>, max_length = 50)]
     pub wla_member_id: Option<Option<String>>,
     /// A new password; needs `current_password` and a session (403 with a
-    /// personal API token). Signs out every session and ends every access
-    /// token.
+    /// personal API token), 10 to 256 characters. Signs out every session
+    /// and ends every access token; personal API tokens keep working.
     #[validate(custom(function = "password_rule"))]
     #[schema(min_length = 10, max_length = 256, format = "password")]
     pub password: Option<String>,
@@ -65,17 +68,21 @@ impl From<UpdateMeRequest> for OwnChanges {
     }
 }
 
+/// A new personal API token.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "roster import script", "read_only": true, "expires_at": "2030-12-31T00:00:00Z"}))]
 pub struct CreateTokenRequest {
+    /// A label to tell your tokens apart, e.g. the script that uses it.
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100)]
     pub name: String,
-    /// When the token stops working; must be in the future. None: never.
+    /// When the token stops working (RFC 3339); must be in the future
+    /// (422). Omitted or null: it never expires.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub expires_at: Option<DateTime<Utc>>,
-    /// A read-only token may only read (GET).
+    /// A read-only token may only read (GET); anything else is a 403.
+    /// Default false.
     #[serde(default)]
     pub read_only: bool,
 }
@@ -98,9 +105,13 @@ pub struct ApiTokenDto {
     /// The first characters of the secret, to tell tokens apart.
     #[schema(example = "wla_pat_Xy3k")]
     pub prefix: String,
+    /// Whether the token may only read (GET).
     pub read_only: bool,
+    /// When it stops working; null: never. An expired token is still listed.
     #[schema(required = true)]
     pub expires_at: Option<DateTime<Utc>>,
+    /// When it was last used (noted at most once a minute); null if never
+    /// used.
     #[schema(required = true)]
     pub last_used_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,

@@ -13,6 +13,10 @@ use crate::service::tokens;
 use crate::state::AppState;
 
 /// Your personal API tokens (not revoked), newest first.
+///
+/// Any signed-in member. Expired tokens are still listed (see
+/// `expires_at`); secrets are never shown again, only their first
+/// characters (`prefix`).
 #[utoipa::path(tag = "me",
     params(PageParams),
     security(("bearer" = [])),
@@ -35,7 +39,9 @@ pub async fn list_tokens(
 
 /// Create a personal API token for scripts; it acts as you.
 ///
-/// The secret is in this response only.
+/// Any signed-in member. The token has your role and rights (only reads
+/// when `read_only`) until it expires or you revoke it; it cannot change
+/// your email or password. The secret is in this response only.
 #[utoipa::path(tag = "me",
     request_body = CreateTokenRequest,
     security(("bearer" = [])),
@@ -62,6 +68,9 @@ pub async fn create_token(
 }
 
 /// Revoke one of your tokens.
+///
+/// It stops working at once. A token that is not yours, or is already
+/// revoked, is a 404.
 #[utoipa::path(tag = "me",
     params(("id" = Uuid, Path, description = "Token id")),
     security(("bearer" = [])),

@@ -27,9 +27,12 @@ pub struct MemberDto {
     #[schema(required = true, example = "she/her")]
     pub pronouns: Option<String>,
     pub role: Role,
+    /// The association's own membership number; null when not given.
     #[schema(required = true, example = "WLA-1042")]
     pub wla_member_id: Option<String>,
     pub membership_status: MembershipStatus,
+    /// Last day of the association membership, set by the committee; null
+    /// when unknown. After it the member cannot apply, even if `active`.
     #[schema(required = true)]
     pub membership_expires_on: Option<NaiveDate>,
     /// False for members the committee created who have not accepted an invitation.
@@ -59,9 +62,11 @@ impl From<Member> for MemberDto {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MemberListFilter {
-    /// Matches email or name, case-insensitively.
+    /// Text found anywhere in the email or name, case-insensitively.
     pub q: Option<String>,
+    /// Only accounts with this role.
     pub role: Option<Role>,
+    /// Only members with this membership status.
     pub membership_status: Option<MembershipStatus>,
 }
 
@@ -75,10 +80,13 @@ impl From<MemberListFilter> for MemberFilter {
     }
 }
 
+/// A member the committee adds, without a password.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "grace@example.org", "full_name": "Grace Hopper", "membership_status": "active", "membership_expires_on": "2030-12-31"}))]
 pub struct CreateMemberRequest {
+    /// Stored trimmed and lower-cased; one account per email (409 when
+    /// taken).
     #[validate(email, length(max = 254))]
     #[schema(format = "email", max_length = 254)]
     pub email: String,
@@ -88,11 +96,14 @@ pub struct CreateMemberRequest {
     #[validate(length(max = 50))]
     #[schema(max_length = 50)]
     pub pronouns: Option<String>,
+    /// The association's own membership number.
     #[validate(length(max = 50))]
     #[schema(max_length = 50)]
     pub wla_member_id: Option<String>,
     /// Default `pending`.
     pub membership_status: Option<MembershipStatus>,
+    /// Last day of the association membership (`YYYY-MM-DD`); after it the
+    /// member cannot apply.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     pub membership_expires_on: Option<NaiveDate>,
     /// Admins only; default `member`.
@@ -119,6 +130,8 @@ impl From<CreateMemberRequest> for NewMember {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"membership_status": "active", "membership_expires_on": "2030-12-31"}))]
 pub struct UpdateMemberRequest {
+    /// The member's sign-in email, stored trimmed and lower-cased; 409 when
+    /// another account has it.
     #[validate(email, length(max = 254))]
     #[schema(format = "email", max_length = 254)]
     pub email: Option<String>,
@@ -133,7 +146,10 @@ pub struct UpdateMemberRequest {
     #[validate(length(max = 50))]
     #[schema(value_type = Option<String>, max_length = 50)]
     pub wla_member_id: Option<Option<String>>,
+    /// Activating it lets the member apply to an open cycle.
     pub membership_status: Option<MembershipStatus>,
+    /// Last day of the association membership; after it the member cannot
+    /// apply. `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<NaiveDate>)]
     #[validate(custom(function = "crate::domain::dates::plausible"))]
@@ -162,8 +178,9 @@ impl From<UpdateMemberRequest> for MemberChanges {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Invitation {
     pub member_id: Uuid,
-    /// Shown once.
+    /// The secret to send to the member; shown once, single use.
     pub token: String,
+    /// When it stops working: 14 days after it was issued.
     pub expires_at: DateTime<Utc>,
 }
 

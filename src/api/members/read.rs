@@ -12,7 +12,9 @@ use crate::state::AppState;
 
 /// List members (committee).
 ///
-/// Sort by `email`, `full_name` or `created_at` (default `-created_at`).
+/// Committee and admins only (403 otherwise). Filter by `q`, `role` and
+/// `membership_status`. Sort by `email`, `full_name` or `created_at`
+/// (default `-created_at`, newest first); an unknown sort field is a 422.
 #[utoipa::path(tag = "members",
     params(PageParams, SortParams, MemberListFilter),
     security(("bearer" = [])),
@@ -39,6 +41,9 @@ pub async fn list(
 }
 
 /// Read a member (committee).
+///
+/// Committee and admins only: anyone else gets 403 (a member reads their own
+/// account at `GET /me`).
 #[utoipa::path(tag = "members",
     params(("id" = Uuid, Path, description = "Member id")),
     security(("bearer" = [])),

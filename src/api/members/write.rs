@@ -13,7 +13,9 @@ use crate::state::AppState;
 
 /// Add a member (committee), e.g. from the association's roster.
 ///
-/// The member has no password; invite them to set one.
+/// The member has no password; invite them to set one. Membership starts
+/// `pending` unless given. Only an admin may create a `committee` or
+/// `admin` account (403); 409 when the email is taken.
 #[utoipa::path(tag = "members",
     request_body = CreateMemberRequest,
     security(("bearer" = [])),

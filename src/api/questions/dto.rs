@@ -20,11 +20,13 @@ pub struct QuestionDto {
     pub kind: QuestionKind,
     /// The choices of single and multi choice questions.
     pub options: Vec<String>,
+    /// Whether applicants in the audience must answer it.
     pub required: bool,
     pub audience: Audience,
     /// Order on the form, ascending.
     pub position: i32,
-    /// Retired questions are no longer shown to new applicants.
+    /// Retired questions are no longer shown to new applicants; answers
+    /// already given are kept.
     pub retired: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -48,10 +50,12 @@ impl From<Question> for QuestionDto {
     }
 }
 
+/// A new question for the cycle's form.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"prompt": "Would you prefer a match on career alignment or on identity?", "kind": "single_choice", "options": ["career alignment", "identity", "no preference"], "required": true, "audience": "both"}))]
 pub struct QuestionRequest {
+    /// The question as applicants read it; stored trimmed.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub prompt: String,
@@ -61,15 +65,19 @@ pub struct QuestionRequest {
     #[validate(length(max = 50))]
     #[schema(max_items = 50)]
     pub options: Vec<String>,
+    /// Whether applicants must answer it; default false. Once the cycle has
+    /// applications a new question cannot be required (409).
     #[serde(default)]
     pub required: bool,
-    /// Default `both`.
+    /// Who is asked: `mentor`, `mentee` or `both` (default).
     #[serde(default = "both")]
     pub audience: Audience,
-    /// Default: after the last question.
+    /// Order on the form, ascending, 0 to 10000. Default: after the last
+    /// question.
     #[validate(range(min = 0, max = 10000))]
     #[schema(minimum = 0, maximum = 10000)]
     pub position: Option<i32>,
+    /// Add it already retired (hidden from applicants); default false.
     #[serde(default)]
     pub retired: bool,
 }
@@ -89,14 +97,22 @@ pub struct QuestionPatch {
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
     pub prompt: Option<String>,
+    /// Cannot change once the cycle has applications (409).
     pub kind: Option<QuestionKind>,
+    /// Replaces the whole list. Once the cycle has applications options may
+    /// be added but none removed (409).
     #[validate(length(max = 50))]
     pub options: Option<Vec<String>>,
+    /// Once the cycle has applications it may become optional, not
+    /// required (409).
     pub required: Option<bool>,
+    /// Once the cycle has applications it may only widen to `both` (409).
     pub audience: Option<Audience>,
+    /// Order on the form, ascending, 0 to 10000.
     #[validate(range(min = 0, max = 10000))]
     #[schema(minimum = 0, maximum = 10000)]
     pub position: Option<i32>,
+    /// Retire (hide from new applicants, keep the answers) or bring back.
     pub retired: Option<bool>,
 }
 

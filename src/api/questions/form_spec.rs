@@ -37,20 +37,27 @@ pub struct FieldSpec {
     /// The JSON field name in the application body.
     #[schema(example = "library_types")]
     pub name: &'static str,
+    /// A label to show the applicant.
     #[schema(example = "Library types")]
     pub label: &'static str,
     pub kind: FieldKind,
     pub required: bool,
+    /// The allowed values of `choice` and `multi_choice` fields.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<&'static str>>,
+    /// Smallest allowed value of an `integer` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<i64>,
+    /// Largest allowed value of an `integer` field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
+    /// Most characters in a text value (in each tag, for `tags`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u32>,
+    /// Most items in a list (`multi_choice`, `tags`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_items: Option<u32>,
+    /// The value used when the field is left out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
 }
@@ -60,6 +67,8 @@ pub struct FieldSpec {
 pub struct FormSpec {
     pub cycle_id: Uuid,
     pub role: ApplicationRole,
+    /// The built-in fields for this role, with their limits (the same rules
+    /// the server checks).
     pub standard_fields: Vec<FieldSpec>,
     /// The cycle's own questions for this role, in order; retired ones omitted.
     pub questions: Vec<QuestionDto>,
@@ -209,6 +218,11 @@ pub fn standard_fields(role: ApplicationRole) -> Vec<FieldSpec> {
 }
 
 /// The application form of a cycle for one role.
+///
+/// Anyone may call it, signed in or not, for a cycle that is not a draft
+/// (drafts are 404 except to the committee): the standard fields with
+/// their allowed values and limits, and the cycle's own questions for that
+/// role, retired ones left out. A front end can render the form from it.
 #[utoipa::path(tag = "forms",
     params(("id" = Uuid, Path, description = "Cycle id"), RoleQuery),
     security((), ("bearer" = [])),

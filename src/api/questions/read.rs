@@ -10,7 +10,11 @@ use crate::api::responses::NotFound;
 use crate::service::questions;
 use crate::state::AppState;
 
-/// The cycle's questions in form order. The committee also sees retired ones.
+/// The cycle's own questions, in form order.
+///
+/// Anyone may call it, signed in or not, for a cycle that is not a draft;
+/// the committee also sees drafts' questions and retired questions. Both
+/// roles' questions are listed; `GET /cycles/{id}/form` gives one role's.
 #[utoipa::path(tag = "forms",
     params(("id" = Uuid, Path, description = "Cycle id"), PageParams),
     security((), ("bearer" = [])),

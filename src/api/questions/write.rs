@@ -14,7 +14,9 @@ use crate::state::AppState;
 /// Add a question to the cycle's form (committee).
 ///
 /// Once the cycle has applications, a new question must be optional: the
-/// earlier applicants never saw it.
+/// earlier applicants never saw it (409 otherwise). Without `position` it
+/// goes after the last question. Choice questions need two or more
+/// distinct options, other kinds none (422).
 #[utoipa::path(tag = "forms",
     params(("id" = Uuid, Path, description = "Cycle id")),
     request_body = QuestionRequest,
@@ -42,6 +44,11 @@ pub async fn create(
 }
 
 /// Change a question (committee).
+///
+/// Omitted fields stay. Once the cycle has applications, a change that
+/// would invalidate stored answers is a 409: changing the kind, removing an
+/// option, making it required or narrowing the audience. Retire the
+/// question and add a new one instead.
 #[utoipa::path(tag = "forms",
     params(("id" = Uuid, Path, description = "Cycle id"), ("qid" = Uuid, Path, description = "Question id")),
     request_body = QuestionPatch,
@@ -67,6 +74,9 @@ pub async fn update(
 }
 
 /// Delete a question (committee), while the cycle has no applications.
+///
+/// Once the cycle has applications the question may hold answers, so
+/// deleting it is a 409: retire it instead (`"retired": true`).
 #[utoipa::path(tag = "forms",
     params(("id" = Uuid, Path, description = "Cycle id"), ("qid" = Uuid, Path, description = "Question id")),
     security(("bearer" = [])),

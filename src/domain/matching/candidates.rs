@@ -15,6 +15,7 @@ use crate::domain::application::ApplicationRole;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RankedCandidate {
     pub application_id: Uuid,
+    /// Σ weight × criterion score over the breakdown.
     pub score: i64,
     pub breakdown: Vec<Criterion>,
 }
@@ -25,11 +26,15 @@ pub struct RankedCandidate {
 pub struct Excluded {
     pub application_id: Uuid,
     pub rule: RuleBroken,
+    /// The rule in words.
     pub reason: String,
 }
 
+/// One application's possible partners, and those it cannot be paired
+/// with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Candidates {
+    /// The application asked about.
     pub application_id: Uuid,
     /// Best score first; equal scores by application id.
     pub feasible: Vec<RankedCandidate>,

@@ -30,7 +30,7 @@ pub struct Candidate {
     pub capacity: u32,
 }
 
-/// A committee pin: this mentor with this mentee.
+/// A committee pin: this mentor application with this mentee application.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
 )]
@@ -72,16 +72,19 @@ pub struct KindedPin {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RunParams {
-    /// Replaces the default weights; see [`WeightTable::default`].
+    /// Replaces the default weights (each row's defaults are shown on the
+    /// weight table); null or omitted: the defaults.
     pub weights: Option<WeightTable>,
     /// Lets people from the same employer be paired.
     pub allow_same_employer: bool,
-    /// Pairs placed before the optimisation; each takes a mentor slot.
+    /// Pairs placed before the optimisation; each takes a mentor slot. A pin
+    /// that breaks a hard rule is reported in `pin_conflicts` instead.
     pub must_pair: Vec<Pin>,
     /// Pairs that are never proposed.
     pub never_pair: Vec<Pin>,
     /// The same pins as one list with a `kind` each; merged into
-    /// `must_pair` and `never_pair` by [`RunParams::normalized`].
+    /// `must_pair` and `never_pair` before the run, so a stored run shows
+    /// them there.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pins: Vec<KindedPin>,
 }

@@ -15,8 +15,11 @@ use super::rules::{RuleBroken, broken_rules};
 pub struct PinConflict {
     pub mentor_application_id: Uuid,
     pub mentee_application_id: Uuid,
-    /// The hard rule the pin breaks, when it is one.
+    /// The hard rule the pin breaks, when it is one; null when an application
+    /// is not in the cohort, the mentee is pinned twice, or earlier pins took
+    /// the mentor's slots.
     pub rule: Option<RuleBroken>,
+    /// Why, in words.
     pub reason: String,
 }
 

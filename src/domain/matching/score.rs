@@ -53,10 +53,15 @@ pub const MAX_CRITERION_SCORE: i64 = 10;
 /// One line of a pair's explanation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Criterion {
+    /// `library_types`, `interests`, `career_stage`, `identity`, `region` or
+    /// `meeting_modes`.
     pub criterion: CriterionName,
+    /// The weight from the mentee's preference row.
     pub weight: i64,
     /// 0–10 before weighting.
     pub score: i64,
+    /// What the pair shares, in words ("both academic; shared interests:
+    /// instruction"). Identity details appear only when both consented.
     pub detail: String,
 }
 

@@ -33,6 +33,9 @@ pub struct Proposal {
 pub struct Unmatched {
     pub application_id: Uuid,
     pub role: ApplicationRole,
+    /// Why, in words: no feasible partner, with how often each hard rule
+    /// ruled one out ("meeting modes (12), same employer (3)"), or every
+    /// feasible partner taken ("capacity exhausted: ...").
     pub reason: String,
 }
 
@@ -43,7 +46,9 @@ pub struct MatchResult {
     pub proposals: Vec<Proposal>,
     /// Mentors, then mentees, each by application id.
     pub unmatched: Vec<Unmatched>,
+    /// The must-pair pins that could not be honoured.
     pub pin_conflicts: Vec<PinConflict>,
+    /// Sum of the proposals' scores.
     pub total_score: i64,
     /// The weakest proposal's score; none without proposals.
     #[schema(required = true)]

@@ -11,7 +11,8 @@ use crate::domain::application::MatchingPreference;
 /// The highest weight the committee may set.
 pub const MAX_WEIGHT: i64 = 100;
 
-/// One weight per criterion. A pair's score is Σ weight × criterion score.
+/// One weight per criterion, each 0 to 100 (422 otherwise). A pair's score
+/// is Σ weight × criterion score, each criterion scored 0 to 10.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Weights {
@@ -53,14 +54,20 @@ impl Weights {
     }
 }
 
-/// The weights for each matching preference. Every default row sums to 12,
-/// so no preference counts more than another in the cohort's total.
+/// The weights for each matching preference; a pair is scored with the row
+/// of the mentee's preference. Rows left out keep their defaults. Every
+/// default row sums to 12, so no preference counts more than another in the
+/// cohort's total.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct WeightTable {
+    /// For mentees who prefer career alignment.
     pub career: Weights,
+    /// For mentees who prefer identity alignment.
     pub identity: Weights,
+    /// For mentees who want both.
     pub both: Weights,
+    /// For mentees with no preference.
     pub none: Weights,
 }
 
