@@ -68,12 +68,7 @@ impl SortParams {
         allowed: &[&'static str],
         default: (&'static str, SortOrder),
     ) -> ApiResult<(&'static str, SortOrder)> {
-        let Some(raw) = self
-            .sort
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        else {
+        let Some(raw) = self.sort.as_deref() else {
             return Ok(default);
         };
         let (name, order) = match raw.strip_prefix('-') {

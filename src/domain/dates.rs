@@ -1,6 +1,8 @@
 //! The dates this service stores are a program's: from 1900 to 2999. A
 //! date outside that is a typo, and some (before 4713 BC) PostgreSQL
 //! cannot store at all, so every date a request carries is checked here.
+//! The OpenAPI document says the same with a pattern on each request date
+//! (`^(19|2[0-9])[0-9]{2}-`), as an attribute needs a literal.
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use validator::ValidationError;
 

@@ -100,22 +100,28 @@ pub struct CreateCycleRequest {
     pub description: String,
     /// RFC 3339 instant, e.g. `2024-09-01T00:00:00Z`.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}T")]
     pub applications_open_at: DateTime<Utc>,
     /// RFC 3339 instant, after `applications_open_at`.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}T")]
     pub applications_close_at: DateTime<Utc>,
     /// Target date for publishing matches (`YYYY-MM-DD`), on or after the
     /// day applications close.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     pub match_by: NaiveDate,
     /// First day of mentoring, on or after `match_by`.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     pub mentoring_starts_on: NaiveDate,
     /// Last day of mentoring, after `mentoring_starts_on`.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     pub mentoring_ends_on: NaiveDate,
     /// Last day for evaluations, on or after `mentoring_ends_on`.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     pub evaluation_closes_on: NaiveDate,
     /// Meetings each pair is expected to hold, 1 to 52; default 6.
     #[serde(default = "default_meetings")]
@@ -143,16 +149,22 @@ pub struct UpdateCycleRequest {
     #[schema(max_length = 5000)]
     pub description: Option<String>,
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}T")]
     pub applications_open_at: Option<DateTime<Utc>>,
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}T")]
     pub applications_close_at: Option<DateTime<Utc>>,
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     pub match_by: Option<NaiveDate>,
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     pub mentoring_starts_on: Option<NaiveDate>,
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     pub mentoring_ends_on: Option<NaiveDate>,
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     pub evaluation_closes_on: Option<NaiveDate>,
     /// Meetings each pair is expected to hold, 1 to 52.
     #[validate(range(min = 1, max = 52))]

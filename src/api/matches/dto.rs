@@ -136,6 +136,7 @@ pub struct ExtendRequest {
     /// The new last day (`YYYY-MM-DD`), after the cycle's mentoring end and
     /// any earlier extension.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     pub until: NaiveDate,
 }
 

@@ -80,6 +80,7 @@ pub struct CreateTokenRequest {
     /// When the token stops working (RFC 3339); must be in the future
     /// (422). Omitted or null: it never expires.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}T")]
     pub expires_at: Option<DateTime<Utc>>,
     /// A read-only token may only read (GET); anything else is a 403.
     /// Default false.

@@ -105,6 +105,7 @@ pub struct CreateMemberRequest {
     /// Last day of the association membership (`YYYY-MM-DD`); after it the
     /// member cannot apply.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     pub membership_expires_on: Option<NaiveDate>,
     /// Admins only; default `member`.
     pub role: Option<Role>,
@@ -153,6 +154,7 @@ pub struct UpdateMemberRequest {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<NaiveDate>)]
     #[validate(custom(function = "crate::domain::dates::plausible"))]
+    #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     pub membership_expires_on: Option<Option<NaiveDate>>,
     /// Admins only, and not their own.
     pub role: Option<Role>,
