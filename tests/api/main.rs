@@ -16,4 +16,5 @@ mod members;
 mod openapi;
 mod proxies;
 mod questions;
+mod smtp;
 mod stored_values;
