@@ -21,6 +21,34 @@ pub struct Settings {
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name
     /// the client; empty: the TCP peer is the client.
     pub trusted_proxies: TrustedProxies,
+    pub mail: MailSettings,
+}
+
+/// Outgoing email (`SMTP_URL`, `MAIL_FROM`, `PUBLIC_BASE_URL`).
+#[derive(Clone)]
+pub struct MailSettings {
+    /// `smtp://user:pass@host:587` (STARTTLS required), `smtps://…` (TLS),
+    /// `smtp://host:1025?tls=none` for a local sink. `None`: messages stay
+    /// in the outbox.
+    pub smtp_url: Option<String>,
+    /// The sender, e.g. `WLA Mentorship <mentorship@wla.org>`.
+    pub from: String,
+    /// The website, for links in messages (no trailing slash).
+    pub public_base_url: String,
+    /// First retry delay in milliseconds; doubles per attempt, at most an
+    /// hour (`MAIL_RETRY_BASE_MS`, default 30 s).
+    pub retry_base_ms: u64,
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<set>"))
+            .field("from", &self.from)
+            .field("public_base_url", &self.public_base_url)
+            .field("retry_base_ms", &self.retry_base_ms)
+            .finish()
+    }
 }
 
 #[derive(Clone)]
@@ -126,6 +154,16 @@ impl Settings {
                 .transpose()
                 .context("TRUSTED_PROXIES must be a comma-separated list of addresses or CIDRs")?
                 .unwrap_or_default(),
+            mail: MailSettings {
+                smtp_url: get("SMTP_URL"),
+                from: get("MAIL_FROM")
+                    .unwrap_or_else(|| "WLA Mentorship <mentorship@localhost>".to_owned()),
+                public_base_url: get("PUBLIC_BASE_URL")
+                    .unwrap_or_else(|| "http://localhost:3000".to_owned())
+                    .trim_end_matches('/')
+                    .to_owned(),
+                retry_base_ms: parse_or(&get, "MAIL_RETRY_BASE_MS", 30_000)?,
+            },
         })
     }
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cli;
 pub mod client_addr;
 pub mod config;
+pub mod notify;
 pub mod domain;
 pub mod paging;
 pub mod service;

@@ -54,6 +54,7 @@ pub fn run(
     settings: Settings,
 ) -> anyhow::Result<Server> {
     let state = web::Data::new(AppState::new(db, &settings)?);
+    start_mail(&state, &settings)?;
     let doc = api::docs::openapi();
     let routes = web::Data::new(middleware::RouteTable::from_openapi(&doc));
     let document = api::docs::document();
@@ -104,4 +105,28 @@ fn cors(origins: &[String]) -> Cors {
         cors = cors.allowed_origin(origin);
     }
     cors
+}
+
+/// Starts the mail dispatcher (when `SMTP_URL` is set) and the reminder
+/// schedule. Without SMTP, messages stay in the outbox for admins to read,
+/// and the log says so once.
+fn start_mail(state: &web::Data<AppState>, settings: &Settings) -> anyhow::Result<()> {
+    use crate::notify::{dispatch, mail::Mailer, remind};
+    match Mailer::from_settings(&settings.mail)? {
+        Some(mailer) => {
+            tracing::info!(from = %settings.mail.from, "mail: sending through SMTP_URL");
+            tokio::spawn(dispatch::run(
+                state.db.clone(),
+                mailer,
+                settings.mail.clone(),
+                state.jwt.clone(),
+                state.outbox.clone(),
+            ));
+        }
+        None => tracing::info!(
+            "mail: SMTP_URL is not set; messages stay in the outbox (GET /api/v1/notifications)"
+        ),
+    }
+    tokio::spawn(remind::run(state.db.clone(), state.outbox.clone()));
+    Ok(())
 }

@@ -2,23 +2,29 @@
 //! and the matching thread.
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::JwtKeys;
-use crate::config::{Settings, TrustedProxies};
+use crate::config::{MailSettings, Settings, TrustedProxies};
+use crate::notify::dispatch::Outbox;
 use crate::worker::MatchingWorker;
 
 /// Shared by every request.
 pub struct AppState {
     pub db: DatabaseConnection,
-    pub jwt: JwtKeys,
+    pub jwt: Arc<JwtKeys>,
     auth_limiter: DefaultKeyedRateLimiter<IpAddr>,
     /// Where matching runs are computed, one at a time.
     pub matching: MatchingWorker,
     /// Proxies whose forwarding headers name the client.
     pub trusted_proxies: TrustedProxies,
+    /// Rings the mail dispatcher after a request queued a message.
+    pub outbox: Outbox,
+    /// Links in messages and previews.
+    pub mail: MailSettings,
 }
 
 impl AppState {
@@ -27,10 +33,12 @@ impl AppState {
             NonZeroU32::new(settings.login_rate_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         Ok(Self {
             db,
-            jwt: JwtKeys::new(&settings.jwt),
+            jwt: Arc::new(JwtKeys::new(&settings.jwt)),
             auth_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             matching: MatchingWorker::start()?,
             trusted_proxies: settings.trusted_proxies.clone(),
+            outbox: Outbox::default(),
+            mail: settings.mail.clone(),
         })
     }
 

@@ -14,6 +14,7 @@ pub mod matching;
 pub mod me;
 pub mod members;
 pub mod middleware;
+pub mod notifications;
 pub mod pagination;
 pub mod questions;
 pub mod responses;
@@ -41,7 +42,8 @@ fn v1(cfg: &mut ServiceConfig) {
         .configure(questions::configure)
         .configure(applications::configure)
         .configure(matching::configure)
-        .configure(matches::configure);
+        .configure(matches::configure)
+        .configure(notifications::configure);
 }
 
 /// Counts an attempt at a credential endpoint against the caller's

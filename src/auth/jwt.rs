@@ -23,6 +23,20 @@ pub struct Claims {
     pub epoch: i32,
 }
 
+/// What an unsubscribe link carries: the member, signed for that purpose
+/// only (its audience is not an access token's).
+#[derive(Debug, Serialize, Deserialize)]
+struct UnsubscribeClaims {
+    sub: Uuid,
+    iss: String,
+    aud: String,
+    iat: i64,
+    exp: i64,
+}
+
+/// How long an unsubscribe link in a reminder works.
+const UNSUBSCRIBE_TTL_SECS: i64 = 365 * 24 * 3600;
+
 pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
@@ -77,6 +91,38 @@ impl JwtKeys {
             .ok()
             .map(|d| d.claims)
     }
+
+    fn unsubscribe_audience(&self) -> String {
+        format!("{}:unsubscribe", self.audience)
+    }
+
+    /// A token for the one-click unsubscribe link of `member_id`'s
+    /// reminders, good for a year.
+    pub fn issue_unsubscribe(&self, member_id: Uuid) -> anyhow::Result<String> {
+        let now = Utc::now().timestamp();
+        let claims = UnsubscribeClaims {
+            sub: member_id,
+            iss: self.issuer.clone(),
+            aud: self.unsubscribe_audience(),
+            iat: now,
+            exp: now + UNSUBSCRIBE_TTL_SECS,
+        };
+        Ok(encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
+    }
+
+    /// The member an unsubscribe token names; `None` for anything else
+    /// (an access token included).
+    pub fn verify_unsubscribe(&self, token: &str) -> Option<Uuid> {
+        let mut validation = self.validation.clone();
+        validation.set_audience(&[self.unsubscribe_audience()]);
+        decode::<UnsubscribeClaims>(token, &self.decoding, &validation)
+            .ok()
+            .map(|d| d.claims.sub)
+    }
 }
 
 #[cfg(test)]
@@ -91,6 +137,17 @@ mod tests {
             access_ttl_secs: 60,
             refresh_ttl_secs: 600,
         })
+    }
+
+    #[test]
+    fn an_unsubscribe_token_is_no_access_token_and_the_reverse() {
+        let k = keys("a-secret-that-is-long-enough-000000", "api");
+        let id = Uuid::new_v4();
+        let unsubscribe = k.issue_unsubscribe(id).unwrap();
+        assert_eq!(k.verify_unsubscribe(&unsubscribe), Some(id));
+        assert!(k.verify(&unsubscribe).is_none());
+        let access = k.issue(id, Role::Member, 0).unwrap();
+        assert_eq!(k.verify_unsubscribe(&access), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 pub const API_TOKEN_PREFIX: &str = "wla_pat_";
 pub const REFRESH_TOKEN_PREFIX: &str = "wla_rt_";
 pub const INVITE_TOKEN_PREFIX: &str = "wla_inv_";
+pub const RESET_TOKEN_PREFIX: &str = "wla_rst_";
 
 /// A fresh 256-bit secret with `prefix`.
 pub fn generate(prefix: &str) -> String {

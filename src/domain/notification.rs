@@ -1,14 +1,23 @@
 //! What the service tells members by email: the events, which of them are
 //! reminders a member may turn off, and how a message is keyed so the same
 //! event never queues twice.
+use sea_orm::entity::prelude::StringLen;
+use sea_orm::{DeriveActiveEnum, EnumIter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Why a message is sent. Transactional messages always go; reminders only
 /// to members who keep reminders on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, EnumIter, DeriveActiveEnum,
+)]
 #[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
 pub enum Event {
     /// An invitation to set a password (link to the website's accept page).
     Invitation,
@@ -57,6 +66,23 @@ impl Event {
     }
 }
 
+/// Where a message is: waiting (or being sent under a dispatcher's lease),
+/// delivered, or given up on after the last attempt.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, EnumIter, DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum Status {
+    Pending,
+    Sent,
+    Failed,
+}
+
 /// The key that makes a message unique: the event, what it is about (an
 /// invitation, an application, a match, a cycle and period for a
 /// reminder) and the recipient. Queuing the same key twice queues once.
@@ -76,11 +102,11 @@ pub fn message_id(key: &str, host: &str) -> String {
 /// Delivery attempts before a message is `failed`.
 pub const MAX_ATTEMPTS: i32 = 6;
 
-/// Seconds to wait after the `attempts`-th failed attempt: 30 s, doubling,
-/// at most an hour.
-pub fn backoff_secs(attempts: i32) -> i64 {
-    let exp = attempts.clamp(1, 12) - 1;
-    (30_i64 << exp).min(3600)
+/// Milliseconds to wait after the `attempts`-th failed attempt: `base_ms`,
+/// doubling, at most an hour.
+pub fn backoff_ms(attempts: i32, base_ms: u64) -> u64 {
+    let exp = (attempts.clamp(1, 30) - 1) as u32;
+    base_ms.saturating_mul(1u64 << exp).min(3_600_000)
 }
 
 #[cfg(test)]
@@ -109,9 +135,10 @@ mod tests {
 
     #[test]
     fn backoff_doubles_up_to_an_hour() {
-        assert_eq!(backoff_secs(1), 30);
-        assert_eq!(backoff_secs(2), 60);
-        assert_eq!(backoff_secs(5), 480);
-        assert_eq!(backoff_secs(20), 3600);
+        assert_eq!(backoff_ms(1, 30_000), 30_000);
+        assert_eq!(backoff_ms(2, 30_000), 60_000);
+        assert_eq!(backoff_ms(5, 30_000), 480_000);
+        assert_eq!(backoff_ms(20, 30_000), 3_600_000);
+        assert_eq!(backoff_ms(3, 50), 200);
     }
 }

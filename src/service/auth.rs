@@ -1,17 +1,17 @@
 //! Registration, sign-in, refresh, sign-out and redeeming invitations.
 //! Passwords are hashed and checked on the blocking pool.
-use chrono::Utc;
+use chrono::{Duration, Utc};
 
 use super::members::{EMAIL_TAKEN, email_taken};
 use super::sessions::{self, Session};
 use super::{ServiceError, ServiceResult};
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password;
-use crate::auth::secret;
+use crate::auth::secret::{self, RESET_TOKEN_PREFIX};
 use crate::domain::member::{
     MemberChanges, MembershipStatus, NewMember, Registration, Role, invitation_holds,
 };
-use crate::store::{self, Db, members, tokens};
+use crate::store::{self, Db, members, notifications, tokens};
 
 pub use members::Member;
 
@@ -100,4 +100,67 @@ pub async fn accept_invite(
     let member = members::update(&txn, member, changes).await?;
     store::commit(txn).await?;
     sessions::start(db, keys, &member).await
+}
+
+/// How long a password reset link works.
+pub const RESET_TTL_MINUTES: i64 = 60;
+/// Reset links a member can be sent per hour, whoever asks.
+const RESETS_PER_HOUR: u64 = 3;
+
+/// Sends a password reset link to the member with this email, if there is
+/// one, at most three an hour. Answers the same whether or not the email is
+/// known, so it reveals nothing.
+#[tracing::instrument(skip_all)]
+pub async fn forgot_password(db: &Db, email: &str) -> ServiceResult<()> {
+    let Some(member) = members::find_by_email(db, email).await? else {
+        return Ok(());
+    };
+    let now = Utc::now();
+    let txn = store::begin_write(db).await?;
+    let recent =
+        notifications::recent_password_resets(&txn, member.id, now - Duration::hours(1)).await?;
+    if recent >= RESETS_PER_HOUR {
+        tracing::warn!(member_id = %member.id, "password reset requested too often: not sent");
+        return Ok(());
+    }
+    let token = secret::generate(RESET_TOKEN_PREFIX);
+    let expires_at = now + Duration::minutes(RESET_TTL_MINUTES);
+    let reset = notifications::insert_password_reset(
+        &txn,
+        member.id,
+        secret::digest(&token),
+        expires_at,
+        now,
+    )
+    .await?;
+    super::notify::password_reset(&txn, &member, reset, &token, RESET_TTL_MINUTES).await?;
+    store::commit(txn).await?;
+    Ok(())
+}
+
+/// Sets a new password with a reset link's token: once, before it expires.
+/// Every session of the member ends (refresh tokens revoked, access tokens
+/// refused), and their other reset links stop working.
+#[tracing::instrument(skip_all)]
+pub async fn reset_password(db: &Db, token: &str, new_password: String) -> ServiceResult<()> {
+    let hash = password::hash(new_password).await?;
+    let now = Utc::now();
+    let txn = store::begin_write(db).await?;
+    let reset = notifications::spend_password_reset(&txn, &secret::digest(token), now)
+        .await?
+        .ok_or_else(|| {
+            ServiceError::Unauthorized("the reset link is invalid, expired or already used".into())
+        })?;
+    let member = members::find(&txn, reset.member_id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("member"))?;
+    notifications::retire_password_resets(&txn, member.id, now).await?;
+    let changes = MemberChanges {
+        password_hash: Some(hash),
+        ..Default::default()
+    };
+    let member = members::update(&txn, member, changes).await?;
+    sessions::end_all(&txn, member.id).await?;
+    store::commit(txn).await?;
+    Ok(())
 }

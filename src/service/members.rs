@@ -121,7 +121,9 @@ pub async fn invite(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<IssuedInv
     let txn = store::begin_write(db).await?;
     tokens::retire_invitations(&txn, member.id, now).await?;
     let digest = secret::digest(&token);
-    tokens::insert_invitation(&txn, member.id, member.role, digest, expires_at, now).await?;
+    let invitation =
+        tokens::insert_invitation(&txn, member.id, member.role, digest, expires_at, now).await?;
+    super::notify::invitation(&txn, &member, invitation, &token, expires_at).await?;
     store::commit(txn).await?;
     Ok(IssuedInvitation {
         member_id: member.id,

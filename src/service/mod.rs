@@ -11,6 +11,7 @@ pub mod matches;
 pub mod matching;
 pub mod me;
 pub mod members;
+pub mod notify;
 pub mod questions;
 pub mod sessions;
 pub mod tokens;

@@ -177,3 +177,17 @@ pub async fn list(
         .await?;
     Ok((items, total))
 }
+
+/// Open cycles whose applications close within `(from, to]`.
+pub async fn open_closing_between(
+    db: &impl ConnectionTrait,
+    from: chrono::DateTime<Utc>,
+    to: chrono::DateTime<Utc>,
+) -> StoreResult<Vec<Cycle>> {
+    Ok(cycle::Entity::find()
+        .filter(cycle::Column::Status.eq(CycleStatus::Open))
+        .filter(cycle::Column::ApplicationsCloseAt.gt(from))
+        .filter(cycle::Column::ApplicationsCloseAt.lte(to))
+        .all(db)
+        .await?)
+}

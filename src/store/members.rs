@@ -72,6 +72,7 @@ pub async fn create(db: &impl ConnectionTrait, new: NewMember) -> StoreResult<Me
         membership_status: Set(new.membership_status),
         membership_expires_on: Set(new.membership_expires_on),
         session_epoch: Set(0),
+        reminders: Set(true),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -180,4 +181,36 @@ pub async fn find_many(db: &impl ConnectionTrait, ids: &[Uuid]) -> StoreResult<V
         );
     }
     Ok(out)
+}
+
+/// Members who want reminders, hold an active membership and have not
+/// applied to `cycle_id`: whom an "applications close soon" reminder is for.
+pub async fn not_applied_with_reminders(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+) -> StoreResult<Vec<Member>> {
+    use super::entities::application;
+    use crate::domain::member::MembershipStatus;
+    let applied = sea_orm::sea_query::Query::select()
+        .column(application::Column::MemberId)
+        .from(application::Entity)
+        .and_where(application::Column::CycleId.eq(cycle_id))
+        .to_owned();
+    Ok(member::Entity::find()
+        .filter(member::Column::Reminders.eq(true))
+        .filter(member::Column::MembershipStatus.eq(MembershipStatus::Active))
+        .filter(member::Column::Id.not_in_subquery(applied))
+        .order_by_asc(member::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Turns a member's reminder emails on or off.
+pub async fn set_reminders(db: &impl ConnectionTrait, id: Uuid, on: bool) -> StoreResult<()> {
+    member::Entity::update_many()
+        .col_expr(member::Column::Reminders, Expr::value(on))
+        .filter(member::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }

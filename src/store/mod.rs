@@ -7,6 +7,7 @@ mod error;
 pub mod matches;
 pub mod matching;
 pub mod members;
+pub mod notifications;
 pub mod questions;
 pub mod sessions;
 pub mod tokens;

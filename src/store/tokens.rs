@@ -120,9 +120,10 @@ pub async fn insert_invitation(
     token_hash: String,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> StoreResult<()> {
+) -> StoreResult<Uuid> {
+    let id = Uuid::new_v4();
     invitation::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(id),
         member_id: Set(member_id),
         token_hash: Set(token_hash),
         expires_at: Set(expires_at),
@@ -132,7 +133,7 @@ pub async fn insert_invitation(
     }
     .insert(db)
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 /// Spends the unused, unexpired invitation with this digest and returns

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// The app's own pool (shared, so closing it stops the app's database).
     pub app_db: DatabaseConnection,
+    /// The URL of the test's database, for opening more connections.
+    pub database_url: String,
     database: TestDatabase,
 }
 
@@ -104,6 +106,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         client: reqwest::Client::new(),
         db,
         app_db,
+        database_url,
         database,
     }
 }

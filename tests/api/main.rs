@@ -13,6 +13,7 @@ mod matches;
 mod matching;
 mod me;
 mod members;
+mod notifications;
 mod openapi;
 mod proxies;
 mod questions;

@@ -41,6 +41,7 @@ pub async fn review(
 ) -> ApiResult<HttpResponse> {
     let review = valid(body)?.into();
     let view = applications::review(&state.db, &user.actor(), *id, review).await?;
+    state.outbox.wake();
     Ok(HttpResponse::Ok().json(ApplicationDto::from(view)))
 }
 

@@ -45,6 +45,7 @@ pub async fn apply(
 ) -> ApiResult<HttpResponse> {
     let new: NewApplication = body.into_inner().into();
     let view = applications::apply(&state.db, &user.actor(), *id, new).await?;
+    state.outbox.wake();
     let location = format!("/api/v1/applications/{}", view.application.id);
     Ok(created(location, ApplicationDto::from(view)))
 }

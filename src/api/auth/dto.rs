@@ -127,3 +127,26 @@ pub struct AcceptInviteRequest {
     #[schema(min_length = 10, max_length = 256, format = "password")]
     pub password: String,
 }
+
+/// Who forgot their password.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "ada@example.org"}))]
+pub struct ForgotPasswordRequest {
+    /// The sign-in email. The answer is the same whether or not it is known.
+    #[validate(length(max = 254))]
+    #[schema(max_length = 254)]
+    pub email: String,
+}
+
+/// A new password, with the token from the reset email.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPasswordRequest {
+    /// The token from the reset link (`wla_rst_…`).
+    pub token: String,
+    /// The new password, 10 to 256 characters.
+    #[validate(custom(function = "password_rule"))]
+    #[schema(min_length = 10, max_length = 256, format = "password")]
+    pub password: String,
+}

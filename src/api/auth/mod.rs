@@ -1,6 +1,7 @@
 //! `/auth`: registration, sign-in, refresh, sign-out and invitations.
 mod account;
 mod dto;
+mod reset;
 mod session;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -15,5 +16,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(session::login)
         .service(session::refresh)
         .service(session::logout)
-        .service(account::accept_invite);
+        .service(account::accept_invite)
+        .service(reset::forgot_password)
+        .service(reset::reset_password);
 }

@@ -45,6 +45,7 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         (name = "applications", description = "Mentor and mentee applications and the committee's review"),
         (name = "matching", description = "Matching runs: whole-cohort proposals with explained scores"),
         (name = "matches", description = "Matches: approval, publishing and their life"),
+        (name = "notifications", description = "Email: the outbox, templates, your settings, unsubscribe"),
     )
 )]
 pub struct ApiDoc;

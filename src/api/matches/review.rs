@@ -141,5 +141,6 @@ pub async fn publish(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let published = matches::publish(&state.db, &user.actor(), *id).await?;
+    state.outbox.wake();
     Ok(HttpResponse::Ok().json(PublishResult::from(published)))
 }

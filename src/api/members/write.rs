@@ -91,5 +91,6 @@ pub async fn invite(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let invitation = members::invite(&state.db, &user.actor(), *id).await?;
+    state.outbox.wake();
     Ok(HttpResponse::Created().json(Invitation::from(invitation)))
 }

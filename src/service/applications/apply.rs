@@ -10,7 +10,7 @@ use super::{
 };
 use crate::domain::access::Actor;
 use crate::domain::application::{self as rules, ApplicationChanges, AuditAction, NewApplication};
-use crate::service::{ServiceError, ServiceResult, cycles};
+use crate::service::{ServiceError, ServiceResult, cycles, notify};
 use crate::store::{self, Db, applications as rows, members};
 
 const ALREADY_APPLIED: &str =
@@ -54,6 +54,7 @@ pub async fn apply(
         .await
         .map_err(|e| ServiceError::from(e).or_conflict(ALREADY_APPLIED))?;
     rows::record(&txn, app.id, actor.id, AuditAction::Created, &[]).await?;
+    notify::application_received(&txn, &member, app.id, &cycle.name, app.role).await?;
     store::commit(txn).await?;
     Ok(view(app, &member, actor))
 }
@@ -98,6 +99,6 @@ pub async fn update(
 pub async fn withdraw(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<ApplicationView> {
     let app = visible(db, actor, id).await?;
     let to = app.status.withdraw().map_err(ServiceError::Conflict)?;
-    let updated = change_status(db, actor, &app, to, AuditAction::Withdrawn, None).await?;
+    let updated = change_status(db, actor, &app, to, AuditAction::Withdrawn, None, None).await?;
     view_of(db, actor, updated).await
 }

@@ -131,6 +131,12 @@ async fn check_form(
 /// Moves an application to `to` if nobody moved it meanwhile, records the
 /// action; a withdrawal cancels its unpublished matches, a review stores
 /// its note.
+/// A review's decision, which the applicant is told of.
+struct Decided<'a> {
+    decision: rules::ReviewDecision,
+    cycle_name: &'a str,
+}
+
 async fn change_status(
     db: &store::Db,
     actor: &Actor,
@@ -138,6 +144,7 @@ async fn change_status(
     to: rules::ApplicationStatus,
     action: rules::AuditAction,
     note: Option<String>,
+    decided: Option<Decided<'_>>,
 ) -> ServiceResult<Application> {
     let txn = store::begin_write(db).await?;
     let mut fields = vec!["status".to_owned()];
@@ -157,6 +164,18 @@ async fn change_status(
         rows::cancel_unpublished_matches(&txn, current.id).await?;
     }
     rows::record(&txn, current.id, actor.id, action, &fields).await?;
+    if let Some(decided) = decided {
+        let applicant = member(&txn, current.member_id).await?;
+        crate::service::notify::application_decision(
+            &txn,
+            &applicant,
+            current.id,
+            decided.cycle_name,
+            current.role,
+            decided.decision,
+        )
+        .await?;
+    }
     let updated = rows::find(&txn, current.id)
         .await?
         .ok_or_else(|| ServiceError::not_found("application"))?;

@@ -7,7 +7,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::{
-    Application, ApplicationView, AuditRow, change_status, members_by_id, view, view_of, visible,
+    Application, ApplicationView, AuditRow, Decided, change_status, members_by_id, view, view_of, visible,
 };
 use crate::domain::access::Actor;
 use crate::domain::application::{
@@ -34,7 +34,21 @@ pub async fn review(
         .review(review.decision)
         .map_err(crate::service::ServiceError::Conflict)?;
     let note = review.note.trim().to_owned();
-    let updated = change_status(db, actor, &app, to, AuditAction::Reviewed, Some(note)).await?;
+    let cycle = cycles::get_any(db, app.cycle_id).await?;
+    let decided = Decided {
+        decision: review.decision,
+        cycle_name: &cycle.name,
+    };
+    let updated = change_status(
+        db,
+        actor,
+        &app,
+        to,
+        AuditAction::Reviewed,
+        Some(note),
+        Some(decided),
+    )
+    .await?;
     view_of(db, actor, updated).await
 }
 

@@ -6,9 +6,11 @@ use super::{Match, rows};
 use crate::domain::access::Actor;
 use crate::domain::application::AuditAction;
 use crate::domain::matches::{MatchAction, MatchStatus, may_run_matching};
-use crate::service::ServiceResult;
+use crate::domain::application::ApplicationRole;
+use crate::service::notify::{self, PublishedSide};
+use crate::service::{ServiceError, ServiceResult};
 use crate::service::matching::matching_cycle;
-use crate::store::{self, Db, applications as apps};
+use crate::store::{self, Db, applications as apps, members};
 
 /// Publishes every approved match of the cycle in one transaction: they
 /// become active and visible to both people, and their applications
@@ -41,6 +43,38 @@ pub async fn publish(db: &Db, actor: &Actor, cycle_id: Uuid) -> ServiceResult<Ve
     )
     .await?;
     let published = rows::by_ids(&txn, &ids).await?;
+    for m in &published {
+        tell_both(&txn, m, &cycle.name).await?;
+    }
     store::commit(txn).await?;
     Ok(published)
+}
+
+/// Queues the "your match is published" message to the mentor and the
+/// mentee, each naming the other.
+async fn tell_both(txn: &store::Txn, m: &Match, cycle_name: &str) -> ServiceResult<()> {
+    let person = |application_id: Uuid| async move {
+        let app = apps::find(txn, application_id)
+            .await?
+            .ok_or_else(|| ServiceError::not_found("application"))?;
+        members::find(txn, app.member_id)
+            .await?
+            .ok_or_else(|| ServiceError::not_found("member"))
+    };
+    let mentor = person(m.mentor_application_id).await?;
+    let mentee = person(m.mentee_application_id).await?;
+    for (to, role, partner) in [
+        (&mentor, ApplicationRole::Mentor, &mentee),
+        (&mentee, ApplicationRole::Mentee, &mentor),
+    ] {
+        let side = PublishedSide {
+            to,
+            role,
+            partner_name: &partner.full_name,
+            partner_email: &partner.email,
+            partner_pronouns: partner.pronouns.as_deref().unwrap_or(""),
+        };
+        notify::match_published(txn, m.id, cycle_name, side).await?;
+    }
+    Ok(())
 }

@@ -18,6 +18,8 @@ pub struct Model {
     pub membership_expires_on: Option<Date>,
     /// Carried in every access token; bumping it ends them all.
     pub session_epoch: i32,
+    /// Reminder emails wanted (transactional messages always go).
+    pub reminders: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -9,5 +9,8 @@ pub mod match_event;
 pub mod matches;
 pub mod matching_run;
 pub mod member;
+pub mod notification;
+pub mod notification_template;
+pub mod password_reset;
 pub mod question;
 pub mod refresh_token;

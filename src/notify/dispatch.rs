@@ -1,0 +1,209 @@
+//! The dispatcher: a task inside the service that claims due messages from
+//! the outbox, renders and sends them, and records each attempt.
+//!
+//! It never polls busily: with nothing due it waits for a wake-up (a
+//! request that queued mail rings `Outbox::wake`) or a sleep that doubles
+//! from a quarter second to ten seconds. Several instances may run one
+//! each: a claim is a lease on the row (see `store::notifications`).
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, Utc};
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+
+use super::mail::{Mailer, Outgoing};
+use super::templates::{self, Rendered, Source};
+use crate::auth::JwtKeys;
+use crate::config::MailSettings;
+use crate::domain::notification::{Event, MAX_ATTEMPTS, backoff_ms, message_id};
+use crate::service::notify::SECRET_KEYS;
+use crate::store::{Db, notifications as rows};
+
+/// How long a claimed message is held before another dispatcher may take it.
+const LEASE_SECS: i64 = 120;
+/// Messages claimed at once.
+const BATCH: u64 = 20;
+const IDLE_MIN: StdDuration = StdDuration::from_millis(250);
+const IDLE_MAX: StdDuration = StdDuration::from_secs(10);
+
+/// The program's name in every message.
+pub const PROGRAM_NAME: &str = "WLA Mentorship Program";
+
+/// Rings the dispatcher when a request queued mail, so it goes at once.
+#[derive(Clone, Default)]
+pub struct Outbox {
+    wake: Arc<Notify>,
+}
+
+impl Outbox {
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// What rendering needs besides the row: the website's base URL and the
+/// key that signs unsubscribe links.
+pub struct RenderEnv<'a> {
+    pub public_base_url: &'a str,
+    pub keys: &'a JwtKeys,
+}
+
+/// The stored context completed for the templates: the program's name, the
+/// base URL, links made absolute, and for a reminder the unsubscribe link.
+/// Returns the context and the one-click unsubscribe URL (reminders only).
+pub fn full_context(
+    row: &rows::Notification,
+    env: &RenderEnv<'_>,
+) -> anyhow::Result<(Value, Option<String>)> {
+    let mut context: Value = serde_json::from_str(&row.context)?;
+    let base = env.public_base_url;
+    if let Value::Object(map) = &mut context {
+        for (key, value) in map.iter_mut() {
+            if key.ends_with("_url")
+                && let Some(path) = value.as_str().filter(|p| p.starts_with('/'))
+            {
+                *value = json!(format!("{base}{path}"));
+            }
+        }
+    }
+    context["program_name"] = json!(PROGRAM_NAME);
+    context["base_url"] = json!(base);
+    let mut one_click = None;
+    if row.event.is_reminder()
+        && let Some(member) = row.recipient_id
+    {
+        let token = env.keys.issue_unsubscribe(member)?;
+        context["unsubscribe_url"] = json!(format!("{base}/unsubscribe?token={token}"));
+        one_click = Some(format!("{base}/api/v1/unsubscribe?token={token}"));
+    }
+    Ok((context, one_click))
+}
+
+/// The template an event is rendered with: the admins' override if any,
+/// else the shipped one.
+pub async fn source_for(db: &Db, event: Event) -> anyhow::Result<Source> {
+    Ok(match rows::template_override(db, event).await? {
+        Some(o) => Source {
+            subject: o.subject,
+            text: o.body_text,
+            html: o.body_html,
+        },
+        None => templates::default_source(event),
+    })
+}
+
+/// Renders a stored message as it is (or was) sent.
+pub async fn render_row(
+    db: &Db,
+    row: &rows::Notification,
+    env: &RenderEnv<'_>,
+) -> anyhow::Result<Rendered> {
+    let (context, _) = full_context(row, env)?;
+    let source = source_for(db, row.event).await?;
+    Ok(templates::render(&source, &context)?)
+}
+
+/// The stored context with one-time links blanked, once a message is sent.
+fn without_secrets(context: &str) -> Value {
+    let mut context: Value = serde_json::from_str(context).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut context {
+        for key in SECRET_KEYS {
+            if map.contains_key(*key) {
+                map.insert((*key).to_owned(), json!("(sent; link not kept)"));
+            }
+        }
+    }
+    context
+}
+
+/// Runs until the process ends.
+pub async fn run(
+    db: Db,
+    mailer: Mailer,
+    settings: MailSettings,
+    keys: Arc<JwtKeys>,
+    outbox: Outbox,
+) {
+    let mut idle = IDLE_MIN;
+    loop {
+        let now = Utc::now();
+        let claimed = match rows::claim_due(&db, now, Duration::seconds(LEASE_SECS), BATCH).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::error!(error = %e, "outbox: could not claim messages");
+                Vec::new()
+            }
+        };
+        if claimed.is_empty() {
+            tokio::select! {
+                _ = outbox.wake.notified() => idle = IDLE_MIN,
+                _ = tokio::time::sleep(idle) => idle = (idle * 2).min(IDLE_MAX),
+            }
+            continue;
+        }
+        idle = IDLE_MIN;
+        let env = RenderEnv {
+            public_base_url: &settings.public_base_url,
+            keys: &keys,
+        };
+        for row in claimed {
+            deliver(&db, &mailer, &settings, &env, row).await;
+        }
+    }
+}
+
+/// One attempt at one message.
+async fn deliver(
+    db: &Db,
+    mailer: &Mailer,
+    settings: &MailSettings,
+    env: &RenderEnv<'_>,
+    row: rows::Notification,
+) {
+    let attempt = row.attempts + 1;
+    let outcome = async {
+        let (context, one_click) = full_context(&row, env).map_err(|e| (e.to_string(), true))?;
+        let source = source_for(db, row.event)
+            .await
+            .map_err(|e| (e.to_string(), false))?;
+        let rendered = templates::render(&source, &context).map_err(|e| (e.to_string(), true))?;
+        let out = Outgoing {
+            to: &row.recipient_email,
+            message_id: message_id(&row.idempotency_key, mailer.host()),
+            rendered: &rendered,
+            unsubscribe_url: one_click.as_deref(),
+        };
+        mailer
+            .send(out)
+            .await
+            .map_err(|e| (e.message, false))?;
+        Ok::<_, (String, bool)>(rendered.subject)
+    }
+    .await;
+    let now = Utc::now();
+    let recorded = match outcome {
+        Ok(subject) => {
+            tracing::info!(notification_id = %row.id, event = row.event.as_str(), "mail sent");
+            rows::mark_sent(db, row.id, subject, without_secrets(&row.context), now).await
+        }
+        Err((error, fatal)) => {
+            let retry_at = (!fatal && attempt < MAX_ATTEMPTS).then(|| {
+                let wait = backoff_ms(attempt, settings.retry_base_ms);
+                now + Duration::milliseconds(i64::try_from(wait).unwrap_or(i64::MAX))
+            });
+            tracing::warn!(
+                notification_id = %row.id,
+                event = row.event.as_str(),
+                attempt,
+                gave_up = retry_at.is_none(),
+                error = %error,
+                "mail not sent"
+            );
+            rows::mark_attempt_failed(db, row.id, &error, retry_at, now).await
+        }
+    };
+    if let Err(e) = recorded {
+        tracing::error!(notification_id = %row.id, error = %e, "outbox: could not record an attempt");
+    }
+}
