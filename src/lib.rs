@@ -6,6 +6,7 @@ pub mod cli;
 pub mod client_addr;
 pub mod config;
 pub mod domain;
+pub mod notify;
 pub mod paging;
 pub mod service;
 pub mod startup;
