@@ -7,8 +7,8 @@ pub mod dates;
 pub mod field_error;
 pub mod matches;
 pub mod matching;
-pub mod notification;
 pub mod member;
+pub mod notification;
 pub mod question;
 
 pub use field_error::FieldError;

@@ -174,10 +174,7 @@ async fn deliver(
             rendered: &rendered,
             unsubscribe_url: one_click.as_deref(),
         };
-        mailer
-            .send(out)
-            .await
-            .map_err(|e| (e.message, false))?;
+        mailer.send(out).await.map_err(|e| (e.message, false))?;
         Ok::<_, (String, bool)>(rendered.subject)
     }
     .await;

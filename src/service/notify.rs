@@ -11,8 +11,8 @@ use uuid::Uuid;
 use super::{ServiceError, ServiceResult};
 use crate::domain::access::Actor;
 use crate::domain::application::{ApplicationRole, ReviewDecision};
-use crate::domain::notification::{Event, Status, idempotency_key};
 use crate::domain::field_error::FieldError;
+use crate::domain::notification::{Event, Status, idempotency_key};
 use crate::notify::dispatch::RenderEnv;
 use crate::notify::templates::{self, Rendered, Source};
 use crate::paging::PageRequest;
@@ -69,7 +69,14 @@ pub async fn invitation(
         "expires_at": human_date(expires_at),
         "role": to.role.as_str(),
     });
-    queue(db, Event::Invitation, &invitation_id.to_string(), to, context).await
+    queue(
+        db,
+        Event::Invitation,
+        &invitation_id.to_string(),
+        to,
+        context,
+    )
+    .await
 }
 
 /// A password reset link; `subject` is the reset's id.
@@ -268,7 +275,11 @@ pub async fn my_settings(db: &Db, actor: &Actor) -> ServiceResult<Settings> {
 }
 
 /// Changes your notification settings (transactional messages always go).
-pub async fn set_my_settings(db: &Db, actor: &Actor, settings: Settings) -> ServiceResult<Settings> {
+pub async fn set_my_settings(
+    db: &Db,
+    actor: &Actor,
+    settings: Settings,
+) -> ServiceResult<Settings> {
     store::members::set_reminders(db, actor.id, settings.reminders).await?;
     my_settings(db, actor).await
 }
@@ -308,7 +319,11 @@ pub async fn templates(db: &Db, actor: &Actor) -> ServiceResult<Vec<(Event, Sour
 }
 
 /// One event's template as it applies now (admins).
-pub async fn template(db: &Db, actor: &Actor, event: Event) -> ServiceResult<(Event, Source, bool)> {
+pub async fn template(
+    db: &Db,
+    actor: &Actor,
+    event: Event,
+) -> ServiceResult<(Event, Source, bool)> {
     actor.may_manage_accounts()?;
     template_of(db, event).await
 }
@@ -393,6 +408,7 @@ pub async fn preview(
         }
         None => template_of(db, event).await?.1,
     };
-    templates::render(&source, &templates::sample_context(event))
-        .map_err(|e| ServiceError::Internal(anyhow::Error::new(e).context("the template does not render")))
+    templates::render(&source, &templates::sample_context(event)).map_err(|e| {
+        ServiceError::Internal(anyhow::Error::new(e).context("the template does not render"))
+    })
 }

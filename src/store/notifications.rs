@@ -102,14 +102,23 @@ pub async fn mark_sent(
     notification::Entity::update_many()
         .col_expr(notification::Column::Status, Expr::value(Status::Sent))
         .col_expr(notification::Column::Subject, Expr::value(subject))
-        .col_expr(notification::Column::Context, Expr::value(context.to_string()))
+        .col_expr(
+            notification::Column::Context,
+            Expr::value(context.to_string()),
+        )
         .col_expr(notification::Column::SentAt, Expr::value(now))
         .col_expr(
             notification::Column::Attempts,
             Expr::col(notification::Column::Attempts).add(1),
         )
-        .col_expr(notification::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
-        .col_expr(notification::Column::LastError, Expr::value(Option::<String>::None))
+        .col_expr(
+            notification::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            notification::Column::LastError,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(notification::Column::UpdatedAt, Expr::value(now))
         .filter(notification::Column::Id.eq(id))
         .exec(db)
@@ -137,9 +146,18 @@ pub async fn mark_attempt_failed(
             notification::Column::Attempts,
             Expr::col(notification::Column::Attempts).add(1),
         )
-        .col_expr(notification::Column::NextAttemptAt, Expr::value(retry_at.unwrap_or(now)))
-        .col_expr(notification::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
-        .col_expr(notification::Column::LastError, Expr::value(error.to_owned()))
+        .col_expr(
+            notification::Column::NextAttemptAt,
+            Expr::value(retry_at.unwrap_or(now)),
+        )
+        .col_expr(
+            notification::Column::LeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            notification::Column::LastError,
+            Expr::value(error.to_owned()),
+        )
         .col_expr(notification::Column::UpdatedAt, Expr::value(now))
         .filter(notification::Column::Id.eq(id))
         .exec(db)
@@ -218,7 +236,9 @@ pub async fn template_override(
     db: &impl ConnectionTrait,
     event: Event,
 ) -> StoreResult<Option<TemplateOverride>> {
-    Ok(notification_template::Entity::find_by_id(event).one(db).await?)
+    Ok(notification_template::Entity::find_by_id(event)
+        .one(db)
+        .await?)
 }
 
 /// Stores (or replaces) the override of one event's template.
@@ -244,7 +264,10 @@ pub async fn put_template_override(
 
 /// Removes an override (the shipped template applies again); false when
 /// there was none.
-pub async fn delete_template_override(db: &impl ConnectionTrait, event: Event) -> StoreResult<bool> {
+pub async fn delete_template_override(
+    db: &impl ConnectionTrait,
+    event: Event,
+) -> StoreResult<bool> {
     Ok(notification_template::Entity::delete_by_id(event)
         .exec(db)
         .await?

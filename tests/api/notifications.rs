@@ -69,8 +69,11 @@ async fn invite(app: &TestApp, committee: &TestUser, member_id: &str) -> Value {
 /// The outbox as an admin lists it, filtered by `query`.
 async fn outbox(app: &TestApp, admin: &TestUser, query: &str) -> Vec<Value> {
     let page = json_of(
-        app.get(&format!("/api/v1/notifications?{query}"), Some(&admin.token))
-            .await,
+        app.get(
+            &format!("/api/v1/notifications?{query}"),
+            Some(&admin.token),
+        )
+        .await,
         200,
     )
     .await;
@@ -148,7 +151,10 @@ async fn a_refusing_server_means_retries_then_failed_and_an_admins_retry_deliver
     sink.refuse(None);
     let retried = app
         .post(
-            &format!("/api/v1/notifications/{}/retry", failed["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/notifications/{}/retry",
+                failed["id"].as_str().unwrap()
+            ),
             Some(&admin.token),
             &json!({}),
         )
@@ -156,7 +162,10 @@ async fn a_refusing_server_means_retries_then_failed_and_an_admins_retry_deliver
 
     // Assert
     assert_eq!(failed["attempts"], MAX_ATTEMPTS);
-    assert!(failed["last_error"].as_str().unwrap().contains("451"), "{failed}");
+    assert!(
+        failed["last_error"].as_str().unwrap().contains("451"),
+        "{failed}"
+    );
     assert_eq!(sink.attempts(), MAX_ATTEMPTS as usize);
     let retried = json_of(retried, 200).await;
     assert_eq!(retried["status"], "pending");
@@ -172,7 +181,10 @@ async fn a_refusing_server_means_retries_then_failed_and_an_admins_retry_deliver
     // Only a failed message may be retried.
     let again = app
         .post(
-            &format!("/api/v1/notifications/{}/retry", failed["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/notifications/{}/retry",
+                failed["id"].as_str().unwrap()
+            ),
             Some(&admin.token),
             &json!({}),
         )
@@ -198,7 +210,10 @@ async fn without_smtp_messages_wait_in_the_outbox_for_admins() {
     assert_eq!(pending[0]["recipient_id"], member["id"]);
     let detail = json_of(
         app.get(
-            &format!("/api/v1/notifications/{}", pending[0]["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/notifications/{}",
+                pending[0]["id"].as_str().unwrap()
+            ),
             Some(&admin.token),
         )
         .await,
@@ -527,7 +542,10 @@ async fn a_published_match_tells_both_people_about_each_other_and_nothing_privat
     // Assert: each got "received", "accepted" and "published".
     let all = sink.wait_for(6, WAIT).await;
     for (me, partner) in [(&mentor, &mentee), (&mentee, &mentor)] {
-        let mine: Vec<_> = all.iter().filter(|m| m.to == vec![me.email.clone()]).collect();
+        let mine: Vec<_> = all
+            .iter()
+            .filter(|m| m.to == vec![me.email.clone()])
+            .collect();
         let subjects: Vec<_> = mine.iter().map(|m| m.subject()).collect();
         assert_eq!(mine.len(), 3, "{subjects:?}");
         let published = mine
@@ -536,7 +554,10 @@ async fn a_published_match_tells_both_people_about_each_other_and_nothing_privat
             .expect("the published message names the partner");
         let text = published.text_body();
         assert!(text.contains(&partner.full_name), "{text}");
-        assert!(text.contains(&format!("{BASE}/matches/{match_id}")), "{text}");
+        assert!(
+            text.contains(&format!("{BASE}/matches/{match_id}")),
+            "{text}"
+        );
         for m in &mine {
             let body = format!("{}{}", m.text_body(), m.html_body().unwrap_or_default());
             assert!(!body.contains("secret-tag"), "identity leaked: {body}");
@@ -604,7 +625,7 @@ async fn a_reminder_carries_one_click_unsubscribe_that_works_without_signing_in(
     let sink = SmtpSink::start().await;
     let app = app_with_mail(&sink).await;
     let committee = app.committee().await;
-    let cycle_id = app.open_cycle(&committee).await;
+    app.open_cycle(&committee).await;
     closes_in(&app, chrono::Duration::days(1)).await;
     let member = app.member().await;
     let queued = service::queue_reminders(&app.db, Utc::now()).await.unwrap();
@@ -633,7 +654,10 @@ async fn a_reminder_carries_one_click_unsubscribe_that_works_without_signing_in(
         mail.header("List-Unsubscribe-Post").as_deref(),
         Some("List-Unsubscribe=One-Click")
     );
-    assert!(mail.text_body().contains(&format!("{BASE}/unsubscribe?token=")));
+    assert!(
+        mail.text_body()
+            .contains(&format!("{BASE}/unsubscribe?token="))
+    );
     assert_problem(with_access_token, 401).await;
     assert_eq!(one_click.status(), 204);
     let settings = json_of(
@@ -691,11 +715,24 @@ async fn an_admin_replaces_previews_and_resets_a_template() {
     assert_eq!(problem_fields(&problem), ["subject"]);
     let saved = json_of(saved, 200).await;
     assert_eq!(saved["overridden"], true);
-    assert!(saved["variables"].as_array().unwrap().contains(&json!("accept_url")));
+    assert!(
+        saved["variables"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("accept_url"))
+    );
     let preview = json_of(preview, 200).await;
-    assert!(preview["subject"].as_str().unwrap().starts_with("Welcome, "));
+    assert!(
+        preview["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Welcome, ")
+    );
     assert_eq!(mail.subject().as_deref(), Some("Welcome, Grace Hopper"));
-    assert!(mail.text_body().starts_with("Set your password: https://wla.example.org/accept-invite?token="));
+    assert!(
+        mail.text_body()
+            .starts_with("Set your password: https://wla.example.org/accept-invite?token=")
+    );
     assert_eq!(reset.status(), 204);
     assert_problem(reset_again, 404).await;
     assert_eq!(after["overridden"], false);

@@ -40,6 +40,9 @@ pub async fn list(
 }
 
 /// How many messages are pending, sent and failed (admins).
+///
+/// For monitoring: a growing `pending` count means mail is not going out
+/// (no `SMTP_URL`, or the server refuses); `failed` ones need a look.
 #[utoipa::path(tag = "notifications",
     security(("bearer" = [])),
     responses(

@@ -10,6 +10,9 @@ use crate::service::notify::{self, Settings};
 use crate::state::AppState;
 
 /// Your email settings.
+///
+/// Whether you get reminders. Messages about your account, applications
+/// and matches always go.
 #[utoipa::path(tag = "notifications",
     security(("bearer" = [])),
     responses(
@@ -17,7 +20,7 @@ use crate::state::AppState;
         (status = 401, response = Unauthorized),
     ))]
 #[get("/me/notification-settings")]
-pub async fn get(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+pub async fn get_settings(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let settings = notify::my_settings(&state.db, &user.actor()).await?;
     Ok(HttpResponse::Ok().json(NotificationSettingsDto::from(settings)))
 }
@@ -35,7 +38,7 @@ pub async fn get(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpRe
         (status = 422, response = Unprocessable),
     ))]
 #[put("/me/notification-settings")]
-pub async fn put(
+pub async fn put_settings(
     state: web::Data<AppState>,
     user: AuthUser,
     body: Json<NotificationSettingsDto>,

@@ -14,6 +14,9 @@ use crate::state::AppState;
 use validator::Validate;
 
 /// Every event's template as it applies now, in event order (admins).
+///
+/// One per event, each with its subject, plain text and HTML, the variables
+/// it may use, and whether an admin replaced the shipped one.
 #[utoipa::path(tag = "notifications",
     params(PageParams),
     security(("bearer" = [])),
@@ -22,7 +25,7 @@ use validator::Validate;
         (status = 403, response = Forbidden),
     ))]
 #[get("/notification-templates")]
-pub async fn list(
+pub async fn list_templates(
     state: web::Data<AppState>,
     user: AuthUser,
     req: HttpRequest,
@@ -37,8 +40,10 @@ pub async fn list(
     Ok(Page::of_all(items, page).respond(&req))
 }
 
-/// One event's template as it applies now, with the variables it may use
-/// (admins).
+/// One event's template as it applies now (admins).
+///
+/// The admins' override if there is one, else the template shipped in the
+/// repository, with the variables it may use.
 #[utoipa::path(tag = "notifications",
     params(("event" = Event, Path, description = "The event")),
     security(("bearer" = [])),
@@ -48,7 +53,7 @@ pub async fn list(
         (status = 404, response = NotFound),
     ))]
 #[get("/notification-templates/{event}")]
-pub async fn get(
+pub async fn get_template(
     state: web::Data<AppState>,
     user: AuthUser,
     event: web::Path<Event>,
@@ -73,7 +78,7 @@ pub async fn get(
         (status = 422, response = Unprocessable),
     ))]
 #[put("/notification-templates/{event}")]
-pub async fn put(
+pub async fn put_template(
     state: web::Data<AppState>,
     user: AuthUser,
     event: web::Path<Event>,
@@ -85,7 +90,10 @@ pub async fn put(
     Ok(HttpResponse::Ok().json(TemplateDto::new(event, source, overridden)))
 }
 
-/// Go back to the shipped template (admins); 404 when not overridden.
+/// Go back to the shipped template (admins).
+///
+/// Drops the override: messages not yet sent use the shipped template.
+/// 404 when the event's template is not overridden.
 #[utoipa::path(tag = "notifications",
     params(("event" = Event, Path, description = "The event")),
     security(("bearer" = [])),
@@ -95,7 +103,7 @@ pub async fn put(
         (status = 404, response = NotFound),
     ))]
 #[delete("/notification-templates/{event}")]
-pub async fn delete(
+pub async fn delete_template(
     state: web::Data<AppState>,
     user: AuthUser,
     event: web::Path<Event>,
@@ -119,7 +127,7 @@ pub async fn delete(
         (status = 422, response = Unprocessable),
     ))]
 #[post("/notification-templates/{event}/preview")]
-pub async fn preview(
+pub async fn preview_template(
     state: web::Data<AppState>,
     user: AuthUser,
     event: web::Path<Event>,

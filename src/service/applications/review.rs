@@ -7,7 +7,8 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::{
-    Application, ApplicationView, AuditRow, Decided, change_status, members_by_id, view, view_of, visible,
+    Application, ApplicationView, AuditRow, Decided, change_status, members_by_id, view, view_of,
+    visible,
 };
 use crate::domain::access::Actor;
 use crate::domain::application::{

@@ -4,12 +4,12 @@ use uuid::Uuid;
 
 use super::{Match, rows};
 use crate::domain::access::Actor;
+use crate::domain::application::ApplicationRole;
 use crate::domain::application::AuditAction;
 use crate::domain::matches::{MatchAction, MatchStatus, may_run_matching};
-use crate::domain::application::ApplicationRole;
+use crate::service::matching::matching_cycle;
 use crate::service::notify::{self, PublishedSide};
 use crate::service::{ServiceError, ServiceResult};
-use crate::service::matching::matching_cycle;
 use crate::store::{self, Db, applications as apps, members};
 
 /// Publishes every approved match of the cycle in one transaction: they
