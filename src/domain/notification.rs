@@ -119,6 +119,11 @@ pub fn message_id(key: &str, host: &str) -> String {
     format!("<{hex}@{host}>")
 }
 
+/// Context keys holding one-time secrets (invitation and reset links): the
+/// dispatcher blanks them once the message is sent, so the outbox keeps no
+/// working link.
+pub const SECRET_KEYS: &[&str] = &["accept_url", "reset_url"];
+
 /// Delivery attempts before a message is `failed`.
 pub const MAX_ATTEMPTS: i32 = 6;
 

@@ -13,11 +13,11 @@ use serde_json::{Value, json};
 use tokio::sync::Notify;
 
 use super::mail::{Mailer, Outgoing};
-use super::templates::{self, Rendered, Source};
+use super::templates;
 use crate::auth::JwtKeys;
 use crate::config::MailSettings;
-use crate::domain::notification::{Event, MAX_ATTEMPTS, backoff_ms, message_id};
-use crate::service::notify::SECRET_KEYS;
+use crate::domain::notification::{MAX_ATTEMPTS, SECRET_KEYS, backoff_ms, message_id};
+use crate::service::notify::{RenderEnv, full_context, source_for};
 use crate::store::{Db, notifications as rows};
 
 /// How long a claimed message is held before another dispatcher may take it.
@@ -26,9 +26,6 @@ const LEASE_SECS: i64 = 120;
 const BATCH: u64 = 20;
 const IDLE_MIN: StdDuration = StdDuration::from_millis(250);
 const IDLE_MAX: StdDuration = StdDuration::from_secs(10);
-
-/// The program's name in every message.
-pub const PROGRAM_NAME: &str = "WLA Mentorship Program";
 
 /// Rings the dispatcher when a request queued mail, so it goes at once.
 #[derive(Clone, Default)]
@@ -40,68 +37,6 @@ impl Outbox {
     pub fn wake(&self) {
         self.wake.notify_one();
     }
-}
-
-/// What rendering needs besides the row: the website's base URL and the
-/// key that signs unsubscribe links.
-pub struct RenderEnv<'a> {
-    pub public_base_url: &'a str,
-    pub keys: &'a JwtKeys,
-}
-
-/// The stored context completed for the templates: the program's name, the
-/// base URL, links made absolute, and for a reminder the unsubscribe link.
-/// Returns the context and the one-click unsubscribe URL (reminders only).
-pub fn full_context(
-    row: &rows::Notification,
-    env: &RenderEnv<'_>,
-) -> anyhow::Result<(Value, Option<String>)> {
-    let mut context: Value = serde_json::from_str(&row.context)?;
-    let base = env.public_base_url;
-    if let Value::Object(map) = &mut context {
-        for (key, value) in map.iter_mut() {
-            if key.ends_with("_url")
-                && let Some(path) = value.as_str().filter(|p| p.starts_with('/'))
-            {
-                *value = json!(format!("{base}{path}"));
-            }
-        }
-    }
-    context["program_name"] = json!(PROGRAM_NAME);
-    context["base_url"] = json!(base);
-    let mut one_click = None;
-    if row.event.is_reminder()
-        && let Some(member) = row.recipient_id
-    {
-        let token = env.keys.issue_unsubscribe(member)?;
-        context["unsubscribe_url"] = json!(format!("{base}/unsubscribe?token={token}"));
-        one_click = Some(format!("{base}/api/v1/unsubscribe?token={token}"));
-    }
-    Ok((context, one_click))
-}
-
-/// The template an event is rendered with: the admins' override if any,
-/// else the shipped one.
-pub async fn source_for(db: &Db, event: Event) -> anyhow::Result<Source> {
-    Ok(match rows::template_override(db, event).await? {
-        Some(o) => Source {
-            subject: o.subject,
-            text: o.body_text,
-            html: o.body_html,
-        },
-        None => templates::default_source(event),
-    })
-}
-
-/// Renders a stored message as it is (or was) sent.
-pub async fn render_row(
-    db: &Db,
-    row: &rows::Notification,
-    env: &RenderEnv<'_>,
-) -> anyhow::Result<Rendered> {
-    let (context, _) = full_context(row, env)?;
-    let source = source_for(db, row.event).await?;
-    Ok(templates::render(&source, &context)?)
 }
 
 /// The stored context with one-time links blanked, once a message is sent.

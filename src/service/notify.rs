@@ -9,20 +9,81 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::{ServiceError, ServiceResult};
+use crate::auth::JwtKeys;
 use crate::domain::access::Actor;
 use crate::domain::application::{ApplicationRole, ReviewDecision};
 use crate::domain::field_error::FieldError;
 use crate::domain::notification::{Event, Status, idempotency_key};
-use crate::notify::dispatch::RenderEnv;
 use crate::notify::templates::{self, Rendered, Source};
 use crate::paging::PageRequest;
 use crate::store::{self, Db, members::Member, notifications as rows};
 
 pub use rows::{Notification, NotificationFilter};
 
-/// Context keys holding one-time secrets: the dispatcher blanks them once
-/// the message is sent, so the outbox keeps no working link.
-pub const SECRET_KEYS: &[&str] = &["accept_url", "reset_url"];
+/// The program's name in every message.
+pub const PROGRAM_NAME: &str = "WLA Mentorship Program";
+
+/// What rendering needs besides the row: the website's base URL and the
+/// key that signs unsubscribe links.
+pub struct RenderEnv<'a> {
+    pub public_base_url: &'a str,
+    pub keys: &'a JwtKeys,
+}
+
+/// The stored context completed for the templates: the program's name, the
+/// base URL, links made absolute, and for a reminder the unsubscribe link.
+/// Returns the context and the one-click unsubscribe URL (reminders only).
+pub fn full_context(
+    row: &rows::Notification,
+    env: &RenderEnv<'_>,
+) -> anyhow::Result<(Value, Option<String>)> {
+    let mut context: Value = serde_json::from_str(&row.context)?;
+    let base = env.public_base_url;
+    if let Value::Object(map) = &mut context {
+        for (key, value) in map.iter_mut() {
+            if key.ends_with("_url")
+                && let Some(path) = value.as_str().filter(|p| p.starts_with('/'))
+            {
+                *value = json!(format!("{base}{path}"));
+            }
+        }
+    }
+    context["program_name"] = json!(PROGRAM_NAME);
+    context["base_url"] = json!(base);
+    let mut one_click = None;
+    if row.event.is_reminder()
+        && let Some(member) = row.recipient_id
+    {
+        let token = env.keys.issue_unsubscribe(member)?;
+        context["unsubscribe_url"] = json!(format!("{base}/unsubscribe?token={token}"));
+        one_click = Some(format!("{base}/api/v1/unsubscribe?token={token}"));
+    }
+    Ok((context, one_click))
+}
+
+/// The template an event is rendered with: the admins' override if any,
+/// else the shipped one.
+pub async fn source_for(db: &Db, event: Event) -> anyhow::Result<Source> {
+    Ok(match rows::template_override(db, event).await? {
+        Some(o) => Source {
+            subject: o.subject,
+            text: o.body_text,
+            html: o.body_html,
+        },
+        None => templates::default_source(event),
+    })
+}
+
+/// Renders a stored message as it is (or was) sent.
+async fn render_row(
+    db: &Db,
+    row: &rows::Notification,
+    env: &RenderEnv<'_>,
+) -> anyhow::Result<Rendered> {
+    let (context, _) = full_context(row, env)?;
+    let source = source_for(db, row.event).await?;
+    Ok(templates::render(&source, &context)?)
+}
 
 /// Queues `event` about `subject` for `to` with the template's variables,
 /// unless the same message is queued already, or it is a reminder and `to`
@@ -301,7 +362,7 @@ pub async fn get_rendered(
     env: &RenderEnv<'_>,
 ) -> ServiceResult<(Notification, Rendered)> {
     let row = get(db, actor, id).await?;
-    let rendered = crate::notify::dispatch::render_row(db, &row, env)
+    let rendered = render_row(db, &row, env)
         .await
         .map_err(|e| ServiceError::Internal(e.context("the message does not render")))?;
     Ok((row, rendered))

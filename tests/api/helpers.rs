@@ -111,6 +111,22 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     }
 }
 
+/// Starts another instance of the service on `app`'s database (as behind
+/// a load balancer), with `overrides`; it runs until the test ends.
+pub async fn start_instance(app: &TestApp, overrides: &[(&str, &str)]) {
+    let mut env: HashMap<String, String> = HashMap::from([
+        ("DATABASE_URL".into(), app.database_url.clone()),
+        ("BIND_ADDR".into(), "127.0.0.1:0".into()),
+        ("JWT_SECRET".into(), JWT_SECRET.into()),
+    ]);
+    for (k, v) in overrides {
+        env.insert(k.to_string(), v.to_string());
+    }
+    let settings = Settings::from_lookup(|k| env.get(k).cloned()).expect("settings");
+    let instance = Application::build(settings).await.expect("instance builds");
+    tokio::spawn(instance.run_until_stopped());
+}
+
 /// An app whose database pool has been closed, as when the database
 /// server goes away.
 pub async fn spawn_app_unreachable_db() -> TestApp {

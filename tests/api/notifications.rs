@@ -359,6 +359,45 @@ async fn two_dispatchers_claiming_together_never_take_the_same_message() {
 }
 
 #[tokio::test]
+async fn two_instances_sending_from_one_outbox_deliver_each_message_once() {
+    // Arrange: two instances on one database, one sink.
+    let sink = SmtpSink::start().await;
+    let app = app_with_mail(&sink).await;
+    start_instance(
+        &app,
+        &[
+            ("SMTP_URL", sink.url().as_str()),
+            ("MAIL_FROM", "WLA Mentorship <mentorship@wla.example.org>"),
+        ],
+    )
+    .await;
+    let member = members::find(&app.db, app.member().await.id)
+        .await
+        .unwrap()
+        .unwrap();
+
+    // Act: 30 messages queued at once.
+    let txn = app.db.begin().await.unwrap();
+    for _ in 0..30 {
+        service::invitation(&txn, &member, Uuid::new_v4(), "wla_inv_x", Utc::now())
+            .await
+            .unwrap();
+    }
+    txn.commit().await.unwrap();
+
+    // Assert: 30 arrive, each once.
+    let received = sink.wait_for(30, Duration::from_secs(20)).await;
+    sink.expect_quiet(Duration::from_millis(1500)).await;
+    let mut ids: Vec<String> = received
+        .iter()
+        .map(|m| m.header("Message-ID").expect("Message-ID"))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 30);
+}
+
+#[tokio::test]
 async fn a_reset_link_works_once_and_signs_out_every_session() {
     // Arrange
     let sink = SmtpSink::start().await;

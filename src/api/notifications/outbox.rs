@@ -7,8 +7,7 @@ use crate::api::error::ApiResult;
 use crate::api::extract::AuthUser;
 use crate::api::pagination::{Page, PageParams};
 use crate::api::responses::{Conflict, Forbidden, NotFound};
-use crate::notify::dispatch::RenderEnv;
-use crate::service::notify;
+use crate::service::notify::{self, RenderEnv};
 use crate::state::AppState;
 
 /// The outbox, newest first (admins).
