@@ -111,12 +111,21 @@ pub async fn delete(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<()> {
             current.status.as_str()
         )));
     }
+    let txn = store::begin_write(db).await?;
+    // Deleting would take the cycle's applications (and all under them)
+    // with it: a cycle that has any is archived instead.
+    if store::applications::count_for_cycle(&txn, id).await? > 0 {
+        return Err(ServiceError::Conflict(
+            "this cycle has applications and cannot be deleted; archive it instead".into(),
+        ));
+    }
     // Conditional on the status, so a cycle opened meanwhile survives.
-    if !rows::delete_in_status(db, id, CycleStatus::Draft).await? {
+    if !rows::delete_in_status(&txn, id, CycleStatus::Draft).await? {
         return Err(ServiceError::Conflict(
             "the cycle left draft meanwhile; only drafts can be deleted".into(),
         ));
     }
+    store::commit(txn).await?;
     Ok(())
 }
 

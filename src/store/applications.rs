@@ -278,3 +278,11 @@ pub async fn audit_trail(
         .all(db)
         .await?)
 }
+
+/// How many applications a cycle has, whatever their status.
+pub async fn count_for_cycle(db: &impl ConnectionTrait, cycle_id: Uuid) -> StoreResult<u64> {
+    Ok(application::Entity::find()
+        .filter(application::Column::CycleId.eq(cycle_id))
+        .count(db)
+        .await?)
+}

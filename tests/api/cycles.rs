@@ -633,6 +633,34 @@ async fn deleting_a_draft_is_a_204_and_it_is_gone() {
 }
 
 #[tokio::test]
+async fn a_draft_cycle_with_applications_is_not_deleted() {
+    // Arrange: a cycle opened, applied to, and moved back to draft.
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let member = app.member().await;
+    let cycle_id = app.open_cycle(&committee).await;
+    app.applied(&member, &cycle_id, &mentee_body()).await;
+    app.transition(&committee, &cycle_id, "draft").await;
+
+    // Act
+    let res = app
+        .delete(&cycle_path(&cycle_id), Some(&committee.token))
+        .await;
+
+    // Assert: refused, and the application is still there.
+    let problem = assert_problem(res, 409).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("applications"),
+        "{problem}"
+    );
+    let mine = app
+        .get("/api/v1/me/applications", Some(&member.token))
+        .await;
+    let mine: Value = mine.json().await.unwrap();
+    assert_eq!(mine["total"], 1);
+}
+
+#[tokio::test]
 async fn deleting_an_open_cycle_is_a_409() {
     let app = spawn_app().await;
     let committee = app.committee().await;

@@ -146,6 +146,46 @@ async fn active_match(app: &TestApp, p: &Pair) -> String {
 // ---------------------------------------------------------------- by hand
 
 #[tokio::test]
+async fn declining_an_application_cancels_its_unpublished_match_so_publishing_skips_it() {
+    // Arrange: an approved match.
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let id = id_of(&proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await);
+    acted(&app, &p.committee, &id, "approve").await;
+
+    // Act: the committee changes its mind about the mentee, then publishes.
+    let declined = app
+        .post(
+            &format!("/api/v1/applications/{}/review", p.mentee),
+            Some(&p.committee.token),
+            &json!({"decision": "declined"}),
+        )
+        .await;
+    let published = json_of(publish(&app, &p.committee, &p.cycle_id).await, 200).await;
+
+    // Assert
+    json_of(declined, 200).await;
+    assert_eq!(published["published"], 0);
+    let m = json_of(
+        app.get(&format!("/api/v1/matches/{id}"), Some(&p.committee.token))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(m["status"], "cancelled");
+    let mentee = json_of(
+        app.get(
+            &format!("/api/v1/applications/{}", p.mentee),
+            Some(&p.committee.token),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(mentee["status"], "declined");
+}
+
+#[tokio::test]
 async fn a_match_made_by_hand_is_proposed_with_its_score_and_note() {
     // Arrange
     let app = spawn_app().await;

@@ -160,7 +160,10 @@ async fn change_status(
             "the application changed meanwhile; reload and try again".into(),
         ));
     }
-    if to == rules::ApplicationStatus::Withdrawn {
+    // An application that can no longer be matched (withdrawn, declined,
+    // waitlisted) takes its proposed and approved matches with it, so
+    // publishing can never make it `matched`.
+    if !to.is_matchable() {
         rows::cancel_unpublished_matches(&txn, current.id).await?;
     }
     rows::record(&txn, current.id, actor.id, action, &fields).await?;
