@@ -20,7 +20,9 @@ use crate::state::AppState;
 /// Sets the status to the decision (`accepted`, `waitlisted` or `declined`)
 /// and stores the note, reviewer and time, which only the committee sees. A
 /// decision may be revised; a withdrawn or matched application is settled
-/// (409). Only accepted (and matched) applications take part in matching.
+/// (409). Only accepted (and matched) applications take part in matching;
+/// declining or waitlisting one cancels its proposed and approved matches.
+/// The applicant is emailed the decision (once per decision).
 #[utoipa::path(tag = "applications",
     params(("id" = Uuid, Path, description = "Application id")),
     request_body = ReviewRequest,

@@ -71,8 +71,9 @@ pub async fn update(
 
 /// Delete a draft cycle (committee).
 ///
-/// Only a cycle in `draft` can be deleted, with all it holds; any other
-/// status is a 409 (an `open` cycle can first be moved back to `draft`).
+/// Only a cycle in `draft` without applications can be deleted, with its
+/// questions; any other status, or a cycle with applications, is a 409
+/// (archive it instead).
 #[utoipa::path(tag = "cycles",
     params(("id" = Uuid, Path, description = "Cycle id")),
     security(("bearer" = [])),
