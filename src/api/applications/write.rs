@@ -18,7 +18,8 @@ use crate::state::AppState;
 /// Apply to a cycle as a mentor or mentee.
 ///
 /// Members apply while the cycle is open, once per cycle whatever the role,
-/// and only with an active WLA membership. The committee may submit for a
+/// and only with an active WLA membership; the applicant is emailed a
+/// receipt. The committee may submit for a
 /// member (`member_id`, e.g. from a paper form) at any status but archived.
 /// 403 when the membership is not active (or has expired), or a member names
 /// someone else; 409 when the cycle takes no applications or the member has

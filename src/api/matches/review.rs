@@ -124,7 +124,8 @@ pub async fn cancel(
 /// In one step every `approved` match becomes `active` and visible to both
 /// people at `GET /me/matches`, and their applications become `matched`.
 /// Proposed matches are left as they are; with none approved nothing
-/// changes. 409 unless the cycle is in `matching`, `active` or `closed`.
+/// changes. Both people of each published match are emailed their
+/// partner's name and contact and the starter resources link. 409 unless the cycle is in `matching`, `active` or `closed`.
 #[utoipa::path(tag = "matches",
     params(("id" = Uuid, Path, description = "Cycle id")),
     security(("bearer" = [])),

@@ -74,7 +74,8 @@ pub async fn update(
 /// has a password. Inviting a committee or admin account is for admins
 /// (403 for the committee): whoever holds the invitation gets the account.
 /// The invitation holds only for the role the member has now; after a
-/// role change it is refused and a new one is needed.
+/// role change it is refused and a new one is needed. The member is emailed
+/// a link to the website's accept page; the token is also in the answer.
 #[utoipa::path(tag = "members",
     params(("id" = Uuid, Path, description = "Member id")),
     security(("bearer" = [])),
