@@ -12,6 +12,7 @@ pub mod json;
 pub mod matches;
 pub mod matching;
 pub mod me;
+pub mod meetings;
 pub mod members;
 pub mod middleware;
 pub mod notifications;
@@ -43,6 +44,7 @@ fn v1(cfg: &mut ServiceConfig) {
         .configure(applications::configure)
         .configure(matching::configure)
         .configure(matches::configure)
+        .configure(meetings::configure)
         .configure(notifications::configure);
 }
 

@@ -7,6 +7,7 @@ pub mod dates;
 pub mod field_error;
 pub mod matches;
 pub mod matching;
+pub mod meeting;
 pub mod member;
 pub mod notification;
 pub mod question;

@@ -10,6 +10,7 @@ mod error;
 pub mod matches;
 pub mod matching;
 pub mod me;
+pub mod meetings;
 pub mod members;
 pub mod notify;
 pub mod questions;

@@ -6,6 +6,7 @@ pub mod entities;
 mod error;
 pub mod matches;
 pub mod matching;
+pub mod meetings;
 pub mod members;
 pub mod notifications;
 pub mod questions;

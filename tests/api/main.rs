@@ -12,6 +12,7 @@ mod helpers;
 mod matches;
 mod matching;
 mod me;
+mod meetings;
 mod members;
 mod notifications;
 mod openapi;

@@ -8,6 +8,7 @@ pub mod invitation;
 pub mod match_event;
 pub mod matches;
 pub mod matching_run;
+pub mod meeting;
 pub mod member;
 pub mod notification;
 pub mod notification_template;
