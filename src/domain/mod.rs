@@ -10,5 +10,6 @@ pub mod matching;
 pub mod member;
 pub mod notification;
 pub mod question;
+pub mod resource;
 
 pub use field_error::FieldError;

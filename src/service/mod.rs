@@ -13,6 +13,7 @@ pub mod me;
 pub mod members;
 pub mod notify;
 pub mod questions;
+pub mod resources;
 pub mod sessions;
 pub mod tokens;
 

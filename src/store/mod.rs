@@ -9,6 +9,7 @@ pub mod matching;
 pub mod members;
 pub mod notifications;
 pub mod questions;
+pub mod resources;
 pub mod sessions;
 pub mod tokens;
 

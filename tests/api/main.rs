@@ -17,5 +17,6 @@ mod notifications;
 mod openapi;
 mod proxies;
 mod questions;
+mod resources;
 mod smtp;
 mod stored_values;
