@@ -18,6 +18,7 @@ pub mod middleware;
 pub mod notifications;
 pub mod pagination;
 pub mod questions;
+pub mod resources;
 pub mod responses;
 
 use actix_web::{HttpResponse, http::header, web};
@@ -45,7 +46,8 @@ fn v1(cfg: &mut ServiceConfig) {
         .configure(matching::configure)
         .configure(matches::configure)
         .configure(meetings::configure)
-        .configure(notifications::configure);
+        .configure(notifications::configure)
+        .configure(resources::configure);
 }
 
 /// Counts an attempt at a credential endpoint against the caller's

@@ -11,5 +11,6 @@ pub mod meeting;
 pub mod member;
 pub mod notification;
 pub mod question;
+pub mod resource;
 
 pub use field_error::FieldError;

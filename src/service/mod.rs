@@ -14,6 +14,7 @@ pub mod meetings;
 pub mod members;
 pub mod notify;
 pub mod questions;
+pub mod resources;
 pub mod sessions;
 pub mod tokens;
 

@@ -10,6 +10,7 @@ pub mod meetings;
 pub mod members;
 pub mod notifications;
 pub mod questions;
+pub mod resources;
 pub mod sessions;
 pub mod tokens;
 

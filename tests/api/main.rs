@@ -18,5 +18,6 @@ mod notifications;
 mod openapi;
 mod proxies;
 mod questions;
+mod resources;
 mod smtp;
 mod stored_values;

@@ -72,7 +72,7 @@ pub async fn update(
 /// Delete a draft cycle (committee).
 ///
 /// Only a cycle in `draft` without applications can be deleted, with its
-/// questions; any other status, or a cycle with applications, is a 409
+/// questions and its own resources; any other status, or a cycle with applications, is a 409
 /// (archive it instead).
 #[utoipa::path(tag = "cycles",
     params(("id" = Uuid, Path, description = "Cycle id")),

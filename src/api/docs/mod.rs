@@ -14,7 +14,7 @@ mod shape;
         title = "WLA Mentorship API",
         description = "Runs a professional association's yearly mentorship program: member \
 accounts, cycles and their application forms, applications and the committee's review, \
-whole-cohort matching with explained scores, and the matches' life.\n\n\
+whole-cohort matching with explained scores, the matches' life, and the pairs' starter resources.\n\n\
 Every error is RFC 9457 `application/problem+json`. Lists take `page`, `per_page` (max 200) \
 and `sort` (`field` or `-field`) and answer `{items,page,per_page,total}` with a `Link` header.\n\n\
 Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_token` \
@@ -47,6 +47,7 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         (name = "matches", description = "Matches: approval, publishing and their life"),
         (name = "meetings", description = "A published match's meeting log, for its two partners"),
         (name = "notifications", description = "Email: the outbox, templates, your settings, unsubscribe"),
+        (name = "resources", description = "Starter resources for matched pairs: discussion topics, the agreement template, guides, links"),
     )
 )]
 pub struct ApiDoc;

@@ -15,3 +15,4 @@ pub mod notification_template;
 pub mod password_reset;
 pub mod question;
 pub mod refresh_token;
+pub mod resource;
