@@ -10,6 +10,7 @@ mod m20261128_000004_matching;
 mod m20261128_000005_completed_match_holds_mentee;
 mod m20261202_000006_session_epoch_and_invitation_role;
 mod m20261202_000007_notifications;
+mod m20261202_000010_agreements;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_completed_match_holds_mentee::Migration),
             Box::new(m20261202_000006_session_epoch_and_invitation_role::Migration),
             Box::new(m20261202_000007_notifications::Migration),
+            Box::new(m20261202_000010_agreements::Migration),
         ]
     }
 }
