@@ -12,6 +12,7 @@ mod m20261202_000006_session_epoch_and_invitation_role;
 mod m20261202_000007_notifications;
 mod m20261202_000008_resources;
 mod m20261202_000009_meetings;
+mod m20261202_000010_agreements;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_notifications::Migration),
             Box::new(m20261202_000008_resources::Migration),
             Box::new(m20261202_000009_meetings::Migration),
+            Box::new(m20261202_000010_agreements::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! HTTP only: routes, DTOs and their OpenAPI description. Each handler
 //! extracts, converts into a domain input, calls one service function and
 //! maps the result to a DTO.
+pub mod agreements;
 pub mod applications;
 pub mod auth;
 pub mod cycles;
@@ -45,6 +46,7 @@ fn v1(cfg: &mut ServiceConfig) {
         .configure(applications::configure)
         .configure(matching::configure)
         .configure(matches::configure)
+        .configure(agreements::configure)
         .configure(meetings::configure)
         .configure(notifications::configure)
         .configure(resources::configure);

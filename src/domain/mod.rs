@@ -1,6 +1,7 @@
 //! Rules with no HTTP and no database: value types parsed once, state
 //! machines and the checks that decide who may do what.
 pub mod access;
+pub mod agreement;
 pub mod application;
 pub mod cycle;
 pub mod dates;

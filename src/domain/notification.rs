@@ -42,16 +42,20 @@ pub enum Event {
     /// Reminder: a cycle's applications close soon and the member has not
     /// applied.
     ApplicationsClosing,
+    /// A partner changed the agreement after a signature, clearing both:
+    /// sent to the other partner, once per saved version.
+    AgreementChanged,
 }
 
 impl Event {
-    pub const ALL: [Event; 6] = [
+    pub const ALL: [Event; 7] = [
         Self::Invitation,
         Self::PasswordReset,
         Self::ApplicationReceived,
         Self::ApplicationDecision,
         Self::MatchPublished,
         Self::ApplicationsClosing,
+        Self::AgreementChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +66,7 @@ impl Event {
             Self::ApplicationDecision => "application_decision",
             Self::MatchPublished => "match_published",
             Self::ApplicationsClosing => "applications_closing",
+            Self::AgreementChanged => "agreement_changed",
         }
     }
 

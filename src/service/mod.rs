@@ -3,6 +3,7 @@
 //! it is allowed, owns its transaction, calls `store` for rows, and returns
 //! a domain value or a `ServiceError`. Nothing here knows HTTP.
 pub mod admin;
+pub mod agreements;
 pub mod applications;
 pub mod auth;
 pub mod cycles;

@@ -221,6 +221,26 @@ pub async fn match_published(
     queue(db, Event::MatchPublished, &subject, side.to, context).await
 }
 
+/// A partner changed the agreement after a signature, clearing both: `to`
+/// is the other partner and `partner_name` the one who edited. One message
+/// per saved version (`version` is in the key).
+pub async fn agreement_changed(
+    db: &impl store::Conn,
+    to: &Member,
+    match_id: Uuid,
+    version: i32,
+    cycle_name: &str,
+    partner_name: &str,
+) -> ServiceResult<bool> {
+    let context = json!({
+        "partner_name": partner_name,
+        "cycle_name": cycle_name,
+        "agreement_url": format!("/matches/{match_id}/agreement"),
+    });
+    let subject = format!("{match_id}:{version}");
+    queue(db, Event::AgreementChanged, &subject, to, context).await
+}
+
 /// A page of the outbox (admins), newest first.
 pub async fn list(
     db: &Db,

@@ -1,5 +1,6 @@
 //! Database access: entities, queries and the transactions behind each
 //! action. Functions take a connection and return domain-checked rows.
+pub mod agreements;
 pub mod applications;
 pub mod cycles;
 pub mod entities;

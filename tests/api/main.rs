@@ -1,5 +1,6 @@
 //! Black-box tests over real HTTP: each test spawns the app with its own
 //! database (SQLite by default, PostgreSQL when TEST_DATABASE_URL is set).
+mod agreement;
 mod applications;
 mod auth;
 mod cli;

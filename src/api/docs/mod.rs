@@ -2,7 +2,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{applications, cycles, matches, matching, meetings, pagination, responses};
+use super::{agreements, applications, cycles, matches, matching, meetings, pagination, responses};
 use crate::api::error;
 use crate::{domain, service};
 
@@ -30,6 +30,7 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         pagination::Page<cycles::CycleDto>,
         pagination::Page<applications::ApplicationDto>, pagination::Page<matching::RunSummary>,
         pagination::Page<matches::MatchDto>, pagination::Page<meetings::MeetingDto>,
+        pagination::Page<agreements::AgreementVersionDto>,
     ), responses(
         responses::BadRequest, responses::Unauthorized, responses::Forbidden,
         responses::NotFound, responses::Conflict, responses::PayloadTooLarge,
@@ -45,6 +46,7 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         (name = "applications", description = "Mentor and mentee applications and the committee's review"),
         (name = "matching", description = "Matching runs: whole-cohort proposals with explained scores"),
         (name = "matches", description = "Matches: approval, publishing and their life"),
+        (name = "agreements", description = "Partnership agreements: each cycle's template, each pair's agreement, signatures and versions"),
         (name = "meetings", description = "A published match's meeting log, for its two partners"),
         (name = "notifications", description = "Email: the outbox, templates, your settings, unsubscribe"),
         (name = "resources", description = "Starter resources for matched pairs: discussion topics, the agreement template, guides, links"),

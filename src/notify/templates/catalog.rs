@@ -44,6 +44,7 @@ fn files(event: Event) -> Files {
         Event::ApplicationDecision => files!("application_decision"),
         Event::MatchPublished => files!("match_published"),
         Event::ApplicationsClosing => files!("applications_closing"),
+        Event::AgreementChanged => files!("agreement_changed"),
     }
 }
 
@@ -128,6 +129,14 @@ pub fn variables(event: Event) -> &'static [&'static str] {
             "apply_url",
             "unsubscribe_url",
         ],
+        Event::AgreementChanged => &[
+            "program_name",
+            "base_url",
+            "recipient_name",
+            "partner_name",
+            "cycle_name",
+            "agreement_url",
+        ],
     }
 }
 
@@ -175,6 +184,11 @@ pub fn sample_context(event: Event) -> Value {
             "closes_at": "15 September 2026, 23:59 UTC",
             "apply_url": format!("{BASE_URL}/cycles/6a1c2f0e-3b9d-4c57-8e21-5d0f7a9b1c34/apply"),
             "unsubscribe_url": format!("{BASE_URL}/unsubscribe?token=sample-unsubscribe-token"),
+        }),
+        Event::AgreementChanged => json!({
+            "partner_name": "Grace Hopper",
+            "cycle_name": "2026-2027",
+            "agreement_url": format!("{BASE_URL}/matches/c3d1e2f4-5a6b-4c7d-8e9f-0a1b2c3d4e5f/agreement"),
         }),
     };
     if let (Some(ctx), Value::Object(extra)) = (ctx.as_object_mut(), extra) {

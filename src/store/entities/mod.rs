@@ -1,5 +1,8 @@
 //! sea-orm entities: rows as stored. Never serialised to callers; the API
 //! layer has its own DTOs.
+pub mod agreement;
+pub mod agreement_template;
+pub mod agreement_version;
 pub mod api_token;
 pub mod application;
 pub mod application_audit;
