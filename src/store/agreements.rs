@@ -54,10 +54,10 @@ pub async fn put_template(
         )
         .exec_without_returning(db)
         .await?;
-    Ok(agreement_template::Entity::find_by_id(cycle_id)
+    agreement_template::Entity::find_by_id(cycle_id)
         .one(db)
         .await?
-        .ok_or_else(|| super::StoreError::NotFound("agreement template".into()))?)
+        .ok_or_else(|| super::StoreError::NotFound("agreement template".into()))
 }
 
 /// A match's agreement, once first saved.
