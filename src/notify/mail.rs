@@ -1,10 +1,15 @@
 //! Sending one rendered message over SMTP with `lettre`.
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::templates::Rendered;
 use crate::config::MailSettings;
+
+/// SMTP connections kept open at most; the dispatcher sends this many
+/// messages at once.
+pub const CONNECTIONS: u32 = 8;
 
 /// The SMTP connection pool and the sender.
 pub struct Mailer {
@@ -37,6 +42,7 @@ impl Mailer {
         };
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&lettre_url(url)?)
             .map_err(|e| anyhow::anyhow!("SMTP_URL is not usable: {e}"))?
+            .pool_config(PoolConfig::new().max_size(CONNECTIONS))
             .build();
         let from = settings
             .from
