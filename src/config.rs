@@ -3,6 +3,7 @@ use anyhow::{Context, bail};
 use rand::RngCore;
 
 pub use crate::client_addr::TrustedProxies;
+use crate::domain::cadence::{SILENT_AFTER_DAYS, check_silent_after_days};
 
 /// Where the service runs and how it behaves. Every field has a default
 /// suited to a developer's machine except `JWT_SECRET` in production.
@@ -22,6 +23,9 @@ pub struct Settings {
     /// the client; empty: the TCP peer is the client.
     pub trusted_proxies: TrustedProxies,
     pub mail: MailSettings,
+    /// Days without a held meeting after which a match counts as silent
+    /// (`CADENCE_SILENT_DAYS`, 1 to 365, default 45).
+    pub cadence_silent_days: u32,
 }
 
 /// Outgoing email (`SMTP_URL`, `MAIL_FROM`, `PUBLIC_BASE_URL`).
@@ -164,6 +168,12 @@ impl Settings {
                     .to_owned(),
                 retry_base_ms: parse_or(&get, "MAIL_RETRY_BASE_MS", 30_000)?,
             },
+            cadence_silent_days: check_silent_after_days(parse_or(
+                &get,
+                "CADENCE_SILENT_DAYS",
+                SILENT_AFTER_DAYS,
+            )?)
+            .map_err(|e| anyhow::anyhow!("CADENCE_SILENT_DAYS {e}"))?,
         })
     }
 }

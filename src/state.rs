@@ -25,6 +25,8 @@ pub struct AppState {
     pub outbox: Outbox,
     /// Links in messages and previews.
     pub mail: MailSettings,
+    /// Days without a meeting after which a match is silent.
+    pub cadence_silent_days: u32,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
             trusted_proxies: settings.trusted_proxies.clone(),
             outbox: Outbox::default(),
             mail: settings.mail.clone(),
+            cadence_silent_days: settings.cadence_silent_days,
         })
     }
 

@@ -4,6 +4,7 @@
 pub mod agreements;
 pub mod applications;
 pub mod auth;
+pub mod cadence;
 pub mod cycles;
 pub mod docs;
 pub mod error;
@@ -48,6 +49,7 @@ fn v1(cfg: &mut ServiceConfig) {
         .configure(matches::configure)
         .configure(agreements::configure)
         .configure(meetings::configure)
+        .configure(cadence::configure)
         .configure(notifications::configure)
         .configure(resources::configure);
 }

@@ -16,7 +16,8 @@ use super::application::ApplicationRole;
 mod input;
 
 pub use input::{
-    NOTE_MAX_CHARS, NewMatch, REASON_MAX_CHARS, chosen_pairs, parse_end_reason, parse_note,
+    EndEarly, NOTE_MAX_CHARS, NewMatch, REASON_MAX_CHARS, chosen_pairs, parse_end_early,
+    parse_extension_reason, parse_note,
 };
 
 /// `proposed → approved → active → completed | ended_early`; `cancelled`
@@ -48,6 +49,70 @@ pub enum MatchStatus {
     Completed,
     EndedEarly,
     Cancelled,
+}
+
+/// Why a partnership ended early, from the fixed list the committee
+/// reports on; `other` needs the free text.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum EndReason {
+    /// Schedules or workload left no time to meet.
+    Schedule,
+    /// The partners were not a good fit.
+    Mismatch,
+    /// Personal or family circumstances.
+    PersonalCircumstances,
+    /// A change of job, or leaving the profession.
+    JobChange,
+    /// The partnership's goals were met early.
+    GoalsMet,
+    /// A partner stopped responding.
+    Unresponsive,
+    /// Something else, told in the free text.
+    Other,
+}
+
+impl EndReason {
+    pub const ALL: [EndReason; 7] = [
+        Self::Schedule,
+        Self::Mismatch,
+        Self::PersonalCircumstances,
+        Self::JobChange,
+        Self::GoalsMet,
+        Self::Unresponsive,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Schedule => "schedule",
+            Self::Mismatch => "mismatch",
+            Self::PersonalCircumstances => "personal_circumstances",
+            Self::JobChange => "job_change",
+            Self::GoalsMet => "goals_met",
+            Self::Unresponsive => "unresponsive",
+            Self::Other => "other",
+        }
+    }
 }
 
 /// A committee action on a match, as its event trail records it. Making

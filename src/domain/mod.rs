@@ -3,6 +3,7 @@
 pub mod access;
 pub mod agreement;
 pub mod application;
+pub mod cadence;
 pub mod cycle;
 pub mod dates;
 pub mod field_error;

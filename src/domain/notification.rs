@@ -45,10 +45,13 @@ pub enum Event {
     /// A partner changed the agreement after a signature, clearing both:
     /// sent to the other partner, once per saved version.
     AgreementChanged,
+    /// Reminder: a partnership is behind its expected meetings or has gone
+    /// quiet; sent to both partners once per reminder period.
+    MeetingReminder,
 }
 
 impl Event {
-    pub const ALL: [Event; 7] = [
+    pub const ALL: [Event; 8] = [
         Self::Invitation,
         Self::PasswordReset,
         Self::ApplicationReceived,
@@ -56,6 +59,7 @@ impl Event {
         Self::MatchPublished,
         Self::ApplicationsClosing,
         Self::AgreementChanged,
+        Self::MeetingReminder,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +71,7 @@ impl Event {
             Self::MatchPublished => "match_published",
             Self::ApplicationsClosing => "applications_closing",
             Self::AgreementChanged => "agreement_changed",
+            Self::MeetingReminder => "meeting_reminder",
         }
     }
 
@@ -77,7 +82,7 @@ impl Event {
     /// Reminders may be turned off and carry an unsubscribe link;
     /// transactional messages cannot be.
     pub fn is_reminder(self) -> bool {
-        matches!(self, Self::ApplicationsClosing)
+        matches!(self, Self::ApplicationsClosing | Self::MeetingReminder)
     }
 }
 

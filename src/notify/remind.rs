@@ -8,22 +8,30 @@ use std::time::Duration;
 use rand::Rng;
 
 use super::dispatch::Outbox;
+use crate::service::cadence;
 use crate::service::notify::queue_reminders;
 use crate::store::Db;
 
 const EVERY: Duration = Duration::from_secs(600);
 
-pub async fn run(db: Db, outbox: Outbox) {
+/// Runs the schedule forever: the application deadline reminders and the
+/// meeting cadence reminders (`silent_after_days` as configured).
+pub async fn run(db: Db, outbox: Outbox, silent_after_days: u32) {
     let first = Duration::from_secs(rand::rng().random_range(30..=90));
     tokio::time::sleep(first).await;
     loop {
-        match queue_reminders(&db, chrono::Utc::now()).await {
-            Ok(0) => {}
-            Ok(queued) => {
-                tracing::info!(queued, "reminders queued");
-                outbox.wake();
+        let now = chrono::Utc::now();
+        let closing = queue_reminders(&db, now).await;
+        let cadence = cadence::queue_reminders(&db, now.date_naive(), silent_after_days).await;
+        for (what, result) in [("closing", closing), ("cadence", cadence)] {
+            match result {
+                Ok(0) => {}
+                Ok(queued) => {
+                    tracing::info!(queued, what, "reminders queued");
+                    outbox.wake();
+                }
+                Err(e) => tracing::error!(error = %e, what, "reminders: could not queue"),
             }
-            Err(e) => tracing::error!(error = %e, "reminders: could not queue"),
         }
         tokio::time::sleep(EVERY).await;
     }

@@ -6,7 +6,7 @@
 //! two partners saving at once never lose an edit: the later one is a 409
 //! naming the current version. An edit that changes an answer after a
 //! signature clears both signatures and emails the other partner.
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::{ServiceError, ServiceResult, cycles, notify};
@@ -54,6 +54,32 @@ pub struct AgreementView {
     pub shared_with_committee: bool,
     pub updated_by: Option<Uuid>,
     pub updated_at: Option<DateTime<Utc>>,
+    pub term: Term,
+}
+
+/// The partnership's term the agreement covers: the mentoring period,
+/// an extension with the pair's reason, the day it ended.
+#[derive(Clone, Debug)]
+pub struct Term {
+    pub starts_on: NaiveDate,
+    /// The mentoring end, or the extension when later.
+    pub ends_on: NaiveDate,
+    pub extended_until: Option<NaiveDate>,
+    pub extension_reason: Option<String>,
+    pub ended_on: Option<NaiveDate>,
+}
+
+async fn term_of(db: &impl store::Conn, m: &matches::Match) -> ServiceResult<Term> {
+    let cycle = cycles::get_any(db, m.cycle_id).await?;
+    Ok(Term {
+        starts_on: cycle.mentoring_starts_on,
+        ends_on: m
+            .extended_until
+            .map_or(cycle.mentoring_ends_on, |e| e.max(cycle.mentoring_ends_on)),
+        extended_until: m.extended_until,
+        extension_reason: m.extension_reason.clone(),
+        ended_on: m.ended_on,
+    })
 }
 
 /// A partner's save: the version it edits, the answers to change, and the
@@ -188,6 +214,7 @@ async fn view_of(
             shared_with_committee: false,
             updated_by: None,
             updated_at: None,
+            term: term_of(db, &ctx.m).await?,
         });
     };
     let open = sees_answers(ctx.viewer, a.shared_with_committee);
@@ -211,6 +238,7 @@ async fn view_of(
         shared_with_committee: a.shared_with_committee,
         updated_by: a.updated_by,
         updated_at: Some(a.updated_at),
+        term: term_of(db, &ctx.m).await?,
     })
 }
 

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod agreements;
 pub mod applications;
 pub mod auth;
+pub mod cadence;
 pub mod cycles;
 mod error;
 pub mod matches;

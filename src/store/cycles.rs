@@ -52,6 +52,19 @@ pub async fn find_other_in_status(
         .await?)
 }
 
+/// Every cycle in `status`, oldest first.
+pub async fn all_in_status(
+    db: &impl ConnectionTrait,
+    status: CycleStatus,
+) -> StoreResult<Vec<Cycle>> {
+    Ok(cycle::Entity::find()
+        .filter(cycle::Column::Status.eq(status))
+        .order_by_asc(cycle::Column::ApplicationsOpenAt)
+        .order_by_asc(cycle::Column::Id)
+        .all(db)
+        .await?)
+}
+
 /// The newest cycle (by opening date) in `status`.
 pub async fn newest_in_status(
     db: &impl ConnectionTrait,

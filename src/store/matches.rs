@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::StoreResult;
 use super::applications::Application;
 use super::entities::{application, match_event, matches};
-use crate::domain::matches::{MatchAction, MatchStatus};
+use crate::domain::matches::{EndReason, MatchAction, MatchStatus};
 use crate::paging::{PageRequest, Sort};
 
 mod publish;
@@ -40,8 +40,11 @@ pub struct NewMatchRow {
 /// What a status change may also set.
 #[derive(Default)]
 pub struct StatusExtras {
+    pub ended_on: Option<NaiveDate>,
+    pub ended_reason_code: Option<EndReason>,
     pub ended_reason: Option<String>,
-    pub extended_until: Option<NaiveDate>,
+    /// An extension's end and the pair's reason (which may be none).
+    pub extension: Option<(NaiveDate, Option<String>)>,
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<Match>> {
@@ -110,6 +113,9 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewMatchRow) -> StoreResult<
         published_at: Set(None),
         extended_until: Set(None),
         ended_reason: Set(None),
+        ended_on: Set(None),
+        ended_reason_code: Set(None),
+        extension_reason: Set(None),
         created_by: Set(new.created_by),
         created_at: Set(now),
         updated_at: Set(now),
@@ -153,11 +159,19 @@ pub async fn set_status_if(
         .col_expr(matches::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(matches::Column::Id.eq(id))
         .filter(matches::Column::Status.eq(from));
+    if let Some(day) = extras.ended_on {
+        update = update.col_expr(matches::Column::EndedOn, Expr::value(day));
+    }
+    if let Some(code) = extras.ended_reason_code {
+        update = update.col_expr(matches::Column::EndedReasonCode, Expr::value(code));
+    }
     if let Some(reason) = extras.ended_reason {
         update = update.col_expr(matches::Column::EndedReason, Expr::value(reason));
     }
-    if let Some(until) = extras.extended_until {
-        update = update.col_expr(matches::Column::ExtendedUntil, Expr::value(until));
+    if let Some((until, reason)) = extras.extension {
+        update = update
+            .col_expr(matches::Column::ExtendedUntil, Expr::value(until))
+            .col_expr(matches::Column::ExtensionReason, Expr::value(reason));
     }
     Ok(update.exec(db).await?.rows_affected == 1)
 }

@@ -2,6 +2,7 @@
 //! action. Functions take a connection and return domain-checked rows.
 pub mod agreements;
 pub mod applications;
+pub mod cadence;
 pub mod cycles;
 pub mod entities;
 mod error;

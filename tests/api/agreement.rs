@@ -11,13 +11,6 @@ use crate::smtp::{Received, SmtpSink};
 
 const WAIT: Duration = Duration::from_secs(10);
 
-async fn json_of(res: Response, status: u16) -> Value {
-    let actual = res.status().as_u16();
-    let body: Value = res.json().await.expect("json body");
-    assert_eq!(actual, status, "{body}");
-    body
-}
-
 async fn put(app: &TestApp, path: &str, token: &str, body: &Value) -> Response {
     app.request(Method::PUT, path, Some(token))
         .json(body)

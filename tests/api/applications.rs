@@ -16,13 +16,6 @@ fn id_of(v: &Value) -> String {
     v["id"].as_str().expect("id").to_owned()
 }
 
-async fn json_of(res: Response, status: u16) -> Value {
-    let actual = res.status().as_u16();
-    let body: Value = res.json().await.expect("json body");
-    assert_eq!(actual, status, "{body}");
-    body
-}
-
 /// Adds a question to `cycle_id` as `committee`; returns its id.
 async fn add_question(app: &TestApp, committee: &TestUser, cycle_id: &str, body: Value) -> String {
     let res = app

@@ -271,13 +271,6 @@ async fn cohort(app: &TestApp) -> (TestUser, String, Vec<Applicant>) {
     (committee, cycle_id, applicants)
 }
 
-async fn json_of(res: Response, status: u16) -> Value {
-    let actual = res.status().as_u16();
-    let body: Value = res.json().await.expect("json body");
-    assert_eq!(actual, status, "{body}");
-    body
-}
-
 /// The cycle's application list with `query`, as the committee.
 async fn list(app: &TestApp, committee: &TestUser, cycle_id: &str, query: &str) -> Value {
     let res = app

@@ -325,6 +325,15 @@ pub fn cycle_body(name: &str) -> Value {
     })
 }
 
+/// Asserts `status` and returns the JSON body (shown when the status is
+/// not the one expected).
+pub async fn json_of(res: Response, status: u16) -> Value {
+    let actual = res.status().as_u16();
+    let body: Value = res.json().await.expect("json body");
+    assert_eq!(actual, status, "{body}");
+    body
+}
+
 /// Asserts a problem+json answer with `status`; returns its body.
 pub async fn assert_problem(res: Response, status: u16) -> Value {
     assert_eq!(res.status().as_u16(), status, "status");

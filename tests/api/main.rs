@@ -3,6 +3,7 @@
 mod agreement;
 mod applications;
 mod auth;
+mod cadence;
 mod cli;
 mod cohort;
 mod contract;

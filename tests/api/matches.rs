@@ -9,13 +9,6 @@ use wla_mentorship::store::members;
 
 use crate::helpers::*;
 
-async fn json_of(res: Response, status: u16) -> Value {
-    let actual = res.status().as_u16();
-    let body: Value = res.json().await.expect("json body");
-    assert_eq!(actual, status, "{body}");
-    body
-}
-
 fn mentor(fields: Value) -> Value {
     overlay(mentor_body(), fields)
 }
@@ -1203,6 +1196,7 @@ async fn both_people_see_their_published_match_with_the_partners_contact_and_not
         "published_at",
         "extended_until",
         "partner",
+        "cadence",
     ]);
     let partner_keys = BTreeSet::from(["full_name", "pronouns", "email", "role", "library_types"]);
     for (view, my_role, partner, partner_app) in [

@@ -17,13 +17,6 @@ fn mentee(fields: Value) -> Value {
     overlay(mentee_body(), fields)
 }
 
-async fn json_of(res: Response, status: u16) -> Value {
-    let actual = res.status().as_u16();
-    let body: Value = res.json().await.expect("json body");
-    assert_eq!(actual, status, "{body}");
-    body
-}
-
 async fn run(app: &TestApp, committee: &TestUser, cycle_id: &str, params: Value) -> Response {
     app.post(
         &format!("/api/v1/cycles/{cycle_id}/matching-runs"),

@@ -8,13 +8,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-async fn json_of(res: Response, status: u16) -> Value {
-    let actual = res.status().as_u16();
-    let body: Value = res.json().await.expect("json body");
-    assert_eq!(actual, status, "{body}");
-    body
-}
-
 fn id_of(v: &Value) -> String {
     v["id"].as_str().expect("id").to_owned()
 }

@@ -3,7 +3,6 @@
 //! anonymous visitors see the public ones; anything else is a 404.
 use std::collections::BTreeSet;
 
-use reqwest::Response;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -12,13 +11,6 @@ const RESOURCES: &str = "/api/v1/resources";
 
 fn resource_path(id: &str) -> String {
     format!("{RESOURCES}/{id}")
-}
-
-async fn json_of(res: Response, status: u16) -> Value {
-    let actual = res.status().as_u16();
-    let body: Value = res.json().await.expect("json body");
-    assert_eq!(actual, status, "{body}");
-    body
 }
 
 fn id_of(v: &Value) -> String {

@@ -1,7 +1,7 @@
 //! Request and response bodies of agreements and their templates.
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -140,7 +140,9 @@ pub struct SignaturesDto {
     "complete": true,
     "shared_with_committee": false,
     "updated_by": "0b6f3f8e-1c1a-4d6e-9a51-2f0c8f7d1e11",
-    "updated_at": "2024-10-28T20:03:11Z"
+    "updated_at": "2024-10-28T20:03:11Z",
+    "term": {"starts_on": "2024-10-15", "ends_on": "2025-04-15", "extended_until": null,
+             "extension_reason": null, "ended_on": null}
 }))]
 pub struct AgreementDto {
     pub match_id: Uuid,
@@ -158,6 +160,27 @@ pub struct AgreementDto {
     /// When the current version was saved; null before the first save.
     #[schema(required = true)]
     pub updated_at: Option<DateTime<Utc>>,
+    pub term: TermDto,
+}
+
+/// The partnership's term: the mentoring period, an extension with the
+/// pair's reason, the day it ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TermDto {
+    /// The first day of the mentoring period.
+    pub starts_on: NaiveDate,
+    /// The last day: the mentoring end, or the extension when later.
+    pub ends_on: NaiveDate,
+    /// The committee extended the partnership to this day; null when not.
+    #[schema(required = true)]
+    pub extended_until: Option<NaiveDate>,
+    /// The pair's reason for the extension; null when none was given.
+    #[schema(required = true)]
+    pub extension_reason: Option<String>,
+    /// The day the partnership was completed or ended early; null while it
+    /// runs.
+    #[schema(required = true)]
+    pub ended_on: Option<NaiveDate>,
 }
 
 impl From<AgreementView> for AgreementDto {
@@ -183,6 +206,13 @@ impl From<AgreementView> for AgreementDto {
             shared_with_committee: a.shared_with_committee,
             updated_by: a.updated_by,
             updated_at: a.updated_at,
+            term: TermDto {
+                starts_on: a.term.starts_on,
+                ends_on: a.term.ends_on,
+                extended_until: a.term.extended_until,
+                extension_reason: a.term.extension_reason,
+                ended_on: a.term.ended_on,
+            },
         }
     }
 }

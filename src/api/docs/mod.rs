@@ -47,7 +47,7 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         (name = "matching", description = "Matching runs: whole-cohort proposals with explained scores"),
         (name = "matches", description = "Matches: approval, publishing and their life"),
         (name = "agreements", description = "Partnership agreements: each cycle's template, each pair's agreement, signatures and versions"),
-        (name = "meetings", description = "A published match's meeting log, for its two partners"),
+        (name = "meetings", description = "A published match's meeting log, for its two partners, and each cycle's meeting cadence, for the committee"),
         (name = "notifications", description = "Email: the outbox, templates, your settings, unsubscribe"),
         (name = "resources", description = "Starter resources for matched pairs: discussion topics, the agreement template, guides, links"),
     )
@@ -123,6 +123,7 @@ const SORTS: &[(&str, &[&str])] = &[
         service::applications::SORT_FIELDS,
     ),
     ("/api/v1/cycles/{id}/matches", service::matches::SORT_FIELDS),
+    ("/api/v1/cycles/{id}/cadence", service::cadence::SORT_FIELDS),
 ];
 
 /// Response fields the derived schemas leave optional although the server

@@ -5,8 +5,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
+use crate::api::cadence::CadenceDto;
 use crate::domain::application::{ApplicationRole, LibraryType};
-use crate::domain::matches::{MatchAction, MatchStatus, NewMatch};
+use crate::domain::matches::{EndReason, MatchAction, MatchStatus, NewMatch};
 use crate::domain::matching::Criterion;
 use crate::service::matches::{self as service, Match, MatchEvent};
 
@@ -25,7 +26,8 @@ use crate::service::matches::{self as service, Match, MatchEvent};
         {"criterion": "region", "weight": 1, "score": 10, "detail": "both in Puget Sound"},
         {"criterion": "meeting_modes", "weight": 1, "score": 6, "detail": "both online"}
     ],
-    "note": null, "published_at": "2024-10-15T16:00:00Z", "extended_until": null, "ended_reason": null,
+    "note": null, "published_at": "2024-10-15T16:00:00Z", "extended_until": null, "extension_reason": null,
+    "ended_on": null, "ended_reason_code": null, "ended_reason": null,
     "created_at": "2024-10-10T18:22:41Z", "updated_at": "2024-10-15T16:00:00Z"
 }))]
 pub struct MatchDto {
@@ -51,7 +53,16 @@ pub struct MatchDto {
     /// The date a formal extension runs to; null when not extended.
     #[schema(required = true)]
     pub extended_until: Option<NaiveDate>,
-    /// Why the committee ended it early; null unless `ended_early`.
+    /// The pair's reason for the extension; null when none was given.
+    #[schema(required = true)]
+    pub extension_reason: Option<String>,
+    /// The day the match was completed or ended early; null before.
+    #[schema(required = true)]
+    pub ended_on: Option<NaiveDate>,
+    /// Why it ended early, from the fixed list; null unless `ended_early`.
+    #[schema(required = true)]
+    pub ended_reason_code: Option<EndReason>,
+    /// The committee's words on why it ended early; null when none.
     #[schema(required = true)]
     pub ended_reason: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -72,6 +83,9 @@ impl From<Match> for MatchDto {
             note: m.note,
             published_at: m.published_at,
             extended_until: m.extended_until,
+            extension_reason: m.extension_reason,
+            ended_on: m.ended_on,
+            ended_reason_code: m.ended_reason_code,
             ended_reason: m.ended_reason,
             created_at: m.created_at,
             updated_at: m.updated_at,
@@ -121,23 +135,37 @@ pub struct UpdateMatchRequest {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"reason": "The mentee changed jobs and could not continue."}))]
+#[schema(example = json!({
+    "reason_code": "job_change",
+    "reason": "The mentee moved to a library in another state."
+}))]
 pub struct EndEarlyRequest {
-    /// Why the match ends, 1 to 2,000 characters, not blank; stored trimmed
-    /// and seen by the committee only.
-    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
-    pub reason: String,
+    /// Why the match ends, from the fixed list the committee reports on;
+    /// when omitted the reason is `other`.
+    pub reason_code: Option<EndReason>,
+    /// The committee's words, at most 2,000 characters, stored trimmed and
+    /// seen by the committee only. Required when `reason_code` is `other`
+    /// or omitted (422 otherwise).
+    #[schema(max_length = 2000)]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"until": "2025-07-15"}))]
+#[schema(example = json!({
+    "until": "2025-07-15",
+    "reason": "We want to finish the portfolio review before the conference."
+}))]
 pub struct ExtendRequest {
     /// The new last day (`YYYY-MM-DD`), after the cycle's mentoring end and
     /// any earlier extension.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$")]
     pub until: NaiveDate,
+    /// The pair's reason for continuing, at most 2,000 characters; shown to
+    /// the committee and to both partners with their agreement.
+    #[schema(max_length = 2000)]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -195,6 +223,8 @@ pub struct MyMatch {
     #[schema(required = true)]
     pub extended_until: Option<NaiveDate>,
     pub partner: Partner,
+    /// Your meetings against the cycle's expectation: counts only.
+    pub cadence: CadenceDto,
 }
 
 impl From<service::MyMatch> for MyMatch {
@@ -214,6 +244,7 @@ impl From<service::MyMatch> for MyMatch {
                 role: p.role,
                 library_types: p.library_types,
             },
+            cadence: m.cadence.into(),
         }
     }
 }

@@ -37,9 +37,11 @@ pub async fn complete(
 
 /// End an active match early, with the reason (committee).
 ///
-/// `active` → `ended_early`; any other status is a 409, as is a match of an
-/// archived cycle. Both people are free to be matched again in the cycle. A
-/// blank reason is a 422.
+/// `active` → `ended_early`, ended today; any other status is a 409, as is a
+/// match of an archived cycle. Both people are free to be matched again in
+/// the cycle. The reason comes from a fixed list (`reason_code`) with the
+/// committee's words (`reason`), which `other` (or no code) requires: 422
+/// without them. The committee's report counts endings by code.
 #[utoipa::path(tag = "matches",
     params(("id" = Uuid, Path, description = "Match id")),
     request_body = EndEarlyRequest,
@@ -58,15 +60,25 @@ pub async fn end_early(
     id: web::Path<Uuid>,
     body: Json<EndEarlyRequest>,
 ) -> ApiResult<HttpResponse> {
-    let m = matches::end_early(&state.db, &user.actor(), *id, &body.reason).await?;
+    let body = body.into_inner();
+    let m = matches::end_early(
+        &state.db,
+        &user.actor(),
+        *id,
+        body.reason_code,
+        body.reason.as_deref(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(MatchDto::from(m)))
 }
 
 /// Extend an active match formally beyond the mentoring period (committee).
 ///
-/// The match stays `active` with `extended_until` set. The date must be
-/// after the cycle's mentoring end and any earlier extension (422); a match
-/// that is not active, or of an archived cycle, is a 409.
+/// The match stays `active` with `extended_until` set and the pair's
+/// reason kept (`extension_reason`, also shown with their agreement); its
+/// meetings may then fall up to the new date. The date must be after the
+/// cycle's mentoring end and any earlier extension (422); a match that is
+/// not active, or of an archived cycle, is a 409.
 #[utoipa::path(tag = "matches",
     params(("id" = Uuid, Path, description = "Match id")),
     request_body = ExtendRequest,
@@ -86,6 +98,13 @@ pub async fn extend(
     body: Json<ExtendRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = valid(body)?;
-    let m = matches::extend(&state.db, &user.actor(), *id, body.until).await?;
+    let m = matches::extend(
+        &state.db,
+        &user.actor(),
+        *id,
+        body.until,
+        body.reason.as_deref(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(MatchDto::from(m)))
 }

@@ -6,7 +6,7 @@ use crate::api::error::ApiResult;
 use crate::api::extract::AuthUser;
 use crate::api::pagination::{Page, PageParams};
 use crate::api::responses::Unauthorized;
-use crate::service::matches;
+use crate::service::{cadence, matches};
 use crate::state::AppState;
 
 /// Your published matches, with your partner's contact details.
@@ -15,7 +15,9 @@ use crate::state::AppState;
 /// once the committee has published them (`active`, `completed` or
 /// `ended_early`), newest first. Your partner's name, pronouns, email, role
 /// and library types only; never their identity answers or the committee's
-/// notes. Proposed and approved matches are not shown.
+/// notes. Proposed and approved matches are not shown. Each carries its
+/// `cadence`: meetings held against the cycle's expectation to date and
+/// whether the pair is on track, behind or silent (counts only).
 #[utoipa::path(tag = "matches",
     params(PageParams),
     security(("bearer" = [])),
@@ -31,7 +33,13 @@ pub async fn mine(
     paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let page = paging.page_request()?;
-    let mine = matches::mine(&state.db, &user.actor()).await?;
+    let mine = matches::mine(
+        &state.db,
+        &user.actor(),
+        cadence::today(),
+        state.cadence_silent_days,
+    )
+    .await?;
     let items = mine.into_iter().map(MyMatch::from).collect();
     Ok(Page::of_all(items, page).respond(&req))
 }

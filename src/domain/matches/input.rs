@@ -3,6 +3,7 @@
 //! accepts.
 use uuid::Uuid;
 
+use super::EndReason;
 use crate::domain::FieldError;
 use crate::domain::matching::{MatchResult, Pin};
 
@@ -36,22 +37,49 @@ pub fn parse_note(raw: &str) -> Result<Option<String>, FieldError> {
     Ok(Some(raw.trim().to_owned()).filter(|n| !n.is_empty()))
 }
 
-/// Why a match ended early: 1 to 2,000 characters as sent, not blank once
-/// trimmed.
-pub fn parse_end_reason(raw: &str) -> Result<String, FieldError> {
-    let len = raw.chars().count();
-    if !(1..=REASON_MAX_CHARS).contains(&len) {
+/// Why a match ended early, as stored: a reason from the fixed list and,
+/// optionally, the committee's words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndEarly {
+    pub code: EndReason,
+    pub text: Option<String>,
+}
+
+/// Parses an ending: the code from the list (none means `other`) and the
+/// free text, at most 2,000 characters as sent, trimmed. The text is
+/// required for `other`, optional otherwise.
+pub fn parse_end_early(
+    code: Option<EndReason>,
+    text: Option<&str>,
+) -> Result<EndEarly, FieldError> {
+    let code = code.unwrap_or(EndReason::Other);
+    let text = parse_reason_text("reason", text)?;
+    if code == EndReason::Other && text.is_none() {
         return Err(FieldError::new(
             "reason",
-            "length",
-            format!("length must be between 1 and {REASON_MAX_CHARS}"),
+            "required",
+            "tell why the match ended when the reason code is other (or none is given)",
         ));
     }
-    let reason = raw.trim();
-    if reason.is_empty() {
-        return Err(FieldError::new("reason", "length", "must not be blank"));
+    Ok(EndEarly { code, text })
+}
+
+/// The pair's reason for an extension: optional, at most 2,000
+/// characters as sent, trimmed; blank is none.
+pub fn parse_extension_reason(text: Option<&str>) -> Result<Option<String>, FieldError> {
+    parse_reason_text("reason", text)
+}
+
+fn parse_reason_text(field: &str, text: Option<&str>) -> Result<Option<String>, FieldError> {
+    let Some(raw) = text else { return Ok(None) };
+    if raw.chars().count() > REASON_MAX_CHARS {
+        return Err(FieldError::new(
+            field,
+            "length",
+            format!("length must be at most {REASON_MAX_CHARS}"),
+        ));
     }
-    Ok(reason.to_owned())
+    Ok(Some(raw.trim().to_owned()).filter(|t| !t.is_empty()))
 }
 
 /// The pairs accepting a run makes: every proposal when none are chosen,

@@ -153,21 +153,58 @@ fn a_note_is_trimmed_a_blank_one_is_none_and_a_long_one_refused() {
 }
 
 #[test]
-fn an_end_reason_is_required_and_trimmed() {
-    assert_eq!(parse_end_reason(" moved away "), Ok("moved away".into()));
+fn an_ending_without_a_listed_reason_needs_the_free_text() {
+    let text_required = Err(FieldError::new(
+        "reason",
+        "required",
+        "tell why the match ended when the reason code is other (or none is given)",
+    ));
     assert_eq!(
-        parse_end_reason(""),
+        parse_end_early(None, Some(" moved away ")),
+        Ok(super::input::EndEarly {
+            code: EndReason::Other,
+            text: Some("moved away".into())
+        })
+    );
+    assert_eq!(parse_end_early(None, Some("  ")), text_required);
+    assert_eq!(parse_end_early(Some(EndReason::Other), None), text_required);
+    assert_eq!(
+        parse_end_early(Some(EndReason::JobChange), None),
+        Ok(super::input::EndEarly {
+            code: EndReason::JobChange,
+            text: None
+        })
+    );
+    assert_eq!(
+        parse_end_early(
+            Some(EndReason::Schedule),
+            Some(&"x".repeat(REASON_MAX_CHARS + 1))
+        ),
         Err(FieldError::new(
             "reason",
             "length",
-            "length must be between 1 and 2000"
+            "length must be at most 2000"
         ))
     );
+}
+
+#[test]
+fn an_extension_reason_is_optional_and_trimmed() {
+    assert_eq!(parse_extension_reason(None), Ok(None));
+    assert_eq!(parse_extension_reason(Some("  ")), Ok(None));
     assert_eq!(
-        parse_end_reason("  "),
-        Err(FieldError::new("reason", "length", "must not be blank"))
+        parse_extension_reason(Some(" a conference in May ")),
+        Ok(Some("a conference in May".into()))
     );
-    assert!(parse_end_reason(&"x".repeat(REASON_MAX_CHARS + 1)).is_err());
+    assert!(parse_extension_reason(Some(&"x".repeat(REASON_MAX_CHARS + 1))).is_err());
+}
+
+#[test]
+fn end_reasons_are_stored_as_their_names() {
+    for reason in EndReason::iter() {
+        assert_eq!(reason.to_value(), reason.as_str());
+        assert!(EndReason::ALL.contains(&reason));
+    }
 }
 
 fn result_with(pairs: &[(Uuid, Uuid)]) -> MatchResult {

@@ -45,6 +45,7 @@ fn files(event: Event) -> Files {
         Event::MatchPublished => files!("match_published"),
         Event::ApplicationsClosing => files!("applications_closing"),
         Event::AgreementChanged => files!("agreement_changed"),
+        Event::MeetingReminder => files!("meeting_reminder"),
     }
 }
 
@@ -137,6 +138,19 @@ pub fn variables(event: Event) -> &'static [&'static str] {
             "cycle_name",
             "agreement_url",
         ],
+        Event::MeetingReminder => &[
+            "program_name",
+            "base_url",
+            "recipient_name",
+            "partner_name",
+            "cycle_name",
+            "state",
+            "meetings_held",
+            "meetings_expected",
+            "last_met_on",
+            "meetings_url",
+            "unsubscribe_url",
+        ],
     }
 }
 
@@ -189,6 +203,16 @@ pub fn sample_context(event: Event) -> Value {
             "partner_name": "Grace Hopper",
             "cycle_name": "2026-2027",
             "agreement_url": format!("{BASE_URL}/matches/c3d1e2f4-5a6b-4c7d-8e9f-0a1b2c3d4e5f/agreement"),
+        }),
+        Event::MeetingReminder => json!({
+            "partner_name": "Grace Hopper",
+            "cycle_name": "2026-2027",
+            "state": "behind",
+            "meetings_held": 1,
+            "meetings_expected": 3,
+            "last_met_on": "12 January 2027",
+            "meetings_url": format!("{BASE_URL}/matches/c3d1e2f4-5a6b-4c7d-8e9f-0a1b2c3d4e5f/meetings"),
+            "unsubscribe_url": format!("{BASE_URL}/unsubscribe?token=sample-unsubscribe-token"),
         }),
     };
     if let (Some(ctx), Value::Object(extra)) = (ctx.as_object_mut(), extra) {

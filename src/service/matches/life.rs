@@ -7,8 +7,10 @@ use uuid::Uuid;
 use super::{Match, find, invalid, not_archived, rows};
 use crate::domain::access::Actor;
 use crate::domain::matches::{
-    MatchAction, check_extension, may_run_matching, parse_end_reason, parse_note,
+    EndReason, MatchAction, check_extension, may_run_matching, parse_end_early,
+    parse_extension_reason, parse_note,
 };
+use crate::service::cadence::today;
 use crate::service::cycles::{self, Cycle};
 use crate::service::{ServiceError, ServiceResult};
 use crate::store::{self, Db, matches::StatusExtras};
@@ -84,28 +86,41 @@ pub async fn cancel(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Match> {
     .await
 }
 
+/// Completes an active match; the day it ended is today.
 #[tracing::instrument(skip_all, fields(match_id = %id))]
 pub async fn complete(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Match> {
-    act(
-        db,
-        actor,
-        id,
-        MatchAction::Complete,
-        Change::default(),
-        no_check,
-    )
-    .await
+    let change = Change {
+        extras: StatusExtras {
+            ended_on: Some(today()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    act(db, actor, id, MatchAction::Complete, change, no_check).await
 }
 
-/// Ends an active match early; `reason` (as sent) is required.
+/// Ends an active match early (today): a reason from the fixed list (none
+/// means `other`) and the free text, which `other` requires.
 #[tracing::instrument(skip_all, fields(match_id = %id))]
-pub async fn end_early(db: &Db, actor: &Actor, id: Uuid, reason: &str) -> ServiceResult<Match> {
+pub async fn end_early(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    code: Option<EndReason>,
+    text: Option<&str>,
+) -> ServiceResult<Match> {
     may_run_matching(actor)?;
-    let reason = parse_end_reason(reason).map_err(invalid)?;
+    let ending = parse_end_early(code, text).map_err(invalid)?;
+    let detail = match &ending.text {
+        Some(text) => format!("{}: {text}", ending.code.as_str()),
+        None => ending.code.as_str().to_owned(),
+    };
     let change = Change {
-        detail: reason.clone(),
+        detail,
         extras: StatusExtras {
-            ended_reason: Some(reason),
+            ended_on: Some(today()),
+            ended_reason_code: Some(ending.code),
+            ended_reason: ending.text,
             ..Default::default()
         },
     };
@@ -113,13 +128,25 @@ pub async fn end_early(db: &Db, actor: &Actor, id: Uuid, reason: &str) -> Servic
 }
 
 /// Extends an active match until a date after the cycle's mentoring end and
-/// any earlier extension.
+/// any earlier extension, with the pair's reason (optional).
 #[tracing::instrument(skip_all, fields(match_id = %id))]
-pub async fn extend(db: &Db, actor: &Actor, id: Uuid, until: NaiveDate) -> ServiceResult<Match> {
+pub async fn extend(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    until: NaiveDate,
+    reason: Option<&str>,
+) -> ServiceResult<Match> {
+    may_run_matching(actor)?;
+    let reason = parse_extension_reason(reason).map_err(invalid)?;
+    let detail = match &reason {
+        Some(reason) => format!("until {until}: {reason}"),
+        None => format!("until {until}"),
+    };
     let change = Change {
-        detail: format!("until {until}"),
+        detail,
         extras: StatusExtras {
-            extended_until: Some(until),
+            extension: Some((until, reason)),
             ..Default::default()
         },
     };

@@ -1,12 +1,17 @@
 //! A member's own published matches, with their partner's contact details.
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::rows;
 use crate::domain::access::Actor;
 use crate::domain::application::{ApplicationRole, LibraryType};
+use crate::domain::cadence::Cadence;
 use crate::domain::matches::{MatchSides, MatchStatus, own_side};
 use crate::service::ServiceResult;
+use crate::service::cadence;
+use crate::service::cycles::{self, Cycle};
 use crate::store::{Db, applications as apps, members};
 
 /// The partner, as a member sees them: contact details and library types,
@@ -31,17 +36,37 @@ pub struct MyMatch {
     pub published_at: Option<DateTime<Utc>>,
     pub extended_until: Option<NaiveDate>,
     pub partner: Partner,
+    /// Its meetings against the cycle's expectation.
+    pub cadence: Cadence,
 }
 
-/// The caller's published matches, newest first.
-pub async fn mine(db: &Db, actor: &Actor) -> ServiceResult<Vec<MyMatch>> {
+/// The caller's published matches, newest first, each with its cadence as
+/// of `today`.
+pub async fn mine(
+    db: &Db,
+    actor: &Actor,
+    today: NaiveDate,
+    silent_after_days: u32,
+) -> ServiceResult<Vec<MyMatch>> {
     let my_ids: Vec<Uuid> = apps::for_member(db, actor.id)
         .await?
         .iter()
         .map(|a| a.id)
         .collect();
+    let published = rows::published_for(db, &my_ids).await?;
+    let mut cycles_by_id: HashMap<Uuid, Cycle> = HashMap::new();
+    let mut inputs = Vec::with_capacity(published.len());
+    for m in &published {
+        if let std::collections::hash_map::Entry::Vacant(slot) = cycles_by_id.entry(m.cycle_id) {
+            slot.insert(cycles::get_any(db, m.cycle_id).await?);
+        }
+        let cycle = &cycles_by_id[&m.cycle_id];
+        let input = cadence::input_for(cycle, m.published_at, m.extended_until, m.ended_on);
+        inputs.push((m.id, input));
+    }
+    let cadences = cadence::of_matches(db, &inputs, today, silent_after_days).await?;
     let mut out = Vec::new();
-    for m in rows::published_for(db, &my_ids).await? {
+    for m in published {
         let sides = MatchSides {
             mentor_application_id: m.mentor_application_id,
             mentee_application_id: m.mentee_application_id,
@@ -76,6 +101,7 @@ pub async fn mine(db: &Db, actor: &Actor) -> ServiceResult<Vec<MyMatch>> {
                 role: form.role,
                 library_types: form.library_types,
             },
+            cadence: cadences[&m.id],
         });
     }
     Ok(out)

@@ -2,7 +2,7 @@ use sea_orm::FromJsonQueryResult;
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::matches::MatchStatus;
+use crate::domain::matches::{EndReason, MatchStatus};
 use crate::domain::matching::Criterion;
 
 /// A mentor–mentee match (`matches` table).
@@ -24,6 +24,10 @@ pub struct Model {
     pub extended_until: Option<Date>,
     #[sea_orm(column_type = "Text", nullable)]
     pub ended_reason: Option<String>,
+    pub ended_on: Option<Date>,
+    pub ended_reason_code: Option<EndReason>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub extension_reason: Option<String>,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
