@@ -4,6 +4,7 @@ use rand::RngCore;
 
 pub use crate::client_addr::TrustedProxies;
 use crate::domain::cadence::{SILENT_AFTER_DAYS, check_silent_after_days};
+use crate::domain::evaluation::MIN_GROUP;
 
 /// Where the service runs and how it behaves. Every field has a default
 /// suited to a developer's machine except `JWT_SECRET` in production.
@@ -26,6 +27,9 @@ pub struct Settings {
     /// Days without a held meeting after which a match counts as silent
     /// (`CADENCE_SILENT_DAYS`, 1 to 365, default 45).
     pub cadence_silent_days: u32,
+    /// The smallest group the public report shows (`REPORT_MIN_GROUP`,
+    /// default 5, at least 1).
+    pub report_min_group: u32,
 }
 
 /// Outgoing email (`SMTP_URL`, `MAIL_FROM`, `PUBLIC_BASE_URL`).
@@ -174,6 +178,10 @@ impl Settings {
                 SILENT_AFTER_DAYS,
             )?)
             .map_err(|e| anyhow::anyhow!("CADENCE_SILENT_DAYS {e}"))?,
+            report_min_group: match parse_or(&get, "REPORT_MIN_GROUP", MIN_GROUP)? {
+                0 => bail!("REPORT_MIN_GROUP must be at least 1"),
+                n => n,
+            },
         })
     }
 }

@@ -27,6 +27,8 @@ pub struct AppState {
     pub mail: MailSettings,
     /// Days without a meeting after which a match is silent.
     pub cadence_silent_days: u32,
+    /// The smallest group the public report shows.
+    pub report_min_group: u32,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
             outbox: Outbox::default(),
             mail: settings.mail.clone(),
             cadence_silent_days: settings.cadence_silent_days,
+            report_min_group: settings.report_min_group,
         })
     }
 

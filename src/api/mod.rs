@@ -8,6 +8,7 @@ pub mod cadence;
 pub mod cycles;
 pub mod docs;
 pub mod error;
+pub mod evaluations;
 pub mod extract;
 pub mod health;
 pub mod json;
@@ -50,6 +51,7 @@ fn v1(cfg: &mut ServiceConfig) {
         .configure(agreements::configure)
         .configure(meetings::configure)
         .configure(cadence::configure)
+        .configure(evaluations::configure)
         .configure(notifications::configure)
         .configure(resources::configure);
 }

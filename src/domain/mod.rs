@@ -6,6 +6,7 @@ pub mod application;
 pub mod cadence;
 pub mod cycle;
 pub mod dates;
+pub mod evaluation;
 pub mod field_error;
 pub mod matches;
 pub mod matching;

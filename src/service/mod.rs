@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cadence;
 pub mod cycles;
 mod error;
+pub mod evaluations;
 pub mod matches;
 pub mod matching;
 pub mod me;

@@ -6,6 +6,7 @@ pub mod cadence;
 pub mod cycles;
 pub mod entities;
 mod error;
+pub mod evaluations;
 pub mod matches;
 pub mod matching;
 pub mod meetings;

@@ -21,22 +21,22 @@ fn days_ago(days: i64) -> String {
 }
 
 /// One published pair.
-struct Pair {
-    mentor: TestUser,
-    mentee: TestUser,
-    match_id: String,
+pub struct Pair {
+    pub mentor: TestUser,
+    pub mentee: TestUser,
+    pub match_id: String,
 }
 
 /// A cycle whose six-month mentoring period started 100 days ago (six
 /// meetings expected, so three by today), with `count` pairs published on
 /// its first day.
-struct Cohort {
-    committee: TestUser,
-    cycle_id: String,
-    pairs: Vec<Pair>,
+pub struct Cohort {
+    pub committee: TestUser,
+    pub cycle_id: String,
+    pub pairs: Vec<Pair>,
 }
 
-async fn cohort(app: &TestApp, count: usize) -> Cohort {
+pub async fn cohort(app: &TestApp, count: usize) -> Cohort {
     let committee = app.committee().await;
     let cycle_id = app.open_cycle(&committee).await;
     let mut apps = Vec::new();
@@ -122,7 +122,7 @@ async fn cohort(app: &TestApp, count: usize) -> Cohort {
 }
 
 /// `user` records a meeting held `days_ago` days ago, with notes.
-async fn met(app: &TestApp, user: &TestUser, match_id: &str, days_ago_: i64) {
+pub async fn met(app: &TestApp, user: &TestUser, match_id: &str, days_ago_: i64) {
     let res = app
         .post(
             &format!("/api/v1/matches/{match_id}/meetings"),

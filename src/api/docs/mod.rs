@@ -48,6 +48,7 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         (name = "matches", description = "Matches: approval, publishing and their life"),
         (name = "agreements", description = "Partnership agreements: each cycle's template, each pair's agreement, signatures and versions"),
         (name = "meetings", description = "A published match's meeting log, for its two partners, and each cycle's meeting cadence, for the committee"),
+        (name = "evaluations", description = "End-of-cycle evaluations, the cycle's report (committee and public) and testimonials"),
         (name = "notifications", description = "Email: the outbox, templates, your settings, unsubscribe"),
         (name = "resources", description = "Starter resources for matched pairs: discussion topics, the agreement template, guides, links"),
     )

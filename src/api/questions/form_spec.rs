@@ -74,7 +74,12 @@ pub struct FormSpec {
     pub questions: Vec<QuestionDto>,
 }
 
-fn field(name: &'static str, label: &'static str, kind: FieldKind, required: bool) -> FieldSpec {
+pub fn field(
+    name: &'static str,
+    label: &'static str,
+    kind: FieldKind,
+    required: bool,
+) -> FieldSpec {
     FieldSpec {
         name,
         label,

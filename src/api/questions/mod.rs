@@ -7,7 +7,7 @@ mod write;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use dto::{QuestionDto, QuestionPatch, QuestionRequest};
-pub use form_spec::{FieldSpec, FormSpec};
+pub use form_spec::{FieldKind, FieldSpec, FormSpec, field};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(form_spec::get)
