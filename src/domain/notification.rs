@@ -48,10 +48,16 @@ pub enum Event {
     /// Reminder: a partnership is behind its expected meetings or has gone
     /// quiet; sent to both partners once per reminder period.
     MeetingReminder,
+    /// Evaluations of a cycle opened: sent once to each participant who
+    /// has not evaluated it.
+    EvaluationRequested,
+    /// Reminder: evaluations close within a week and the participant has
+    /// not evaluated; sent once.
+    EvaluationReminder,
 }
 
 impl Event {
-    pub const ALL: [Event; 8] = [
+    pub const ALL: [Event; 10] = [
         Self::Invitation,
         Self::PasswordReset,
         Self::ApplicationReceived,
@@ -60,6 +66,8 @@ impl Event {
         Self::ApplicationsClosing,
         Self::AgreementChanged,
         Self::MeetingReminder,
+        Self::EvaluationRequested,
+        Self::EvaluationReminder,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +80,8 @@ impl Event {
             Self::ApplicationsClosing => "applications_closing",
             Self::AgreementChanged => "agreement_changed",
             Self::MeetingReminder => "meeting_reminder",
+            Self::EvaluationRequested => "evaluation_requested",
+            Self::EvaluationReminder => "evaluation_reminder",
         }
     }
 
@@ -82,7 +92,10 @@ impl Event {
     /// Reminders may be turned off and carry an unsubscribe link;
     /// transactional messages cannot be.
     pub fn is_reminder(self) -> bool {
-        matches!(self, Self::ApplicationsClosing | Self::MeetingReminder)
+        matches!(
+            self,
+            Self::ApplicationsClosing | Self::MeetingReminder | Self::EvaluationReminder
+        )
     }
 }
 

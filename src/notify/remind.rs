@@ -8,14 +8,15 @@ use std::time::Duration;
 use rand::Rng;
 
 use super::dispatch::Outbox;
-use crate::service::cadence;
 use crate::service::notify::queue_reminders;
+use crate::service::{cadence, evaluations};
 use crate::store::Db;
 
 const EVERY: Duration = Duration::from_secs(600);
 
 /// Runs the schedule forever: the application deadline reminders and the
-/// meeting cadence reminders (`silent_after_days` as configured).
+/// meeting cadence reminders (`silent_after_days` as configured), and the
+/// evaluation requests and their reminder.
 pub async fn run(db: Db, outbox: Outbox, silent_after_days: u32) {
     let first = Duration::from_secs(rand::rng().random_range(30..=90));
     tokio::time::sleep(first).await;
@@ -23,7 +24,12 @@ pub async fn run(db: Db, outbox: Outbox, silent_after_days: u32) {
         let now = chrono::Utc::now();
         let closing = queue_reminders(&db, now).await;
         let cadence = cadence::queue_reminders(&db, now.date_naive(), silent_after_days).await;
-        for (what, result) in [("closing", closing), ("cadence", cadence)] {
+        let evaluations = evaluations::queue_requests(&db, now.date_naive()).await;
+        for (what, result) in [
+            ("closing", closing),
+            ("cadence", cadence),
+            ("evaluations", evaluations),
+        ] {
             match result {
                 Ok(0) => {}
                 Ok(queued) => {

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{ServiceError, ServiceResult, cadence, cycles};
+use super::{ServiceError, ServiceResult, cadence, cycles, notify};
 use crate::domain::access::Actor;
 use crate::domain::application::ApplicationRole;
 use crate::domain::evaluation::{
@@ -16,6 +16,7 @@ use crate::domain::evaluation::{
     pair_keeps_in_touch,
 };
 use crate::domain::matches::{EndReason, MatchSides, MatchStatus, own_side};
+use crate::domain::notification::Event;
 use crate::paging::PageRequest;
 use crate::store::cadence::CountScope;
 use crate::store::evaluations::{self as rows, Author};
@@ -150,6 +151,69 @@ pub async fn update(
     let updated = rows::update(&txn, current, fields, withdraw).await?;
     store::commit(txn).await?;
     Ok(updated)
+}
+
+/// Days before the close when the one reminder goes.
+pub const REMINDER_DAYS_BEFORE_CLOSE: i64 = 7;
+
+/// Queues the evaluation requests and the one reminder: for every cycle
+/// whose evaluations are open on `today`, each partner of a published match
+/// who has not evaluated it gets the request once, and, in the last week
+/// before the close, one reminder (unless they turned reminders off). The
+/// cycle and the kind are in each message's key, so another run queues
+/// nothing twice. Returns how many were queued.
+pub async fn queue_requests(db: &Db, today: NaiveDate) -> ServiceResult<u64> {
+    use crate::domain::cycle::CycleStatus;
+    let mut queued = 0;
+    for status in [CycleStatus::Active, CycleStatus::Closed] {
+        for cycle in store::cycles::all_in_status(db, status).await? {
+            let open = rules::window(
+                cycle.status,
+                cycle.mentoring_ends_on,
+                cycle.evaluation_closes_on,
+                today,
+            );
+            if open.is_err() {
+                continue;
+            }
+            let closing =
+                (cycle.evaluation_closes_on - today).num_days() < REMINDER_DAYS_BEFORE_CLOSE;
+            let done: HashSet<Uuid> = rows::of_cycle(db, cycle.id)
+                .await?
+                .into_iter()
+                .map(|e| e.member_id)
+                .collect();
+            let mut waiting: BTreeMap<Uuid, ApplicationRole> = BTreeMap::new();
+            for p in store::cadence::matches_of_cycle(db, cycle.id, false).await? {
+                waiting.insert(p.mentor_member_id, ApplicationRole::Mentor);
+                waiting.insert(p.mentee_member_id, ApplicationRole::Mentee);
+            }
+            let txn = store::begin_write(db).await?;
+            for (member_id, role) in waiting.into_iter().filter(|(m, _)| !done.contains(m)) {
+                let Some(member) = members::find(&txn, member_id).await? else {
+                    continue;
+                };
+                let context = serde_json::json!({
+                    "cycle_name": cycle.name,
+                    "role": role.as_str(),
+                    "closes_on": cycle.evaluation_closes_on.format("%-d %B %Y").to_string(),
+                    "evaluation_url": format!("/cycles/{}/evaluation", cycle.id),
+                });
+                let mut events = vec![Event::EvaluationRequested];
+                if closing {
+                    events.push(Event::EvaluationReminder);
+                }
+                for event in events {
+                    let key = cycle.id.to_string();
+                    if notify::queue(&txn, event, &key, &member, context.clone()).await? {
+                        queued += 1;
+                    }
+                }
+            }
+            store::commit(txn).await?;
+        }
+    }
+    Ok(queued)
 }
 
 /// Every evaluation of a cycle (committee), oldest first.
@@ -340,6 +404,23 @@ pub async fn report(db: &Db, actor: &Actor, cycle_id: Uuid) -> ServiceResult<Rep
 /// Suppressing small groups is the caller's (`Share::shown`).
 pub async fn public_report(db: &Db, cycle_id: Uuid) -> ServiceResult<Report> {
     compute(db, cycles::get(db, None, cycle_id).await?).await
+}
+
+/// The reports of a page of cycles (committee), oldest first: drafts left
+/// out. The second value counts every such cycle.
+pub async fn trends(
+    db: &Db,
+    actor: &Actor,
+    page: PageRequest,
+) -> ServiceResult<(Vec<Report>, u64)> {
+    actor.may_run_program()?;
+    let sort = ("applications_open_at", crate::paging::SortOrder::Asc);
+    let (cycles, total) = store::cycles::list(db, None, false, sort, page).await?;
+    let mut reports = Vec::with_capacity(cycles.len());
+    for cycle in cycles {
+        reports.push(compute(db, cycle).await?);
+    }
+    Ok((reports, total))
 }
 
 fn share(numerator: usize, denominator: usize) -> Share {

@@ -6,6 +6,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use uuid::Uuid;
+use wla_mentorship::service::evaluations;
 use wla_mentorship::store::entities::cycle;
 
 use crate::cadence::{Cohort, cohort, met};
@@ -132,6 +133,23 @@ async fn a_cohort_like_the_seeds_2023_2024_yields_75_and_85_percent() {
     assert_eq!(inside["ended_early_reasons"], json!([]));
     assert_eq!(public["ended_early_reasons"], Value::Null);
     assert_eq!(public["min_group"], 5);
+    let trends = report(&app, Some(&committee), "/api/v1/reports/trends").await;
+    let this_cycle = trends["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["cycle_id"] == cycle_id.as_str())
+        .expect("the cycle in the trends");
+    assert_eq!(
+        this_cycle["pairs_keep_in_touch"],
+        inside["pairs_keep_in_touch"]
+    );
+    let member = app.member().await;
+    assert_problem(
+        app.get("/api/v1/reports/trends", Some(&member.token)).await,
+        403,
+    )
+    .await;
     assert!(!public.to_string().contains("Monthly calls"));
 }
 
@@ -489,4 +507,72 @@ async fn a_quote_is_public_only_with_consent_and_approval_and_anonymous_ones_car
         .await;
     json_of(withdrawn, 200).await;
     assert_eq!(listed().await["total"], 1);
+}
+
+async fn outbox_to(app: &TestApp, admin: &TestUser, event: &str) -> Vec<String> {
+    let page = json_of(
+        app.get(
+            &format!("/api/v1/notifications?event={event}&per_page=100"),
+            Some(&admin.token),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let mut to: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["recipient_id"].as_str().unwrap().to_owned())
+        .collect();
+    to.sort();
+    to
+}
+
+#[tokio::test]
+async fn participants_are_asked_once_and_reminded_once_in_the_last_week() {
+    // Arrange: two pairs, evaluations open and closing in 30 days.
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let c = cohort(&app, 2).await;
+    open_evaluations(&app, &c.cycle_id).await;
+    let today = Utc::now().date_naive();
+
+    // Act: the schedule runs twice today.
+    let asked = evaluations::queue_requests(&app.db, today).await.unwrap();
+    let again = evaluations::queue_requests(&app.db, today).await.unwrap();
+
+    // Assert
+    assert_eq!((asked, again), (4, 0));
+    assert_eq!(
+        outbox_to(&app, &admin, "evaluation_requested").await.len(),
+        4
+    );
+    assert!(
+        outbox_to(&app, &admin, "evaluation_reminder")
+            .await
+            .is_empty()
+    );
+
+    // Act: one mentor answers; five days before the close the rest are
+    // reminded, once.
+    submitted(
+        &app,
+        &c.pairs[0].mentor,
+        &c.cycle_id,
+        &answers("yes", "as_mentor"),
+    )
+    .await;
+    let late = today + Duration::days(25);
+    let reminded = evaluations::queue_requests(&app.db, late).await.unwrap();
+    let reminded_again = evaluations::queue_requests(&app.db, late).await.unwrap();
+    let after_close = evaluations::queue_requests(&app.db, today + Duration::days(31))
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!((reminded, reminded_again, after_close), (3, 0, 0));
+    let to = outbox_to(&app, &admin, "evaluation_reminder").await;
+    assert_eq!(to.len(), 3);
+    assert!(!to.contains(&c.pairs[0].mentor.id.to_string()));
 }

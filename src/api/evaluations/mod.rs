@@ -29,7 +29,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(write::withdraw_quote)
         .service(report::testimonials)
         .service(report::committee_report)
-        .service(report::public_report);
+        .service(report::public_report)
+        .service(report::trends);
 }
 
 /// The evaluation form of a cycle.

@@ -81,3 +81,30 @@ pub async fn testimonials(
     let items = all.into_iter().map(TestimonialDto::from).collect();
     Ok(Page::of_all(items, page).respond(&req))
 }
+
+/// The cycles' reports side by side (committee).
+///
+/// One committee report per cycle (drafts left out), oldest first, so the
+/// figures compare across years.
+#[utoipa::path(tag = "evaluations",
+    params(PageParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of cycle reports, oldest first", body = Page<ReportDto>),
+        (status = 403, response = Forbidden),
+    ))]
+#[get("/reports/trends")]
+pub async fn trends(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    paging: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let page = paging.page_request()?;
+    let (reports, total) = evaluations::trends(&state.db, &user.actor(), page).await?;
+    let items = reports
+        .into_iter()
+        .map(|r| ReportDto::new(r, false, state.report_min_group))
+        .collect();
+    Ok(Page::new(items, page, total).respond(&req))
+}

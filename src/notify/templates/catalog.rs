@@ -46,6 +46,8 @@ fn files(event: Event) -> Files {
         Event::ApplicationsClosing => files!("applications_closing"),
         Event::AgreementChanged => files!("agreement_changed"),
         Event::MeetingReminder => files!("meeting_reminder"),
+        Event::EvaluationRequested => files!("evaluation_requested"),
+        Event::EvaluationReminder => files!("evaluation_reminder"),
     }
 }
 
@@ -151,6 +153,25 @@ pub fn variables(event: Event) -> &'static [&'static str] {
             "meetings_url",
             "unsubscribe_url",
         ],
+        Event::EvaluationRequested => &[
+            "program_name",
+            "base_url",
+            "recipient_name",
+            "cycle_name",
+            "role",
+            "closes_on",
+            "evaluation_url",
+        ],
+        Event::EvaluationReminder => &[
+            "program_name",
+            "base_url",
+            "recipient_name",
+            "cycle_name",
+            "role",
+            "closes_on",
+            "evaluation_url",
+            "unsubscribe_url",
+        ],
     }
 }
 
@@ -212,6 +233,19 @@ pub fn sample_context(event: Event) -> Value {
             "meetings_expected": 3,
             "last_met_on": "12 January 2027",
             "meetings_url": format!("{BASE_URL}/matches/c3d1e2f4-5a6b-4c7d-8e9f-0a1b2c3d4e5f/meetings"),
+            "unsubscribe_url": format!("{BASE_URL}/unsubscribe?token=sample-unsubscribe-token"),
+        }),
+        Event::EvaluationRequested => json!({
+            "cycle_name": "2026-2027",
+            "role": "mentee",
+            "closes_on": "15 May 2027",
+            "evaluation_url": format!("{BASE_URL}/cycles/6a1c2f0e-3b9d-4c57-8e21-5d0f7a9b1c34/evaluation"),
+        }),
+        Event::EvaluationReminder => json!({
+            "cycle_name": "2026-2027",
+            "role": "mentor",
+            "closes_on": "15 May 2027",
+            "evaluation_url": format!("{BASE_URL}/cycles/6a1c2f0e-3b9d-4c57-8e21-5d0f7a9b1c34/evaluation"),
             "unsubscribe_url": format!("{BASE_URL}/unsubscribe?token=sample-unsubscribe-token"),
         }),
     };
