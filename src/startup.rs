@@ -127,6 +127,10 @@ fn start_mail(state: &web::Data<AppState>, settings: &Settings) -> anyhow::Resul
             "mail: SMTP_URL is not set; messages stay in the outbox (GET /api/v1/notifications)"
         ),
     }
-    tokio::spawn(remind::run(state.db.clone(), state.outbox.clone()));
+    tokio::spawn(remind::run(
+        state.db.clone(),
+        state.outbox.clone(),
+        settings.mail.timezone,
+    ));
     Ok(())
 }

@@ -45,10 +45,16 @@ pub enum Event {
     /// A partner changed the agreement after a signature, clearing both:
     /// sent to the other partner, once per saved version.
     AgreementChanged,
+    /// A place at a workshop freed for a member on its waitlist, who now
+    /// holds it.
+    WorkshopPromoted,
+    /// Reminder: a workshop the member registered for starts within a
+    /// day; the message carries it as an `.ics` attachment.
+    WorkshopReminder,
 }
 
 impl Event {
-    pub const ALL: [Event; 7] = [
+    pub const ALL: [Event; 9] = [
         Self::Invitation,
         Self::PasswordReset,
         Self::ApplicationReceived,
@@ -56,6 +62,8 @@ impl Event {
         Self::MatchPublished,
         Self::ApplicationsClosing,
         Self::AgreementChanged,
+        Self::WorkshopPromoted,
+        Self::WorkshopReminder,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +75,8 @@ impl Event {
             Self::MatchPublished => "match_published",
             Self::ApplicationsClosing => "applications_closing",
             Self::AgreementChanged => "agreement_changed",
+            Self::WorkshopPromoted => "workshop_promoted",
+            Self::WorkshopReminder => "workshop_reminder",
         }
     }
 
@@ -77,7 +87,7 @@ impl Event {
     /// Reminders may be turned off and carry an unsubscribe link;
     /// transactional messages cannot be.
     pub fn is_reminder(self) -> bool {
-        matches!(self, Self::ApplicationsClosing)
+        matches!(self, Self::ApplicationsClosing | Self::WorkshopReminder)
     }
 }
 

@@ -45,6 +45,8 @@ fn files(event: Event) -> Files {
         Event::MatchPublished => files!("match_published"),
         Event::ApplicationsClosing => files!("applications_closing"),
         Event::AgreementChanged => files!("agreement_changed"),
+        Event::WorkshopPromoted => files!("workshop_promoted"),
+        Event::WorkshopReminder => files!("workshop_reminder"),
     }
 }
 
@@ -137,6 +139,25 @@ pub fn variables(event: Event) -> &'static [&'static str] {
             "cycle_name",
             "agreement_url",
         ],
+        Event::WorkshopPromoted => &[
+            "program_name",
+            "base_url",
+            "recipient_name",
+            "workshop_title",
+            "starts_at",
+            "location",
+            "workshop_url",
+        ],
+        Event::WorkshopReminder => &[
+            "program_name",
+            "base_url",
+            "recipient_name",
+            "workshop_title",
+            "starts_at",
+            "location",
+            "workshop_url",
+            "unsubscribe_url",
+        ],
     }
 }
 
@@ -189,6 +210,19 @@ pub fn sample_context(event: Event) -> Value {
             "partner_name": "Grace Hopper",
             "cycle_name": "2026-2027",
             "agreement_url": format!("{BASE_URL}/matches/c3d1e2f4-5a6b-4c7d-8e9f-0a1b2c3d4e5f/agreement"),
+        }),
+        Event::WorkshopPromoted => json!({
+            "workshop_title": "Peer coaching circle",
+            "starts_at": "Tuesday 3 March 2026, 9:00 AM PST",
+            "location": "online",
+            "workshop_url": format!("{BASE_URL}/workshops/0b6f3c1e-2d4a-4e5f-9a8b-7c6d5e4f3a2b"),
+        }),
+        Event::WorkshopReminder => json!({
+            "workshop_title": "Peer coaching circle",
+            "starts_at": "Tuesday 3 March 2026, 9:00 AM PST",
+            "location": "online",
+            "workshop_url": format!("{BASE_URL}/workshops/0b6f3c1e-2d4a-4e5f-9a8b-7c6d5e4f3a2b"),
+            "unsubscribe_url": format!("{BASE_URL}/unsubscribe?token=sample-unsubscribe-token"),
         }),
     };
     if let (Some(ctx), Value::Object(extra)) = (ctx.as_object_mut(), extra) {
