@@ -33,7 +33,7 @@ stored_enum!(
 stored_enum!(
     /// Who may see it and register: a cycle's participants (members in its
     /// published matches), every signed-in member, or anyone.
-    Audience { Cycle, Members, Public }
+    WorkshopAudience { Cycle, Members, Public }
 );
 stored_enum!(
     /// `draft → published → cancelled`, or `completed` once it has ended;
@@ -113,7 +113,7 @@ pub struct WorkshopFields {
     pub capacity: i32,
     pub registration_opens_at: Option<DateTime<Utc>>,
     pub registration_closes_at: Option<DateTime<Utc>>,
-    pub audience: Audience,
+    pub audience: WorkshopAudience,
     pub cycle_id: Option<Uuid>,
 }
 
@@ -131,7 +131,7 @@ pub struct WorkshopChanges {
     pub capacity: Option<i32>,
     pub registration_opens_at: Option<Option<DateTime<Utc>>>,
     pub registration_closes_at: Option<Option<DateTime<Utc>>>,
-    pub audience: Option<Audience>,
+    pub audience: Option<WorkshopAudience>,
     pub cycle_id: Option<Option<Uuid>>,
     /// Lowering the capacity below the registered count moves the latest
     /// registered to the head of the waitlist instead of refusing.
@@ -271,16 +271,18 @@ pub fn check(mut f: WorkshopFields) -> Result<WorkshopFields, Vec<FieldError>> {
         ));
     }
     match (f.audience, f.cycle_id) {
-        (Audience::Cycle, None) => errors.push(FieldError::new(
+        (WorkshopAudience::Cycle, None) => errors.push(FieldError::new(
             "cycle_id",
             "required",
             "is required when the audience is a cycle's participants",
         )),
-        (Audience::Members | Audience::Public, Some(_)) => errors.push(FieldError::new(
-            "cycle_id",
-            "forbidden",
-            "is only for a workshop whose audience is a cycle's participants",
-        )),
+        (WorkshopAudience::Members | WorkshopAudience::Public, Some(_)) => {
+            errors.push(FieldError::new(
+                "cycle_id",
+                "forbidden",
+                "is only for a workshop whose audience is a cycle's participants",
+            ))
+        }
         _ => {}
     }
     if errors.is_empty() {
@@ -349,7 +351,7 @@ pub struct Standing {
 pub fn may_see(
     actor: Option<&Actor>,
     status: WorkshopStatus,
-    audience: Audience,
+    audience: WorkshopAudience,
     standing: Standing,
 ) -> bool {
     if actor.is_some_and(Actor::is_committee) {
@@ -359,10 +361,10 @@ pub fn may_see(
         return false;
     }
     match (actor, audience) {
-        (_, Audience::Public) => true,
+        (_, WorkshopAudience::Public) => true,
         (None, _) => false,
-        (Some(_), Audience::Members) => true,
-        (Some(_), Audience::Cycle) => standing.in_cycle || standing.registered,
+        (Some(_), WorkshopAudience::Members) => true,
+        (Some(_), WorkshopAudience::Cycle) => standing.in_cycle || standing.registered,
     }
 }
 

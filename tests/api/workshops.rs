@@ -905,3 +905,74 @@ async fn a_reminder_the_day_before_carries_the_workshop_as_an_ics_attachment() {
     );
     assert!(ics.contains("meet.example.org"));
 }
+
+#[tokio::test]
+async fn members_may_not_change_a_workshop_and_only_drafts_are_deleted() {
+    // Arrange
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let member = app.member().await;
+    let published = app
+        .workshop(&committee, &workshop_body(10, 5, "members"), true)
+        .await;
+    let draft = app
+        .workshop(&committee, &workshop_body(10, 5, "members"), false)
+        .await;
+    let path = format!("/api/v1/workshops/{}", id_of(&published));
+
+    // Act
+    let patch = app
+        .patch(&path, Some(&member.token), &json!({"capacity": 50}))
+        .await;
+    let transition = app
+        .post(
+            &format!("{path}/transition"),
+            Some(&member.token),
+            &json!({"to": "cancelled"}),
+        )
+        .await;
+    let delete_by_member = app.delete(&path, Some(&member.token)).await;
+    let delete_published = app.delete(&path, Some(&committee.token)).await;
+    let delete_draft = app
+        .delete(
+            &format!("/api/v1/workshops/{}", id_of(&draft)),
+            Some(&committee.token),
+        )
+        .await;
+    let completed_early = app
+        .post(
+            &format!("{path}/transition"),
+            Some(&committee.token),
+            &json!({"to": "completed"}),
+        )
+        .await;
+    let patch_ics = app
+        .patch(&format!("{path}.ics"), Some(&committee.token), &json!({}))
+        .await;
+    let leave_without_place = app
+        .delete(&format!("{path}/registration"), Some(&member.token))
+        .await;
+
+    // Assert
+    assert_problem(patch, 403).await;
+    assert_problem(transition, 403).await;
+    assert_problem(delete_by_member, 403).await;
+    let problem = assert_problem(delete_published, 409).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("cancel it instead")
+    );
+    assert_eq!(delete_draft.status(), 204);
+    let problem = assert_problem(completed_early, 409).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("after it ends")
+    );
+    assert_problem(leave_without_place, 404).await;
+    assert_eq!(patch_ics.headers()["allow"], "GET");
+    assert_problem(patch_ics, 405).await;
+}

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::dto::CalendarFeedDto;
 use crate::api::error::ApiResult;
 use crate::api::extract::{AuthUser, MaybeAuthUser};
-use crate::api::responses::{NotFound, Unauthorized};
+use crate::api::responses::{NotFound, Unauthorized, Unprocessable};
 use crate::service::workshops::calendar::{self, Ics};
 use crate::state::AppState;
 
@@ -50,6 +50,7 @@ fn respond(req: &HttpRequest, ics: Ics) -> HttpResponse {
     responses(
         (status = 200, description = "The calendar", content_type = "text/calendar", body = String),
         (status = 304, description = "Not modified since the `If-None-Match` ETag"),
+        (status = 422, response = Unprocessable),
     ))]
 #[get("/workshops.ics")]
 pub async fn public_feed(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {

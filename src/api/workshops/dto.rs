@@ -8,7 +8,8 @@ use validator::Validate;
 
 use crate::api::double_option;
 use crate::domain::workshop::{
-    Audience, RegistrationStatus, WorkshopChanges, WorkshopFields, WorkshopFormat, WorkshopStatus,
+    RegistrationStatus, WorkshopAudience, WorkshopChanges, WorkshopFields, WorkshopFormat,
+    WorkshopStatus,
 };
 use crate::service::workshops::attendance::CycleAttendance;
 use crate::service::workshops::registration::RegistrationLine;
@@ -69,7 +70,7 @@ pub struct WorkshopDto {
     /// Null: registration closes at the start.
     #[schema(required = true)]
     pub registration_closes_at: Option<DateTime<Utc>>,
-    pub audience: Audience,
+    pub audience: WorkshopAudience,
     /// The cycle whose participants it is for (audience `cycle`).
     #[schema(required = true)]
     pub cycle_id: Option<Uuid>,
@@ -162,7 +163,7 @@ pub struct NewWorkshopRequest {
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-")]
     pub registration_closes_at: Option<DateTime<Utc>>,
-    pub audience: Audience,
+    pub audience: WorkshopAudience,
     /// Required when `audience` is `cycle`, refused otherwise.
     pub cycle_id: Option<Uuid>,
 }
@@ -223,7 +224,7 @@ pub struct WorkshopPatch {
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     #[schema(value_type = Option<DateTime<Utc>>, pattern = r"^(19|2[0-9])[0-9]{2}-")]
     pub registration_closes_at: Option<Option<DateTime<Utc>>>,
-    pub audience: Option<Audience>,
+    pub audience: Option<WorkshopAudience>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Uuid>)]
     pub cycle_id: Option<Option<Uuid>>,
@@ -306,6 +307,7 @@ impl From<RegistrationLine> for RegistrationLineDto {
 #[into_params(parameter_in = Query)]
 pub struct FormatParam {
     /// `csv` for a CSV file (as `Accept: text/csv`).
+    #[param(inline)]
     pub format: Option<ListFormat>,
 }
 

@@ -20,7 +20,7 @@ fn fields() -> WorkshopFields {
         capacity: 10,
         registration_opens_at: None,
         registration_closes_at: Some(at(9)),
-        audience: Audience::Public,
+        audience: WorkshopAudience::Public,
         cycle_id: None,
     }
 }
@@ -49,7 +49,7 @@ fn an_end_before_the_start_names_ends_at() {
 fn registration_closing_after_the_start_and_a_cycle_audience_without_a_cycle_are_refused() {
     let f = WorkshopFields {
         registration_closes_at: Some(at(11)),
-        audience: Audience::Cycle,
+        audience: WorkshopAudience::Cycle,
         capacity: 0,
         ..fields()
     };
@@ -108,25 +108,40 @@ fn who_sees_a_workshop_follows_its_audience() {
     };
     let none = Standing::default();
     let published = WorkshopStatus::Published;
-    assert!(may_see(None, published, Audience::Public, none));
-    assert!(!may_see(None, published, Audience::Members, none));
-    assert!(may_see(Some(&member), published, Audience::Members, none));
-    assert!(!may_see(Some(&member), published, Audience::Cycle, none));
+    assert!(may_see(None, published, WorkshopAudience::Public, none));
+    assert!(!may_see(None, published, WorkshopAudience::Members, none));
+    assert!(may_see(
+        Some(&member),
+        published,
+        WorkshopAudience::Members,
+        none
+    ));
+    assert!(!may_see(
+        Some(&member),
+        published,
+        WorkshopAudience::Cycle,
+        none
+    ));
     let in_cycle = Standing {
         in_cycle: true,
         registered: false,
     };
-    assert!(may_see(Some(&member), published, Audience::Cycle, in_cycle));
+    assert!(may_see(
+        Some(&member),
+        published,
+        WorkshopAudience::Cycle,
+        in_cycle
+    ));
     assert!(!may_see(
         Some(&member),
         WorkshopStatus::Draft,
-        Audience::Public,
+        WorkshopAudience::Public,
         in_cycle
     ));
     assert!(may_see(
         Some(&committee),
         WorkshopStatus::Draft,
-        Audience::Cycle,
+        WorkshopAudience::Cycle,
         none
     ));
 }

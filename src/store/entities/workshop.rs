@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-use crate::domain::workshop::{Audience, WorkshopFormat, WorkshopStatus};
+use crate::domain::workshop::{WorkshopAudience, WorkshopFormat, WorkshopStatus};
 
 /// A workshop (`workshops` table). `sequence` is its iCalendar SEQUENCE.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -20,7 +20,7 @@ pub struct Model {
     pub capacity: i32,
     pub registration_opens_at: Option<DateTimeUtc>,
     pub registration_closes_at: Option<DateTimeUtc>,
-    pub audience: Audience,
+    pub audience: WorkshopAudience,
     pub cycle_id: Option<Uuid>,
     pub status: WorkshopStatus,
     pub sequence: i32,

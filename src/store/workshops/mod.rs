@@ -15,7 +15,9 @@ use uuid::Uuid;
 use super::StoreResult;
 use super::entities::{application, matches, workshop, workshop_registration as reg};
 use crate::domain::matches::MatchStatus;
-use crate::domain::workshop::{Audience, RegistrationStatus, WorkshopFields, WorkshopStatus};
+use crate::domain::workshop::{
+    RegistrationStatus, WorkshopAudience, WorkshopFields, WorkshopStatus,
+};
 use crate::paging::PageRequest;
 
 pub mod feeds;
@@ -150,13 +152,16 @@ fn scoped(scope: &Scope) -> sea_orm::Select<workshop::Entity> {
         Scope::All => query,
         Scope::Public => query
             .filter(not_draft)
-            .filter(workshop::Column::Audience.eq(Audience::Public)),
+            .filter(workshop::Column::Audience.eq(WorkshopAudience::Public)),
         Scope::Member { cycles, registered } => query.filter(not_draft).filter(
             Condition::any()
-                .add(workshop::Column::Audience.is_in([Audience::Public, Audience::Members]))
+                .add(
+                    workshop::Column::Audience
+                        .is_in([WorkshopAudience::Public, WorkshopAudience::Members]),
+                )
                 .add(
                     Condition::all()
-                        .add(workshop::Column::Audience.eq(Audience::Cycle))
+                        .add(workshop::Column::Audience.eq(WorkshopAudience::Cycle))
                         .add(workshop::Column::CycleId.is_in(cycles.clone())),
                 )
                 .add(workshop::Column::Id.is_in(registered.clone())),
