@@ -19,7 +19,9 @@ use uuid::Uuid;
 use wla_mentorship::auth::JwtKeys;
 use wla_mentorship::config::Settings;
 use wla_mentorship::domain::member::{MembershipStatus, Role};
-use wla_mentorship::domain::workshop::{Audience, WorkshopFields, WorkshopFormat, WorkshopStatus};
+use wla_mentorship::domain::workshop::{
+    WorkshopAudience, WorkshopFields, WorkshopFormat, WorkshopStatus,
+};
 use wla_mentorship::service::workshops::calendar;
 use wla_mentorship::startup::Application;
 use wla_mentorship::store::{self, members, workshops};
@@ -79,7 +81,7 @@ fn fields(i: usize, capacity: i32) -> WorkshopFields {
         capacity,
         registration_opens_at: None,
         registration_closes_at: None,
-        audience: Audience::Public,
+        audience: WorkshopAudience::Public,
         cycle_id: None,
     }
 }
