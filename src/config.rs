@@ -46,6 +46,10 @@ pub struct MailSettings {
     /// First retry delay in milliseconds; doubles per attempt, at most an
     /// hour (`MAIL_RETRY_BASE_MS`, default 30 s).
     pub retry_base_ms: u64,
+    /// The association's time zone, for times shown in messages
+    /// (`ASSOCIATION_TIMEZONE`, an IANA name, default
+    /// `America/Los_Angeles`); the API itself speaks UTC.
+    pub timezone: chrono_tz::Tz,
 }
 
 impl std::fmt::Debug for MailSettings {
@@ -55,6 +59,7 @@ impl std::fmt::Debug for MailSettings {
             .field("from", &self.from)
             .field("public_base_url", &self.public_base_url)
             .field("retry_base_ms", &self.retry_base_ms)
+            .field("timezone", &self.timezone)
             .finish()
     }
 }
@@ -171,6 +176,14 @@ impl Settings {
                     .trim_end_matches('/')
                     .to_owned(),
                 retry_base_ms: parse_or(&get, "MAIL_RETRY_BASE_MS", 30_000)?,
+                timezone: match get("ASSOCIATION_TIMEZONE") {
+                    None => chrono_tz::America::Los_Angeles,
+                    Some(name) => name.trim().parse().map_err(|_| {
+                        anyhow::anyhow!(
+                            "ASSOCIATION_TIMEZONE must be an IANA time zone such as America/Los_Angeles, not {name:?}"
+                        )
+                    })?,
+                },
             },
             cadence_silent_days: check_silent_after_days(parse_or(
                 &get,
@@ -251,6 +264,17 @@ mod tests {
         assert!(!s.trusted_proxies.contains("127.0.0.2".parse().unwrap()));
         assert!(settings(&[("TRUSTED_PROXIES", "proxy.example")]).is_err());
         assert!(settings(&[]).unwrap().trusted_proxies.is_empty());
+    }
+
+    #[test]
+    fn the_association_time_zone_defaults_to_los_angeles() {
+        assert_eq!(
+            settings(&[]).unwrap().mail.timezone,
+            chrono_tz::America::Los_Angeles
+        );
+        let s = settings(&[("ASSOCIATION_TIMEZONE", "Europe/Paris")]).unwrap();
+        assert_eq!(s.mail.timezone, chrono_tz::Europe::Paris);
+        assert!(settings(&[("ASSOCIATION_TIMEZONE", "Mars/Olympus")]).is_err());
     }
 
     #[test]

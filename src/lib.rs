@@ -2,6 +2,7 @@
 //! mentorship program.
 pub mod api;
 pub mod auth;
+pub mod calendar;
 pub mod cli;
 pub mod client_addr;
 pub mod config;

@@ -131,6 +131,7 @@ fn start_mail(state: &web::Data<AppState>, settings: &Settings) -> anyhow::Resul
         state.db.clone(),
         state.outbox.clone(),
         settings.cadence_silent_days,
+        settings.mail.timezone,
     ));
     Ok(())
 }

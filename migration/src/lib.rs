@@ -14,6 +14,7 @@ mod m20261202_000008_resources;
 mod m20261202_000009_meetings;
 mod m20261202_000010_agreements;
 mod m20261202_000011_match_endings;
+mod m20261202_000012_workshops;
 mod m20261202_000014_evaluations;
 
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_meetings::Migration),
             Box::new(m20261202_000010_agreements::Migration),
             Box::new(m20261202_000011_match_endings::Migration),
+            Box::new(m20261202_000012_workshops::Migration),
             Box::new(m20261202_000014_evaluations::Migration),
         ]
     }

@@ -286,34 +286,47 @@ impl RouteTable {
             .map(|(_, names)| names.as_slice())
     }
 
-    /// The methods allowed at `path`, if it is a documented path; a path
-    /// without parameters (`/cycles/current`) wins over one with them
-    /// (`/cycles/{id}`).
+    /// The methods allowed at `path`, if it is a documented path: of the
+    /// documented paths that match, the most specific, the one with the most
+    /// literal text (`/cycles/current` over `/cycles/{id}`,
+    /// `/workshops/{id}.ics` over `/workshops/{id}`).
     fn allowed(&self, path: &str) -> Option<&[Method]> {
-        self.static_allowed(path).or_else(|| {
-            self.0
-                .iter()
-                .find(|(def, _)| def.is_match(path))
-                .map(|(_, methods)| methods.as_slice())
-        })
-    }
-
-    fn static_allowed(&self, path: &str) -> Option<&[Method]> {
         self.0
             .iter()
-            .find(|(def, _)| !def.pattern().unwrap_or("").contains('{') && def.is_match(path))
+            .filter(|(def, _)| def.is_match(path))
+            .max_by_key(|(def, _)| literal_len(def.pattern().unwrap_or("")))
             .map(|(_, methods)| methods.as_slice())
     }
 
-    /// A 405 when `path` is a documented path without parameters that does
+    /// A 405 when the most specific documented path matching `path` does
     /// not take `method`: a route with a parameter at the same place
-    /// (`PATCH /cycles/{id}` for `PATCH /cycles/current`) would otherwise
+    /// (`PATCH /cycles/{id}` for `PATCH /cycles/current`, `PATCH
+    /// /workshops/{id}` for `PATCH /workshops/{id}.ics`) would otherwise
     /// answer that "current" is no id.
     pub fn wrong_method(req: &HttpRequest) -> Option<ApiError> {
         let table = req.app_data::<web::Data<RouteTable>>()?;
-        let methods = table.static_allowed(req.path())?;
+        let methods = table.allowed(req.path())?;
         (!methods.contains(req.method())).then(|| method_not_allowed(req, methods))
     }
+}
+
+/// The characters of a path pattern outside its `{parameters}`.
+fn literal_len(pattern: &str) -> usize {
+    let mut depth = 0usize;
+    pattern
+        .chars()
+        .filter(|c| match c {
+            '{' => {
+                depth += 1;
+                false
+            }
+            '}' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
+        })
+        .count()
 }
 
 fn method_not_allowed(req: &HttpRequest, methods: &[Method]) -> ApiError {

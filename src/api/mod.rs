@@ -23,6 +23,7 @@ pub mod pagination;
 pub mod questions;
 pub mod resources;
 pub mod responses;
+pub mod workshops;
 
 use actix_web::{HttpResponse, http::header, web};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -53,7 +54,8 @@ fn v1(cfg: &mut ServiceConfig) {
         .configure(cadence::configure)
         .configure(evaluations::configure)
         .configure(notifications::configure)
-        .configure(resources::configure);
+        .configure(resources::configure)
+        .configure(workshops::configure);
 }
 
 /// Counts an attempt at a credential endpoint against the caller's

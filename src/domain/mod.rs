@@ -15,5 +15,6 @@ pub mod member;
 pub mod notification;
 pub mod question;
 pub mod resource;
+pub mod workshop;
 
 pub use field_error::FieldError;

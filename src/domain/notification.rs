@@ -54,10 +54,16 @@ pub enum Event {
     /// Reminder: evaluations close within a week and the participant has
     /// not evaluated; sent once.
     EvaluationReminder,
+    /// A place at a workshop freed for a member on its waitlist, who now
+    /// holds it.
+    WorkshopPromoted,
+    /// Reminder: a workshop the member registered for starts within a
+    /// day; the message carries it as an `.ics` attachment.
+    WorkshopReminder,
 }
 
 impl Event {
-    pub const ALL: [Event; 10] = [
+    pub const ALL: [Event; 12] = [
         Self::Invitation,
         Self::PasswordReset,
         Self::ApplicationReceived,
@@ -68,6 +74,8 @@ impl Event {
         Self::MeetingReminder,
         Self::EvaluationRequested,
         Self::EvaluationReminder,
+        Self::WorkshopPromoted,
+        Self::WorkshopReminder,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -82,6 +90,8 @@ impl Event {
             Self::MeetingReminder => "meeting_reminder",
             Self::EvaluationRequested => "evaluation_requested",
             Self::EvaluationReminder => "evaluation_reminder",
+            Self::WorkshopPromoted => "workshop_promoted",
+            Self::WorkshopReminder => "workshop_reminder",
         }
     }
 
@@ -94,7 +104,10 @@ impl Event {
     pub fn is_reminder(self) -> bool {
         matches!(
             self,
-            Self::ApplicationsClosing | Self::MeetingReminder | Self::EvaluationReminder
+            Self::ApplicationsClosing
+                | Self::MeetingReminder
+                | Self::EvaluationReminder
+                | Self::WorkshopReminder
         )
     }
 }

@@ -19,6 +19,7 @@ use crate::auth::JwtKeys;
 use crate::config::MailSettings;
 use crate::domain::notification::{MAX_ATTEMPTS, SECRET_KEYS, backoff_ms, message_id};
 use crate::service::notify::{RenderEnv, full_context, source_for};
+use crate::service::workshops::messages::ATTACHMENT_KEY;
 use crate::store::{Db, notifications as rows};
 
 /// How long a claimed message is held before another dispatcher may take it.
@@ -115,6 +116,7 @@ async fn deliver(
             message_id: message_id(&row.idempotency_key, mailer.host()),
             rendered: &rendered,
             unsubscribe_url: one_click.as_deref(),
+            calendar: context[ATTACHMENT_KEY].as_str(),
         };
         mailer.send(out).await.map_err(|e| (e.message, false))?;
         Ok::<_, (String, bool)>(rendered.subject)

@@ -1,6 +1,7 @@
 //! Sending one rendered message over SMTP with `lettre`.
+use lettre::message::header::ContentType;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -24,6 +25,8 @@ pub struct Outgoing<'a> {
     pub rendered: &'a Rendered,
     /// One-click unsubscribe (RFC 8058), for reminders.
     pub unsubscribe_url: Option<&'a str>,
+    /// A calendar file (`workshop.ics`) sent beside the message.
+    pub calendar: Option<&'a str>,
 }
 
 /// Why a message was not sent: `permanent` when the server refused it for
@@ -71,15 +74,18 @@ impl Mailer {
                 .header(ListUnsubscribe(format!("<{url}>")))
                 .header(ListUnsubscribePost);
         }
-        let message = builder
-            .multipart(MultiPart::alternative_plain_html(
-                out.rendered.text.clone(),
-                out.rendered.html.clone(),
-            ))
-            .map_err(|e| SendError {
-                message: format!("the message could not be built: {e}"),
-                permanent: true,
-            })?;
+        let body =
+            MultiPart::alternative_plain_html(out.rendered.text.clone(), out.rendered.html.clone());
+        let body = match out.calendar {
+            None => body,
+            Some(ics) => MultiPart::mixed().multipart(body).singlepart(
+                Attachment::new("workshop.ics".to_owned()).body(ics.to_owned(), calendar_type()),
+            ),
+        };
+        let message = builder.multipart(body).map_err(|e| SendError {
+            message: format!("the message could not be built: {e}"),
+            permanent: true,
+        })?;
         self.transport
             .send(message)
             .await
@@ -89,6 +95,13 @@ impl Mailer {
                 message: e.to_string(),
             })
     }
+}
+
+/// `text/calendar; charset=utf-8; method=PUBLISH`, the type of an
+/// attached `.ics`.
+fn calendar_type() -> ContentType {
+    ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+        .unwrap_or(ContentType::TEXT_PLAIN)
 }
 
 /// `SMTP_URL` as lettre reads it. Ours: `smtp://` means STARTTLS required

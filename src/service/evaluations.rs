@@ -391,6 +391,9 @@ pub struct Report {
     pub pairs_meeting_expectation: Share,
     pub ended_early: Share,
     pub ended_early_reasons: BTreeMap<EndReason, u32>,
+    /// Participants who attended at least one workshop, of the cycle's
+    /// participants.
+    pub workshop_attendance: Share,
 }
 
 /// The cycle's report (committee): every figure from the published
@@ -476,6 +479,7 @@ async fn compute(db: &Db, cycle: cycles::Cycle) -> ServiceResult<Report> {
                 .or_insert(0) += 1;
         }
     }
+    let attendance = super::workshops::attendance::of_cycle(db, cycle.id).await?;
     let ended = pairs
         .iter()
         .filter(|p| p.status == MatchStatus::EndedEarly)
@@ -519,5 +523,9 @@ async fn compute(db: &Db, cycle: cycles::Cycle) -> ServiceResult<Report> {
         pairs_meeting_expectation: share(meeting_it, pairs.len()),
         ended_early: share(ended, pairs.len()),
         ended_early_reasons,
+        workshop_attendance: Share::new(
+            u32::try_from(attendance.attended).unwrap_or(u32::MAX),
+            u32::try_from(attendance.participants).unwrap_or(u32::MAX),
+        ),
     })
 }

@@ -20,5 +20,6 @@ pub mod questions;
 pub mod resources;
 pub mod sessions;
 pub mod tokens;
+pub mod workshops;
 
 pub use error::{ServiceError, ServiceResult};

@@ -16,6 +16,7 @@ pub mod questions;
 pub mod resources;
 pub mod sessions;
 pub mod tokens;
+pub mod workshops;
 
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,

@@ -24,3 +24,4 @@ mod questions;
 mod resources;
 mod smtp;
 mod stored_values;
+mod workshops;

@@ -2,7 +2,9 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{agreements, applications, cycles, matches, matching, meetings, pagination, responses};
+use super::{
+    agreements, applications, cycles, matches, matching, meetings, pagination, responses, workshops,
+};
 use crate::api::error;
 use crate::{domain, service};
 
@@ -14,7 +16,8 @@ mod shape;
         title = "WLA Mentorship API",
         description = "Runs a professional association's yearly mentorship program: member \
 accounts, cycles and their application forms, applications and the committee's review, \
-whole-cohort matching with explained scores, the matches' life, and the pairs' starter resources.\n\n\
+whole-cohort matching with explained scores, the matches' life, the pairs' starter resources, \
+and workshops with their calendars.\n\n\
 Every error is RFC 9457 `application/problem+json`. Lists take `page`, `per_page` (max 200) \
 and `sort` (`field` or `-field`) and answer `{items,page,per_page,total}` with a `Link` header.\n\n\
 Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_token` \
@@ -31,6 +34,7 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         pagination::Page<applications::ApplicationDto>, pagination::Page<matching::RunSummary>,
         pagination::Page<matches::MatchDto>, pagination::Page<meetings::MeetingDto>,
         pagination::Page<agreements::AgreementVersionDto>,
+        pagination::Page<workshops::WorkshopDto>, pagination::Page<workshops::RegistrationLineDto>,
     ), responses(
         responses::BadRequest, responses::Unauthorized, responses::Forbidden,
         responses::NotFound, responses::Conflict, responses::PayloadTooLarge,
@@ -51,6 +55,8 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         (name = "evaluations", description = "End-of-cycle evaluations, the cycle's report (committee and public) and testimonials"),
         (name = "notifications", description = "Email: the outbox, templates, your settings, unsubscribe"),
         (name = "resources", description = "Starter resources for matched pairs: discussion topics, the agreement template, guides, links"),
+        (name = "workshops", description = "Workshops: registration with a fair waitlist, the committee's lists and attendance"),
+        (name = "calendars", description = "Calendar feeds (RFC 5545): public workshops, one workshop, your personal feed"),
     )
 )]
 pub struct ApiDoc;

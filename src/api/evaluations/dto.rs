@@ -429,6 +429,8 @@ pub struct ReportDto {
     pub meetings: MeetingsDto,
     /// Published matches that ended early.
     pub ended_early: FigureDto,
+    /// The cycle's participants who attended at least one workshop.
+    pub workshop_attendance: FigureDto,
     /// Why, per reason from the list; the committee's report only (null in
     /// the public one).
     #[schema(required = true)]
@@ -478,6 +480,7 @@ impl ReportDto {
                 pairs_meeting_expectation: fig(r.pairs_meeting_expectation),
             },
             ended_early: fig(r.ended_early),
+            workshop_attendance: fig(r.workshop_attendance),
             ended_early_reasons: (!public).then(|| {
                 r.ended_early_reasons
                     .into_iter()

@@ -48,6 +48,8 @@ fn files(event: Event) -> Files {
         Event::MeetingReminder => files!("meeting_reminder"),
         Event::EvaluationRequested => files!("evaluation_requested"),
         Event::EvaluationReminder => files!("evaluation_reminder"),
+        Event::WorkshopPromoted => files!("workshop_promoted"),
+        Event::WorkshopReminder => files!("workshop_reminder"),
     }
 }
 
@@ -172,6 +174,25 @@ pub fn variables(event: Event) -> &'static [&'static str] {
             "evaluation_url",
             "unsubscribe_url",
         ],
+        Event::WorkshopPromoted => &[
+            "program_name",
+            "base_url",
+            "recipient_name",
+            "workshop_title",
+            "starts_at",
+            "location",
+            "workshop_url",
+        ],
+        Event::WorkshopReminder => &[
+            "program_name",
+            "base_url",
+            "recipient_name",
+            "workshop_title",
+            "starts_at",
+            "location",
+            "workshop_url",
+            "unsubscribe_url",
+        ],
     }
 }
 
@@ -246,6 +267,19 @@ pub fn sample_context(event: Event) -> Value {
             "role": "mentor",
             "closes_on": "15 May 2027",
             "evaluation_url": format!("{BASE_URL}/cycles/6a1c2f0e-3b9d-4c57-8e21-5d0f7a9b1c34/evaluation"),
+            "unsubscribe_url": format!("{BASE_URL}/unsubscribe?token=sample-unsubscribe-token"),
+        }),
+        Event::WorkshopPromoted => json!({
+            "workshop_title": "Peer coaching circle",
+            "starts_at": "Tuesday 3 March 2026, 9:00 AM PST",
+            "location": "online",
+            "workshop_url": format!("{BASE_URL}/workshops/0b6f3c1e-2d4a-4e5f-9a8b-7c6d5e4f3a2b"),
+        }),
+        Event::WorkshopReminder => json!({
+            "workshop_title": "Peer coaching circle",
+            "starts_at": "Tuesday 3 March 2026, 9:00 AM PST",
+            "location": "online",
+            "workshop_url": format!("{BASE_URL}/workshops/0b6f3c1e-2d4a-4e5f-9a8b-7c6d5e4f3a2b"),
             "unsubscribe_url": format!("{BASE_URL}/unsubscribe?token=sample-unsubscribe-token"),
         }),
     };
