@@ -25,6 +25,8 @@ pub struct AppState {
     pub outbox: Outbox,
     /// Links in messages and previews.
     pub mail: MailSettings,
+    /// Largest accepted import file, in bytes.
+    pub max_import_bytes: usize,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
             trusted_proxies: settings.trusted_proxies.clone(),
             outbox: Outbox::default(),
             mail: settings.mail.clone(),
+            max_import_bytes: settings.max_import_bytes,
         })
     }
 

@@ -13,6 +13,7 @@ mod m20261202_000007_notifications;
 mod m20261202_000008_resources;
 mod m20261202_000009_meetings;
 mod m20261202_000010_agreements;
+mod m20261202_000013_imports;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_resources::Migration),
             Box::new(m20261202_000009_meetings::Migration),
             Box::new(m20261202_000010_agreements::Migration),
+            Box::new(m20261202_000013_imports::Migration),
         ]
     }
 }

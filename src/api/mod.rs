@@ -7,8 +7,10 @@ pub mod auth;
 pub mod cycles;
 pub mod docs;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod health;
+pub mod imports;
 pub mod json;
 pub mod matches;
 pub mod matching;
@@ -49,7 +51,8 @@ fn v1(cfg: &mut ServiceConfig) {
         .configure(agreements::configure)
         .configure(meetings::configure)
         .configure(notifications::configure)
-        .configure(resources::configure);
+        .configure(resources::configure)
+        .configure(imports::configure);
 }
 
 /// Counts an attempt at a credential endpoint against the caller's

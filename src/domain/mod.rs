@@ -6,6 +6,7 @@ pub mod application;
 pub mod cycle;
 pub mod dates;
 pub mod field_error;
+pub mod import;
 pub mod matches;
 pub mod matching;
 pub mod meeting;

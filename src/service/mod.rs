@@ -8,6 +8,7 @@ pub mod applications;
 pub mod auth;
 pub mod cycles;
 mod error;
+pub mod imports;
 pub mod matches;
 pub mod matching;
 pub mod me;

@@ -5,6 +5,7 @@ pub mod applications;
 pub mod cycles;
 pub mod entities;
 mod error;
+pub mod imports;
 pub mod matches;
 pub mod matching;
 pub mod meetings;

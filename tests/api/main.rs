@@ -10,6 +10,7 @@ mod cycles;
 mod errors;
 mod health;
 mod helpers;
+mod imports;
 mod matches;
 mod matching;
 mod me;

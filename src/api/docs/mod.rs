@@ -2,7 +2,9 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{agreements, applications, cycles, matches, matching, meetings, pagination, responses};
+use super::{
+    agreements, applications, cycles, imports, matches, matching, meetings, pagination, responses,
+};
 use crate::api::error;
 use crate::{domain, service};
 
@@ -30,11 +32,12 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         pagination::Page<cycles::CycleDto>,
         pagination::Page<applications::ApplicationDto>, pagination::Page<matching::RunSummary>,
         pagination::Page<matches::MatchDto>, pagination::Page<meetings::MeetingDto>,
-        pagination::Page<agreements::AgreementVersionDto>,
+        pagination::Page<agreements::AgreementVersionDto>, pagination::Page<imports::ImportDto>,
     ), responses(
         responses::BadRequest, responses::Unauthorized, responses::Forbidden,
         responses::NotFound, responses::Conflict, responses::PayloadTooLarge,
         responses::Unprocessable, responses::TooManyRequests, responses::Unavailable,
+        responses::UnsupportedMediaType,
     )),
     tags(
         (name = "health", description = "Liveness and readiness"),
@@ -50,6 +53,7 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         (name = "meetings", description = "A published match's meeting log, for its two partners"),
         (name = "notifications", description = "Email: the outbox, templates, your settings, unsubscribe"),
         (name = "resources", description = "Starter resources for matched pairs: discussion topics, the agreement template, guides, links"),
+        (name = "imports", description = "Bulk imports: the audit list of every import and dry run"),
     )
 )]
 pub struct ApiDoc;
@@ -111,6 +115,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     BearerAuth.modify(&mut doc);
     UniqueOperationIds.modify(&mut doc);
     responses::CommonResponses.modify(&mut doc);
+    super::export::CsvLists.modify(&mut doc);
     doc
 }
 

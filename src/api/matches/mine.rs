@@ -30,7 +30,7 @@ pub async fn mine(
     req: HttpRequest,
     paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let mine = matches::mine(&state.db, &user.actor()).await?;
     let items = mine.into_iter().map(MyMatch::from).collect();
     Ok(Page::of_all(items, page).respond(&req))

@@ -7,6 +7,7 @@ pub mod api_token;
 pub mod application;
 pub mod application_audit;
 pub mod cycle;
+pub mod import;
 pub mod invitation;
 pub mod match_event;
 pub mod matches;
