@@ -333,3 +333,380 @@ async fn the_committee_cannot_change_an_administrator_by_import() {
     let problem = assert_problem(res, 422).await;
     assert_eq!(problem["report"]["errors"][0]["column"], "email");
 }
+
+// ------------------------------------------------------------ applications
+
+const GOOGLE_FORM_HEADER: &str = "Timestamp,Email Address,I want to,Library types,Career stage,Region,Meeting modes,Matching preference,Why are you interested,Learning goals,Career goals,Library school,Favourite book";
+
+/// A form export's row for a mentee `email` answering the question.
+fn mentee_row(email: &str, book: &str) -> String {
+    format!(
+        "2025/09/01 10:00:00,{email},Mentee,\"Academic, Public\",Student,Spokane,Online,Career,New to the field,Instruction,An instruction post,Enrolled,{book}\n"
+    )
+}
+
+async fn import_applications(
+    app: &TestApp,
+    user: &TestUser,
+    cycle_id: &str,
+    query: &str,
+    body: String,
+) -> Response {
+    app.client
+        .post(app.url(&format!(
+            "/api/v1/cycles/{cycle_id}/applications/import{query}"
+        )))
+        .bearer_auth(&user.token)
+        .header("Content-Type", CSV)
+        .body(body)
+        .send()
+        .await
+        .expect("request")
+}
+
+/// A cycle with a required text question "Favourite book"; its id.
+async fn cycle_with_question(app: &TestApp, committee: &TestUser) -> String {
+    let cycle_id = app.open_cycle(committee).await;
+    let res = app
+        .post(
+            &format!("/api/v1/cycles/{cycle_id}/questions"),
+            Some(&committee.token),
+            &json!({"prompt": "Favourite book", "kind": "text", "required": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    cycle_id
+}
+
+#[tokio::test]
+async fn a_form_export_becomes_applications_with_answers_and_reimports_unchanged() {
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let cycle_id = cycle_with_question(&app, &committee).await;
+    report(app.import(&committee, "", CSV, roster(3)).await).await;
+    let file = format!(
+        "{GOOGLE_FORM_HEADER}\n{}{}{}",
+        mentee_row("roster-0@example.org", "Middlemarch"),
+        mentee_row("ROSTER-1@example.org", "Beloved"),
+        mentee_row("roster-2@example.org", "Kindred"),
+    );
+
+    let first =
+        report(import_applications(&app, &committee, &cycle_id, "", file.clone()).await).await;
+    let again =
+        report(import_applications(&app, &committee, &cycle_id, "", file.clone()).await).await;
+    let edited = file.replace("Kindred", "Dawn");
+    let third = report(import_applications(&app, &committee, &cycle_id, "", edited).await).await;
+
+    assert_eq!(first["created"], 3, "{first}");
+    assert_eq!(first["ignored_columns"], json!(["Timestamp"]));
+    assert_eq!(
+        (again["created"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(3))
+    );
+    assert_eq!(
+        (third["updated"].as_u64(), third["unchanged"].as_u64()),
+        (Some(1), Some(2))
+    );
+    let list: Value = app
+        .get(
+            &format!("/api/v1/cycles/{cycle_id}/applications?sort=created_at"),
+            Some(&committee.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 3);
+    let form = &list["items"][0];
+    assert_eq!(form["library_types"], json!(["public", "academic"]));
+    assert_eq!(form["meeting_modes"], json!(["online"]));
+    assert_eq!(form["answers"][0]["value"], "Middlemarch");
+}
+
+#[tokio::test]
+async fn application_rows_are_checked_by_the_form_rules_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let cycle_id = cycle_with_question(&app, &committee).await;
+    report(app.import(&committee, "", CSV, roster(2)).await).await;
+    let file = format!(
+        "{GOOGLE_FORM_HEADER}\n{}{}{}",
+        mentee_row("roster-0@example.org", "Middlemarch"),
+        mentee_row("nobody@example.org", "Beloved"),
+        mentee_row("roster-1@example.org", ""),
+    )
+    .replace("Student,Spokane", "Student,Spokane")
+        + &mentee_row("roster-1@example.org", "Dune").replace("Online", "By pigeon");
+
+    let res = import_applications(&app, &committee, &cycle_id, "", file).await;
+
+    let problem = assert_problem(res, 422).await;
+    let found: Vec<(u64, String)> = problem["report"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_u64().unwrap(),
+                e["column"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (3, "email".to_owned()),
+            (4, "Favourite book".to_owned()),
+            (5, "meeting_modes".to_owned()),
+        ],
+        "{problem}"
+    );
+    let list: Value = app
+        .get(
+            &format!("/api/v1/cycles/{cycle_id}/applications"),
+            Some(&committee.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 0);
+}
+
+#[tokio::test]
+async fn the_applications_template_imports_its_example_row() {
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let cycle_id = app.open_cycle(&committee).await;
+    report(
+        app.import(
+            &committee,
+            "",
+            CSV,
+            "email,full_name,membership_status\nada@example.org,Ada,active\n",
+        )
+        .await,
+    )
+    .await;
+    let res = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/cycles/{cycle_id}/applications/import/template"
+        )))
+        .bearer_auth(&committee.token)
+        .header("Accept", XLSX)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], XLSX);
+    let file = res.bytes().await.unwrap();
+
+    let res = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/cycles/{cycle_id}/applications/import?dry_run=true"
+        )))
+        .bearer_auth(&committee.token)
+        .header("Content-Type", XLSX)
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+
+    let body = report(res).await;
+    assert_eq!(
+        (body["created"].clone(), body["errors"].clone()),
+        (json!(1), json!([]))
+    );
+}
+
+#[tokio::test]
+async fn only_the_committee_imports_applications() {
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let member = app.member().await;
+    let cycle_id = app.open_cycle(&committee).await;
+    let file = format!("{GOOGLE_FORM_HEADER}\n{}", mentee_row(&member.email, "x"));
+
+    let res = import_applications(&app, &member, &cycle_id, "", file.clone()).await;
+    let template = app
+        .get(
+            &format!("/api/v1/cycles/{cycle_id}/applications/import/template"),
+            Some(&member.token),
+        )
+        .await;
+    let unknown = import_applications(
+        &app,
+        &committee,
+        &uuid::Uuid::new_v4().to_string(),
+        "",
+        file,
+    )
+    .await;
+
+    assert_problem(res, 403).await;
+    assert_problem(template, 403).await;
+    assert_problem(unknown, 404).await;
+}
+
+// ------------------------------------------------------------- CSV export
+
+async fn csv_of(
+    app: &TestApp,
+    user: &TestUser,
+    path: &str,
+    accept: Option<&str>,
+) -> (String, String) {
+    let mut req = app.client.get(app.url(path)).bearer_auth(&user.token);
+    if let Some(accept) = accept {
+        req = req.header("Accept", accept);
+    }
+    let res = req.send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    (disposition, res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_list_exports_every_page_as_csv_with_its_filters_and_order() {
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    report(app.import(&committee, "", CSV, roster(260)).await).await;
+
+    let (disposition, all) = csv_of(
+        &app,
+        &committee,
+        "/api/v1/members?format=csv&per_page=10&sort=email",
+        None,
+    )
+    .await;
+    let (_, filtered) = csv_of(
+        &app,
+        &committee,
+        "/api/v1/members?q=roster-25&sort=-email",
+        Some("text/csv"),
+    )
+    .await;
+
+    let today = chrono::Utc::now().date_naive();
+    assert_eq!(
+        disposition,
+        format!("attachment; filename=\"members-{today}.csv\"")
+    );
+    let lines: Vec<&str> = all.lines().collect();
+    assert!(lines[0].starts_with("id,email,full_name,"), "{}", lines[0]);
+    assert_eq!(
+        lines.len(),
+        1 + 260 + 1,
+        "a header, the roster and the committee member"
+    );
+    let emails: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    let mut sorted = emails.clone();
+    sorted.sort();
+    assert_eq!(emails, sorted);
+    let filtered: Vec<&str> = filtered
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        filtered,
+        vec![
+            "roster-25@example.org",
+            "roster-259@example.org",
+            "roster-258@example.org",
+            "roster-257@example.org",
+            "roster-256@example.org",
+            "roster-255@example.org",
+            "roster-254@example.org",
+            "roster-253@example.org",
+            "roster-252@example.org",
+            "roster-251@example.org",
+            "roster-250@example.org",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn exported_cells_that_look_like_formulas_stay_text() {
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let file = "email,full_name,pronouns\nf@example.org,\"=HYPERLINK(\"\"http://x\"\")\",@they\n";
+    report(app.import(&committee, "", CSV, file).await).await;
+
+    let (_, csv) = csv_of(
+        &app,
+        &committee,
+        "/api/v1/members?q=f%40example&format=csv",
+        None,
+    )
+    .await;
+
+    let row = csv.lines().nth(1).unwrap();
+    assert!(row.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{row}");
+    assert!(row.contains(",'@they,"), "{row}");
+}
+
+#[tokio::test]
+async fn applications_export_with_their_form_fields_as_columns() {
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let cycle_id = cycle_with_question(&app, &committee).await;
+    report(app.import(&committee, "", CSV, roster(2)).await).await;
+    let file = format!(
+        "{GOOGLE_FORM_HEADER}\n{}{}",
+        mentee_row("roster-0@example.org", "Middlemarch"),
+        mentee_row("roster-1@example.org", "Beloved"),
+    );
+    report(import_applications(&app, &committee, &cycle_id, "", file).await).await;
+
+    let (disposition, csv) = csv_of(
+        &app,
+        &committee,
+        &format!("/api/v1/cycles/{cycle_id}/applications?format=csv"),
+        None,
+    )
+    .await;
+
+    assert!(disposition.contains("applications-"), "{disposition}");
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.contains(",role,") && header.contains(",library_types,"),
+        "{header}"
+    );
+    assert!(
+        header.contains("review.note"),
+        "nested objects become dotted columns: {header}"
+    );
+    assert_eq!(csv.lines().count(), 3);
+    assert!(csv.contains("public; academic"), "{csv}");
+}
+
+#[tokio::test]
+async fn a_member_cannot_export_the_roster_or_anothers_tokens() {
+    let app = spawn_app().await;
+    let member = app.member().await;
+
+    let res = app
+        .client
+        .get(app.url("/api/v1/members?format=csv"))
+        .bearer_auth(&member.token)
+        .send()
+        .await
+        .unwrap();
+
+    assert_problem(res, 403).await;
+}
