@@ -108,8 +108,7 @@ fn file_name(req: &HttpRequest) -> String {
     let name = req
         .path()
         .split('/')
-        .filter(|s| !s.is_empty() && uuid::Uuid::parse_str(s).is_err())
-        .next_back()
+        .rfind(|s| !s.is_empty() && uuid::Uuid::parse_str(s).is_err())
         .unwrap_or("export");
     let name: String = name
         .chars()
@@ -170,38 +169,6 @@ pub fn respond<T: Serialize + ToSchema>(items: Vec<T>, req: &HttpRequest) -> Htt
         .streaming(body)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn formula_cells_are_neutralised() {
-        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        for bad in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
-            assert!(neutralise(bad).starts_with('\''), "{bad:?}");
-        }
-        assert_eq!(neutralise("Ada"), "Ada");
-    }
-
-    #[test]
-    fn nested_values_become_dotted_columns_and_lists_are_joined() {
-        let mut flat = Map::new();
-        flatten(
-            "",
-            &json!({"a": 1, "form": {"role": "mentor", "tags": ["x", "=y"]}}),
-            &mut flat,
-        );
-        assert_eq!(
-            flat.keys().collect::<Vec<_>>(),
-            vec!["a", "form.role", "form.tags"]
-        );
-        assert_eq!(cell(flat.get("form.tags")), "x; =y");
-        assert_eq!(cell(Some(&json!(["=y"]))), "'=y");
-        assert_eq!(cell(Some(&Value::Null)), "");
-    }
-}
-
 /// Documents the CSV form of every list: each `GET` operation with a
 /// `page` parameter answers 200 with `text/csv` too.
 pub struct CsvLists;
@@ -234,5 +201,37 @@ impl utoipa::Modify for CsvLists {
                 ok.content.insert("text/csv".to_owned(), RefOr::T(csv));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        for bad in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(neutralise(bad).starts_with('\''), "{bad:?}");
+        }
+        assert_eq!(neutralise("Ada"), "Ada");
+    }
+
+    #[test]
+    fn nested_values_become_dotted_columns_and_lists_are_joined() {
+        let mut flat = Map::new();
+        flatten(
+            "",
+            &json!({"a": 1, "form": {"role": "mentor", "tags": ["x", "=y"]}}),
+            &mut flat,
+        );
+        assert_eq!(
+            flat.keys().collect::<Vec<_>>(),
+            vec!["a", "form.role", "form.tags"]
+        );
+        assert_eq!(cell(flat.get("form.tags")), "x; =y");
+        assert_eq!(cell(Some(&json!(["=y"]))), "'=y");
+        assert_eq!(cell(Some(&Value::Null)), "");
     }
 }

@@ -11,6 +11,7 @@ mod errors;
 mod health;
 mod helpers;
 mod imports;
+mod live;
 mod matches;
 mod matching;
 mod me;

@@ -202,7 +202,7 @@ pub async fn applications(
         if let Err(errs) = check_form_against(&question_rules, &form, &kept) {
             report.errors.extend(
                 errs.into_iter()
-                    .map(|e| row_error(row, e, &form.answers, &header_of, &extra_cell)),
+                    .map(|e| row_error(row, e, &form.answers, &header_of, extra_cell)),
             );
             continue;
         }
