@@ -247,6 +247,12 @@ async fn a_json_array_is_imported_and_unknown_keys_are_reported() {
     let body = report(res).await;
     assert_eq!(body["created"], 1);
     assert_eq!(body["ignored_columns"], json!(["shoe_size"]));
+    let mistyped = json!([{"email": "num@example.org", "full_name": 5}]).to_string();
+    let res = app
+        .import(&committee, "", "application/json", mistyped)
+        .await;
+    let problem = assert_problem(res, 422).await;
+    assert_eq!(problem["report"]["errors"][0]["column"], "full_name");
 }
 
 #[tokio::test]

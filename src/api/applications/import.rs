@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::form::ApplicationForm;
 use crate::api::error::ApiResult;
 use crate::api::extract::AuthUser;
-use crate::api::imports::decode::Table;
+use crate::api::imports::decode::{JsonKind, Table};
 use crate::api::imports::template::TemplateColumn;
 use crate::api::imports::{ImportParams, TemplateParams, XlsxFile, respond, template, upload};
 use crate::api::responses::{
@@ -45,24 +45,30 @@ pub struct ApplicationImportRow {
     email: String,
     /// `mentor` or `mentee`; cannot change on an existing application.
     role: String,
-    library_types: String,
+    /// A list, or text separated by `,` or `;`.
+    library_types: Value,
     career_stage: String,
     region: String,
-    meeting_modes: String,
+    /// A list, or text separated by `,` or `;`.
+    meeting_modes: Value,
     matching_preference: String,
     motivation: String,
-    interests: Option<String>,
+    /// A list, or text separated by `,` or `;`.
+    interests: Option<Value>,
     availability: Option<String>,
-    identity_tags: Option<String>,
-    /// `yes` or `no`.
-    identity_consent: Option<String>,
+    /// A list, or text separated by `,` or `;`.
+    identity_tags: Option<Value>,
+    /// A boolean, or `yes` / `no`.
+    identity_consent: Option<Value>,
     employer: Option<String>,
     pronouns: Option<String>,
     current_role: Option<String>,
-    years_experience: Option<i32>,
+    /// A number, or its digits as text.
+    years_experience: Option<Value>,
     past_experience: Option<String>,
     support_approach: Option<String>,
-    capacity: Option<i32>,
+    /// A number, or its digits as text.
+    capacity: Option<Value>,
     learning_goals: Option<String>,
     career_goals: Option<String>,
     library_school: Option<String>,
@@ -100,6 +106,20 @@ fn field_value(name: &str, text: &str) -> Result<Value, &'static str> {
         parse_bool(text).map(Value::from).ok_or("must be yes or no")
     } else {
         Ok(Value::from(text.trim()))
+    }
+}
+
+/// Whether a JSON value of `kind` may fill `column` (`None`: a column
+/// that may answer a question, of any kind but an object).
+fn kind_fits(column: Option<&str>, kind: JsonKind) -> bool {
+    use JsonKind::*;
+    match (column, kind) {
+        (_, Null | String) => true,
+        (_, Object) => false,
+        (None, _) => true,
+        (Some(c), Number) => NUMBERS.contains(&c),
+        (Some(c), Bool) => c == "identity_consent",
+        (Some(c), Array) => ENUM_LISTS.contains(&c) || TAG_LISTS.contains(&c),
     }
 }
 
@@ -213,6 +233,23 @@ fn parse(table: &Table) -> Parsed<ImportedApplication> {
     for row in &table.rows {
         if row.is_blank() {
             parsed.skipped += 1;
+            continue;
+        }
+        let mistyped: Vec<RowError> = map
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| row.kind(i).map(|k| (i, *c, k)))
+            .filter(|(_, c, k)| !kind_fits(*c, *k))
+            .map(|(i, c, _)| {
+                let column = c
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| table.headers[i].clone());
+                RowError::new(row.number, &column, None, "has the wrong JSON type")
+            })
+            .collect();
+        if !mistyped.is_empty() {
+            parsed.errors.extend(mistyped);
             continue;
         }
         let cells: Vec<(&'static str, &str)> = map

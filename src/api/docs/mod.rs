@@ -27,7 +27,7 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
     ),
     servers((url = "/", description = "This service")),
     components(schemas(
-        error::Problem, error::FieldError,
+        error::Problem, error::FieldError, super::export::ListFormat, imports::TemplateFormat,
         domain::cycle::CycleStatus,
         pagination::Page<cycles::CycleDto>,
         pagination::Page<applications::ApplicationDto>, pagination::Page<matching::RunSummary>,

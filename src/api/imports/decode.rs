@@ -22,9 +22,42 @@ pub struct Table {
 pub struct Row {
     pub number: usize,
     pub cells: Vec<String>,
+    /// In a JSON array, each cell's JSON type; empty for CSV and XLSX,
+    /// whose cells are all text.
+    pub kinds: Vec<JsonKind>,
+}
+
+/// The JSON type a cell had, so a number where text is expected is
+/// refused rather than read as text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonKind {
+    Null,
+    String,
+    Number,
+    Bool,
+    Array,
+    Object,
+}
+
+impl JsonKind {
+    fn of(value: &Value) -> Self {
+        match value {
+            Value::Null => Self::Null,
+            Value::String(_) => Self::String,
+            Value::Number(_) => Self::Number,
+            Value::Bool(_) => Self::Bool,
+            Value::Array(_) => Self::Array,
+            Value::Object(_) => Self::Object,
+        }
+    }
 }
 
 impl Row {
+    /// The JSON type of cell `i`, if the row came from JSON.
+    pub fn kind(&self, i: usize) -> Option<JsonKind> {
+        self.kinds.get(i).copied()
+    }
+
     pub fn is_blank(&self) -> bool {
         self.cells.iter().all(|c| c.trim().is_empty())
     }
@@ -112,7 +145,11 @@ fn csv_table(bytes: &[u8]) -> ApiResult<Table> {
             .position()
             .map(|p| line_at(p.byte()))
             .unwrap_or(table.rows.len() + 2);
-        table.rows.push(Row { number, cells });
+        table.rows.push(Row {
+            number,
+            cells,
+            kinds: Vec::new(),
+        });
     }
     Ok(table)
 }
@@ -151,6 +188,7 @@ fn xlsx_table(bytes: &[u8]) -> ApiResult<Table> {
             table.rows.push(Row {
                 number: first_row + i + 1,
                 cells,
+                kinds: Vec::new(),
             });
         }
     }
@@ -195,14 +233,17 @@ fn json_table(bytes: &[u8]) -> ApiResult<Table> {
         }
     }
     for (i, object) in objects.iter().enumerate() {
-        let cells = table
-            .headers
-            .iter()
-            .map(|h| object.get(h).map(json_text).unwrap_or_default())
-            .collect();
+        let values: Vec<Option<&Value>> = table.headers.iter().map(|h| object.get(h)).collect();
         table.rows.push(Row {
             number: i + 1,
-            cells,
+            cells: values
+                .iter()
+                .map(|v| v.map(json_text).unwrap_or_default())
+                .collect(),
+            kinds: values
+                .iter()
+                .map(|v| v.map(JsonKind::of).unwrap_or(JsonKind::Null))
+                .collect(),
         });
     }
     Ok(table)

@@ -10,7 +10,7 @@ use validator::Validate;
 use super::dto::CreateMemberRequest;
 use crate::api::error::ApiResult;
 use crate::api::extract::AuthUser;
-use crate::api::imports::decode::Table;
+use crate::api::imports::decode::{JsonKind, Table};
 use crate::api::imports::{ImportParams, TemplateParams, XlsxFile, respond, template, upload};
 use crate::api::responses::{
     BadRequest, Forbidden, PayloadTooLarge, Unauthorized, Unprocessable, UnsupportedMediaType,
@@ -166,6 +166,20 @@ fn parse(table: &Table) -> Parsed<ImportedMember> {
             parsed.skipped += 1;
             continue;
         }
+        let mistyped: Vec<RowError> = map
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.map(|c| (i, c)))
+            .filter(|(i, _)| {
+                !matches!(row.kind(*i), None | Some(JsonKind::String | JsonKind::Null))
+            })
+            .map(|(_, c)| RowError::new(row.number, c, None, "must be a string"))
+            .collect();
+        if !mistyped.is_empty() {
+            parsed.errors.extend(mistyped);
+            continue;
+        }
         let cells: Vec<(&'static str, &str)> = map
             .columns
             .iter()
@@ -268,6 +282,7 @@ mod tests {
                 .map(|(number, cells)| Row {
                     number,
                     cells: cells.iter().map(|s| s.to_string()).collect(),
+                    kinds: Vec::new(),
                 })
                 .collect(),
         }
