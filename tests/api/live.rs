@@ -43,7 +43,9 @@ fn run_script(app: &TestApp, user: &TestUser, dir: &std::path::Path) -> String {
     stdout
 }
 
-#[tokio::test]
+// Multi-threaded: the script runs as a blocking child process while the
+// app (and, on PostgreSQL, its pool's connections) keep running.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_example_committee_script_imports_the_samples_and_exports_applications() {
     let app = spawn_app().await;
     let committee = app.committee().await;
