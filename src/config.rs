@@ -18,6 +18,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Largest accepted request body, in bytes (`MAX_BODY_BYTES`).
     pub max_body_bytes: usize,
+    /// Largest accepted import file, in bytes (`MAX_IMPORT_BYTES`, default
+    /// 20 MB).
+    pub max_import_bytes: usize,
     /// Login attempts allowed per client address per minute (`LOGIN_RATE_PER_MINUTE`).
     pub login_rate_per_minute: u32,
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name
@@ -161,6 +164,7 @@ impl Settings {
                 .unwrap_or_default(),
             log_format,
             max_body_bytes: parse_or(&get, "MAX_BODY_BYTES", 1024 * 1024)?,
+            max_import_bytes: parse_or(&get, "MAX_IMPORT_BYTES", 20 * 1024 * 1024)?,
             login_rate_per_minute: parse_or(&get, "LOGIN_RATE_PER_MINUTE", 10)?,
             trusted_proxies: get("TRUSTED_PROXIES")
                 .map(|v| TrustedProxies::parse(&v))

@@ -29,6 +29,8 @@ pub struct AppState {
     pub cadence_silent_days: u32,
     /// The smallest group the public report shows.
     pub report_min_group: u32,
+    /// Largest accepted import file, in bytes.
+    pub max_import_bytes: usize,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             mail: settings.mail.clone(),
             cadence_silent_days: settings.cadence_silent_days,
             report_min_group: settings.report_min_group,
+            max_import_bytes: settings.max_import_bytes,
         })
     }
 

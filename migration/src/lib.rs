@@ -15,6 +15,7 @@ mod m20261202_000009_meetings;
 mod m20261202_000010_agreements;
 mod m20261202_000011_match_endings;
 mod m20261202_000012_workshops;
+mod m20261202_000013_imports;
 mod m20261202_000014_evaluations;
 
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_match_endings::Migration),
             Box::new(m20261202_000012_workshops::Migration),
             Box::new(m20261202_000014_evaluations::Migration),
+            Box::new(m20261202_000013_imports::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub use crate::domain::FieldError;
+use crate::domain::import::ImportReport;
 use crate::service::ServiceError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -34,6 +35,10 @@ pub struct Problem {
     /// Per-field failures; present on 422 only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// A refused bulk import's report, listing every problem of the file;
+    /// present on that 422 only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<Box<ImportReport>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +59,10 @@ pub enum ApiError {
     MethodNotAllowed { method: String, allowed: String },
     #[error("{0}")]
     PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("the file has {} problem(s); nothing was imported", .0.errors.len())]
+    ImportRejected(Box<ImportReport>),
     #[error("too many requests; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error("the service is not ready: {0}")]
@@ -84,6 +93,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::NotFound(m) => Self::NotFound(m),
             ServiceError::Conflict(m) => Self::Conflict(m),
             ServiceError::Validation(errors) => Self::Validation(errors),
+            ServiceError::ImportRejected(report) => Self::ImportRejected(report),
             ServiceError::Internal(e) => Self::Internal(e),
         }
     }
@@ -106,6 +116,8 @@ impl ResponseError for ApiError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::ImportRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -137,9 +149,11 @@ impl ResponseError for ApiError {
         if status == StatusCode::UNAUTHORIZED {
             builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        builder
-            .content_type(PROBLEM_JSON)
-            .json(problem(status, detail, request_id, errors))
+        let mut body = problem(status, detail, request_id, errors);
+        if let Self::ImportRejected(report) = self {
+            body.report = Some(report.clone());
+        }
+        builder.content_type(PROBLEM_JSON).json(body)
     }
 }
 
@@ -157,5 +171,6 @@ pub fn problem(
         detail,
         request_id,
         errors,
+        report: None,
     }
 }

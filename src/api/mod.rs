@@ -9,8 +9,10 @@ pub mod cycles;
 pub mod docs;
 pub mod error;
 pub mod evaluations;
+pub mod export;
 pub mod extract;
 pub mod health;
+pub mod imports;
 pub mod json;
 pub mod matches;
 pub mod matching;
@@ -55,7 +57,8 @@ fn v1(cfg: &mut ServiceConfig) {
         .configure(evaluations::configure)
         .configure(notifications::configure)
         .configure(resources::configure)
-        .configure(workshops::configure);
+        .configure(workshops::configure)
+        .configure(imports::configure);
 }
 
 /// Counts an attempt at a credential endpoint against the caller's

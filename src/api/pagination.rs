@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::error::{ApiError, ApiResult, FieldError};
+use crate::api::export::{ListFormat, MAX_EXPORT_ROWS, wants_csv};
 pub use crate::paging::{PageRequest, SortOrder};
 
 pub const MAX_PER_PAGE: u64 = 200;
@@ -23,6 +24,10 @@ pub struct PageParams {
     /// Items per page, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200, example = 50)]
     pub per_page: Option<u64>,
+    /// `csv`: the whole list (every page; `page` and `per_page` are not
+    /// used), with the same filters and order, as a CSV download. The same
+    /// as `Accept: text/csv`.
+    pub format: Option<ListFormat>,
 }
 
 /// The order of a list that can be sorted.
@@ -34,8 +39,20 @@ pub struct SortParams {
 }
 
 impl PageParams {
+    /// The page asked for, or every row when the list is exported as CSV
+    /// (`format=csv`, `Accept: text/csv`); 422 when out of range.
+    pub fn page_request_for(&self, req: &HttpRequest) -> ApiResult<PageRequest> {
+        if wants_csv(req) {
+            return Ok(PageRequest {
+                page: 1,
+                per_page: MAX_EXPORT_ROWS,
+            });
+        }
+        self.page_request()
+    }
+
     /// The page asked for; 422 when out of range.
-    pub fn page_request(&self) -> ApiResult<PageRequest> {
+    fn page_request(&self) -> ApiResult<PageRequest> {
         let mut errors = Vec::new();
         let page = self.page.unwrap_or(1);
         if !(1..=MAX_PAGE).contains(&page) {
@@ -133,10 +150,14 @@ impl<T> Page<T> {
     }
 }
 
-impl<T: Serialize> Page<T> {
+impl<T: Serialize + ToSchema> Page<T> {
     /// 200 with the page as the body and `Link` (`first`, `prev`, `next`,
-    /// `last`) built from the request's own path and query.
+    /// `last`) built from the request's own path and query; or, when the
+    /// caller asked for CSV, the whole list as a CSV download.
     pub fn respond(self, req: &HttpRequest) -> HttpResponse {
+        if wants_csv(req) {
+            return crate::api::export::respond(self.items, req);
+        }
         let mut res = HttpResponse::Ok();
         let link = self.link_header(req);
         if !link.is_empty() {
@@ -183,7 +204,11 @@ mod tests {
     use super::*;
 
     fn params(page: Option<u64>, per_page: Option<u64>) -> PageParams {
-        PageParams { page, per_page }
+        PageParams {
+            page,
+            per_page,
+            format: None,
+        }
     }
 
     fn sort(sort: Option<&str>) -> SortParams {

@@ -38,6 +38,11 @@ pub struct Conflict(Problem);
 #[response(content_type = "application/problem+json")]
 pub struct PayloadTooLarge(Problem);
 
+/// The body's `Content-Type` is not one the operation reads.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct UnsupportedMediaType(Problem);
+
 /// Well-formed but invalid values; `errors` names each field.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]

@@ -8,6 +8,7 @@ pub mod cycle;
 pub mod dates;
 pub mod evaluation;
 pub mod field_error;
+pub mod import;
 pub mod matches;
 pub mod matching;
 pub mod meeting;

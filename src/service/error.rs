@@ -24,6 +24,10 @@ pub enum ServiceError {
     /// Well-formed but invalid values, per field (422).
     #[error("request has invalid fields")]
     Validation(Vec<FieldError>),
+    /// A bulk import with problems: nothing was written; the report lists
+    /// every problem (422).
+    #[error("the file has {} problem(s); nothing was imported", .0.errors.len())]
+    ImportRejected(Box<crate::domain::import::ImportReport>),
     /// A fault: logged with the request id, answered without detail (500).
     #[error(transparent)]
     Internal(#[from] anyhow::Error),

@@ -10,6 +10,7 @@ pub mod cadence;
 pub mod cycles;
 mod error;
 pub mod evaluations;
+pub mod imports;
 pub mod matches;
 pub mod matching;
 pub mod me;

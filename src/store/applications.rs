@@ -158,6 +158,51 @@ pub async fn insert(
     Ok(row.insert(db).await?)
 }
 
+/// Stores many new, submitted applications to one cycle: multi-row
+/// `INSERT`s of 300 rows (31 values each, under both databases' limits),
+/// and one `created` audit entry each. Returns their ids.
+#[tracing::instrument(skip_all, fields(count = new.len()))]
+pub async fn insert_many(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+    submitted_by: Uuid,
+    new: Vec<(Uuid, ApplicationForm)>,
+) -> StoreResult<Vec<Uuid>> {
+    let now = Utc::now();
+    let mut ids = Vec::with_capacity(new.len());
+    let mut rows = new.into_iter().map(|(member_id, form)| {
+        let id = Uuid::new_v4();
+        ids.push(id);
+        let mut row = application::ActiveModel {
+            id: Set(id),
+            cycle_id: Set(cycle_id),
+            member_id: Set(member_id),
+            status: Set(ApplicationStatus::Submitted),
+            review_note: Set(None),
+            reviewed_by: Set(None),
+            reviewed_at: Set(None),
+            submitted_by: Set(submitted_by),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        write_form(&mut row, form);
+        row
+    });
+    loop {
+        let chunk: Vec<_> = rows.by_ref().take(300).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        application::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    drop(rows);
+    record_each(db, &ids, submitted_by, AuditAction::Created, &[]).await?;
+    Ok(ids)
+}
+
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<Application>> {
     Ok(application::Entity::find_by_id(id).one(db).await?)
 }

@@ -214,3 +214,49 @@ pub async fn set_reminders(db: &impl ConnectionTrait, id: Uuid, on: bool) -> Sto
         .await?;
     Ok(())
 }
+
+/// Members with the given (normalised) emails, in no particular order.
+pub async fn find_by_emails(
+    db: &impl ConnectionTrait,
+    emails: &[String],
+) -> StoreResult<Vec<Member>> {
+    let mut out = Vec::new();
+    for chunk in emails.chunks(500) {
+        out.extend(
+            member::Entity::find()
+                .filter(member::Column::Email.is_in(chunk.to_vec()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Adds many members without passwords: multi-row `INSERT`s of 500 rows,
+/// well under both databases' limits on bound values.
+#[tracing::instrument(skip_all, fields(count = new.len()))]
+pub async fn insert_many(db: &impl ConnectionTrait, new: Vec<NewMember>) -> StoreResult<()> {
+    let now = Utc::now();
+    let mut rows = new.into_iter().map(|new| member::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        email: Set(normalize_email(&new.email)),
+        password_hash: Set(None),
+        full_name: Set(new.full_name.trim().to_owned()),
+        pronouns: Set(new.pronouns),
+        role: Set(new.role),
+        wla_member_id: Set(new.wla_member_id),
+        membership_status: Set(new.membership_status),
+        membership_expires_on: Set(new.membership_expires_on),
+        session_epoch: Set(0),
+        reminders: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+    });
+    loop {
+        let chunk: Vec<_> = rows.by_ref().take(500).collect();
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        member::Entity::insert_many(chunk).exec(db).await?;
+    }
+}

@@ -7,6 +7,7 @@ pub mod cycles;
 pub mod entities;
 mod error;
 pub mod evaluations;
+pub mod imports;
 pub mod matches;
 pub mod matching;
 pub mod meetings;

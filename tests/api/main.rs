@@ -12,6 +12,8 @@ mod errors;
 mod evaluations;
 mod health;
 mod helpers;
+mod imports;
+mod live;
 mod matches;
 mod matching;
 mod me;

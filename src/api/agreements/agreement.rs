@@ -118,7 +118,7 @@ pub async fn versions(
     id: web::Path<Uuid>,
     paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let (rows, total) = agreements::versions(&state.db, &user.actor(), *id, page).await?;
     let items = rows.into_iter().map(AgreementVersionDto::from).collect();
     Ok(Page::new(items, page, total).respond(&req))

@@ -3,6 +3,7 @@
 //! author and the committee only; anyone else gets 404.
 mod dto;
 mod form;
+mod import;
 mod read;
 mod review;
 mod write;
@@ -18,7 +19,9 @@ pub use form::{Answer, ApplicationForm};
 pub fn configure(cfg: &mut ServiceConfig) {
     // `/cycles/{id}/applications/summary` and `/me/applications/latest`
     // before the shorter paths they extend.
-    cfg.service(review::summary)
+    cfg.service(import::import)
+        .service(import::import_template)
+        .service(review::summary)
         .service(review::list)
         .service(write::apply)
         .service(read::latest)

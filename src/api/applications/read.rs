@@ -52,7 +52,7 @@ pub async fn list_mine(
     req: HttpRequest,
     paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let (views, total) = applications::mine(&state.db, &user.actor(), page).await?;
     let items = views.into_iter().map(ApplicationDto::from).collect();
     Ok(Page::new(items, page, total).respond(&req))

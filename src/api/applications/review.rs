@@ -74,7 +74,7 @@ pub async fn list(
     sorting: web::Query<SortParams>,
     filter: web::Query<ApplicationFilter>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let sort = sorting.sort_by(applications::SORT_FIELDS, ("created_at", SortOrder::Asc))?;
     let filter = filter.into_inner().into();
     let (views, total) =
@@ -126,7 +126,7 @@ pub async fn audit(
     id: web::Path<Uuid>,
     paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let rows = applications::audit(&state.db, &user.actor(), *id).await?;
     let entries = rows.into_iter().map(AuditEntry::from).collect();
     Ok(Page::of_all(entries, page).respond(&req))

@@ -53,7 +53,7 @@ pub async fn cycle_cadence(
     sorting: web::Query<SortParams>,
     query: web::Query<CadenceQuery>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let sort = sorting.sort_by(cadence::SORT_FIELDS, cadence::DEFAULT_SORT)?;
     let silent_after_days = query
         .silent_after_days

@@ -33,7 +33,7 @@ pub async fn list(
     sorting: web::Query<SortParams>,
     filter: web::Query<CycleListFilter>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let sort = sorting.sort_by(
         cycles::SORT_FIELDS,
         ("applications_open_at", SortOrder::Desc),

@@ -3,7 +3,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    agreements, applications, cycles, matches, matching, meetings, pagination, responses, workshops,
+    agreements, applications, cycles, imports, matches, matching, meetings, pagination, responses,
+    workshops,
 };
 use crate::api::error;
 use crate::{domain, service};
@@ -28,17 +29,19 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
     ),
     servers((url = "/", description = "This service")),
     components(schemas(
-        error::Problem, error::FieldError,
+        error::Problem, error::FieldError, super::export::ListFormat, imports::TemplateFormat,
         domain::cycle::CycleStatus,
         pagination::Page<cycles::CycleDto>,
         pagination::Page<applications::ApplicationDto>, pagination::Page<matching::RunSummary>,
         pagination::Page<matches::MatchDto>, pagination::Page<meetings::MeetingDto>,
         pagination::Page<agreements::AgreementVersionDto>,
         pagination::Page<workshops::WorkshopDto>, pagination::Page<workshops::RegistrationLineDto>,
+        pagination::Page<agreements::AgreementVersionDto>, pagination::Page<imports::ImportDto>,
     ), responses(
         responses::BadRequest, responses::Unauthorized, responses::Forbidden,
         responses::NotFound, responses::Conflict, responses::PayloadTooLarge,
         responses::Unprocessable, responses::TooManyRequests, responses::Unavailable,
+        responses::UnsupportedMediaType,
     )),
     tags(
         (name = "health", description = "Liveness and readiness"),
@@ -57,6 +60,7 @@ Sign in with `POST /api/v1/auth/login`, then use **Authorize** with the `access_
         (name = "resources", description = "Starter resources for matched pairs: discussion topics, the agreement template, guides, links"),
         (name = "workshops", description = "Workshops: registration with a fair waitlist, the committee's lists and attendance"),
         (name = "calendars", description = "Calendar feeds (RFC 5545): public workshops, one workshop, your personal feed"),
+        (name = "imports", description = "Bulk imports: the audit list of every import and dry run"),
     )
 )]
 pub struct ApiDoc;
@@ -118,6 +122,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     BearerAuth.modify(&mut doc);
     UniqueOperationIds.modify(&mut doc);
     responses::CommonResponses.modify(&mut doc);
+    super::export::CsvLists.modify(&mut doc);
     doc
 }
 

@@ -81,7 +81,7 @@ pub async fn list(
     id: web::Path<Uuid>,
     paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let all = evaluations::of_cycle(&state.db, &user.actor(), *id).await?;
     let items = all.into_iter().map(EvaluationDto::from).collect();
     Ok(Page::of_all(items, page).respond(&req))
@@ -104,7 +104,7 @@ pub async fn mine(
     req: HttpRequest,
     paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let (rows, total) = evaluations::mine(&state.db, &user.actor(), page).await?;
     let items = rows.into_iter().map(EvaluationDto::from).collect();
     Ok(Page::new(items, page, total).respond(&req))

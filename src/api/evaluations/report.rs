@@ -76,7 +76,7 @@ pub async fn testimonials(
     paging: web::Query<PageParams>,
     query: web::Query<TestimonialQuery>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let all = evaluations::testimonials(&state.db, query.cycle_id, query.role).await?;
     let items = all.into_iter().map(TestimonialDto::from).collect();
     Ok(Page::of_all(items, page).respond(&req))
@@ -100,7 +100,7 @@ pub async fn trends(
     req: HttpRequest,
     paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let (reports, total) = evaluations::trends(&state.db, &user.actor(), page).await?;
     let items = reports
         .into_iter()

@@ -32,7 +32,7 @@ pub async fn mine(
     req: HttpRequest,
     paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let mine = matches::mine(
         &state.db,
         &user.actor(),

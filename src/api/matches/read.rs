@@ -33,7 +33,7 @@ pub async fn list(
     sorting: web::Query<SortParams>,
     filter: web::Query<MatchFilter>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let sort = sorting.sort_by(matches::SORT_FIELDS, ("created_at", SortOrder::Asc))?;
     let actor = user.actor();
     let (rows, total) = matches::list(&state.db, &actor, *id, filter.status, sort, page).await?;
@@ -82,7 +82,7 @@ pub async fn events(
     id: web::Path<Uuid>,
     paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let rows = matches::events(&state.db, &user.actor(), *id).await?;
     let items = rows.into_iter().map(MatchEventDto::from).collect();
     Ok(Page::of_all(items, page).respond(&req))

@@ -75,7 +75,7 @@ pub async fn list_runs(
     id: web::Path<Uuid>,
     paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let (rows, total) = matching::list_runs(&state.db, &user.actor(), *id, page).await?;
     let items = rows.into_iter().map(RunSummary::from).collect();
     Ok(Page::new(items, page, total).respond(&req))

@@ -31,7 +31,7 @@ pub async fn list_tokens(
     req: HttpRequest,
     paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let rows = tokens::list(&state.db, &user.actor()).await?;
     let items = rows.into_iter().map(ApiTokenDto::from).collect();
     Ok(Page::of_all(items, page).respond(&req))

@@ -33,7 +33,7 @@ pub async fn list(
     paging: web::Query<PageParams>,
     filter: web::Query<MeetingFilter>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let (rows, total) = meetings::list(&state.db, &user.actor(), *id, filter.status, page).await?;
     Ok(Page::new(
         rows.into_iter().map(MeetingDto::from).collect(),

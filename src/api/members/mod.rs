@@ -1,5 +1,6 @@
 //! `/members`: the committee's roster. Roles are changed by admins only.
 mod dto;
+mod import;
 mod read;
 mod write;
 
@@ -9,6 +10,8 @@ pub use dto::{CreateMemberRequest, Invitation, MemberDto, UpdateMemberRequest};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(read::list)
+        .service(import::import)
+        .service(import::import_template)
         .service(write::create)
         .service(read::get)
         .service(write::update)

@@ -33,7 +33,7 @@ pub async fn list(
     sorting: web::Query<SortParams>,
     filter: web::Query<MemberListFilter>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let sort = sorting.sort_by(members::SORT_FIELDS, ("created_at", SortOrder::Desc))?;
     let filter = filter.into_inner().into();
     let (rows, total) = members::list(&state.db, &user.actor(), filter, sort, page).await?;

@@ -31,7 +31,7 @@ pub async fn list(
     paging: web::Query<PageParams>,
     filter: web::Query<NotificationQuery>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let filter = filter.into_inner().into();
     let (rows, total) = notify::list(&state.db, &user.actor(), filter, page).await?;
     let items = rows.into_iter().map(NotificationDto::from).collect();

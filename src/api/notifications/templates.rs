@@ -31,7 +31,7 @@ pub async fn list_templates(
     req: HttpRequest,
     paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let all = notify::templates(&state.db, &user.actor()).await?;
     let items = all
         .into_iter()

@@ -30,7 +30,7 @@ pub async fn list(
     id: web::Path<Uuid>,
     paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let rows = questions::list(&state.db, user.actor().as_ref(), *id).await?;
     let items = rows.into_iter().map(QuestionDto::from).collect();
     Ok(Page::of_all(items, page).respond(&req))

@@ -32,7 +32,7 @@ pub async fn list(
     paging: web::Query<PageParams>,
     query: web::Query<ResourceQuery>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let actor = user.actor();
     let (rows, total) = resources::list(&state.db, actor.as_ref(), (&*query).into(), page).await?;
     let items = rows.into_iter().map(ResourceDto::from).collect();
@@ -62,7 +62,7 @@ pub async fn mine(
     paging: web::Query<PageParams>,
     query: web::Query<ResourceQuery>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let (rows, total) = resources::mine(&state.db, &user.actor(), (&*query).into(), page).await?;
     let items = rows.into_iter().map(ResourceDto::from).collect();
     Ok(Page::new(items, page, total).respond(&req))

@@ -303,21 +303,6 @@ impl From<RegistrationLine> for RegistrationLineDto {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct FormatParam {
-    /// `csv` for a CSV file (as `Accept: text/csv`).
-    #[param(inline)]
-    pub format: Option<ListFormat>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ListFormat {
-    Json,
-    Csv,
-}
-
 /// Someone the committee registers.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

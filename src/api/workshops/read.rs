@@ -34,7 +34,7 @@ pub async fn list(
     paging: web::Query<PageParams>,
     filter: web::Query<WorkshopFilter>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let actor = user.actor();
     let (rows, total) = workshops::list(&state.db, actor.as_ref(), filter.status, page).await?;
     Ok(Page::new(

@@ -5,10 +5,11 @@ use uuid::Uuid;
 
 use super::csv::registrations_csv;
 use super::dto::{
-    AddRegistrationRequest, AttendanceDto, AttendanceRequest, CycleAttendanceDto, FormatParam,
-    ListFormat, RegistrationDto, RegistrationLineDto,
+    AddRegistrationRequest, AttendanceDto, AttendanceRequest, CycleAttendanceDto, RegistrationDto,
+    RegistrationLineDto,
 };
 use crate::api::error::ApiResult;
+use crate::api::export::wants_csv;
 use crate::api::extract::AuthUser;
 use crate::api::json::Json;
 use crate::api::pagination::{Page, PageParams};
@@ -85,7 +86,7 @@ pub async fn leave(
 /// (cells that a spreadsheet would read as a formula are prefixed with
 /// `'`).
 #[utoipa::path(tag = "workshops",
-    params(("id" = Uuid, Path, description = "Workshop id"), PageParams, FormatParam),
+    params(("id" = Uuid, Path, description = "Workshop id"), PageParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of registrations, or the CSV file",
@@ -104,26 +105,14 @@ pub async fn registrations(
     req: HttpRequest,
     id: web::Path<Uuid>,
     paging: web::Query<PageParams>,
-    format: web::Query<FormatParam>,
 ) -> ApiResult<HttpResponse> {
-    let page = paging.page_request()?;
+    let page = paging.page_request_for(&req)?;
     let lines = registration::list(&state.db, &user.actor(), *id).await?;
     let lines: Vec<RegistrationLineDto> = lines.into_iter().map(Into::into).collect();
-    if wants_csv(&req, format.format) {
+    if wants_csv(&req) {
         return registrations_csv(*id, &lines);
     }
     Ok(Page::of_all(lines, page).respond(&req))
-}
-
-fn wants_csv(req: &HttpRequest, format: Option<ListFormat>) -> bool {
-    match format {
-        Some(f) => f == ListFormat::Csv,
-        None => req
-            .headers()
-            .get(actix_web::http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/csv")),
-    }
 }
 
 /// Register someone for a workshop (committee).

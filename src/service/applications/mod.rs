@@ -18,7 +18,7 @@ use super::{ServiceError, ServiceResult};
 use crate::domain::access::Actor;
 use crate::domain::application::{self as rules, ApplicationForm};
 use crate::domain::member::MembershipStatus;
-use crate::domain::question::{answer_field_errors, check_answers};
+use crate::domain::question::{QuestionRule, answer_field_errors, check_answers};
 use crate::store::members::{self, Member};
 use crate::store::{self, applications as rows, questions};
 
@@ -113,19 +113,28 @@ async fn check_form(
     form: &ApplicationForm,
     kept: &HashSet<Uuid>,
 ) -> ServiceResult<()> {
-    form.check().map_err(ServiceError::Validation)?;
     let rules: Vec<_> = questions::list(db, cycle_id, true)
         .await?
         .iter()
         .map(questions::rule_of)
         .collect();
+    check_form_against(&rules, form, kept).map_err(ServiceError::Validation)
+}
+
+/// Every rule of the form and of its answers against the cycle's
+/// questions (`rules`, retired ones included), each failing field named.
+pub(crate) fn check_form_against(
+    rules: &[QuestionRule],
+    form: &ApplicationForm,
+    kept: &HashSet<Uuid>,
+) -> Result<(), Vec<crate::domain::FieldError>> {
+    form.check()?;
     let answers: Vec<(Uuid, serde_json::Value)> = form
         .answers
         .iter()
         .map(|a| (a.question_id, a.value.clone()))
         .collect();
-    check_answers(&rules, form.role, &answers, kept)
-        .map_err(|errs| ServiceError::Validation(answer_field_errors(errs)))
+    check_answers(rules, form.role, &answers, kept).map_err(answer_field_errors)
 }
 
 /// Moves an application to `to` if nobody moved it meanwhile, records the

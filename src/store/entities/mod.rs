@@ -9,6 +9,7 @@ pub mod application_audit;
 pub mod calendar_feed;
 pub mod cycle;
 pub mod evaluation;
+pub mod import;
 pub mod invitation;
 pub mod match_event;
 pub mod matches;
