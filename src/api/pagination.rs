@@ -42,13 +42,15 @@ impl PageParams {
     /// The page asked for, or every row when the list is exported as CSV
     /// (`format=csv`, `Accept: text/csv`); 422 when out of range.
     pub fn page_request_for(&self, req: &HttpRequest) -> ApiResult<PageRequest> {
+        // Out-of-range values are refused for a download too.
+        let asked = self.page_request()?;
         if wants_csv(req) {
             return Ok(PageRequest {
                 page: 1,
                 per_page: MAX_EXPORT_ROWS,
             });
         }
-        self.page_request()
+        Ok(asked)
     }
 
     /// The page asked for; 422 when out of range.
