@@ -95,6 +95,12 @@ style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
 font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
 frame-ancestors 'none'";
 
+/// The public report's page (`/cycles/{id}/report/public.html`): inline
+/// styles and SVG only, nothing loaded, and any site may frame it (it
+/// shows public figures and has nothing to click).
+const REPORT_PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; \
+img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors *";
+
 /// Every other response is data, never a page to render.
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
@@ -112,9 +118,14 @@ fn set_common_headers(headers: &mut header::HeaderMap, id: &str, path: &str) {
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    let embeddable = path.ends_with("/report/public.html");
+    if !embeddable {
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     let csp = if path.starts_with("/swagger-ui") {
         SWAGGER_UI_CSP
+    } else if embeddable {
+        REPORT_PAGE_CSP
     } else {
         API_CSP
     };

@@ -111,8 +111,15 @@ fn html_formatter(
     if value.is_safe() || value.is_undefined() || value.is_none() {
         return minijinja::escape_formatter(out, state, value);
     }
-    let mut escaped = String::new();
-    for c in value.to_string().chars() {
+    out.write_str(&escape_html(&value.to_string()))
+        .map_err(|_| minijinja::Error::from(ErrorKind::WriteFailure))
+}
+
+/// Text made safe inside HTML (or XML) elements and quoted attributes:
+/// `& < > " '` as entities, nothing else touched.
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
         match c {
             '&' => escaped.push_str("&amp;"),
             '<' => escaped.push_str("&lt;"),
@@ -122,8 +129,7 @@ fn html_formatter(
             c => escaped.push(c),
         }
     }
-    out.write_str(&escaped)
-        .map_err(|_| minijinja::Error::from(ErrorKind::WriteFailure))
+    escaped
 }
 
 /// The three fields of a source with the environment each renders in.

@@ -13,7 +13,7 @@ use crate::cadence::{Cohort, cohort, met};
 use crate::helpers::*;
 
 /// Mentoring ended yesterday; evaluations close in a month.
-async fn open_evaluations(app: &TestApp, cycle_id: &str) {
+pub async fn open_evaluations(app: &TestApp, cycle_id: &str) {
     let today = Utc::now().date_naive();
     cycle::Entity::update_many()
         .col_expr(
@@ -30,7 +30,7 @@ async fn open_evaluations(app: &TestApp, cycle_id: &str) {
         .unwrap();
 }
 
-fn answers(keep: &str, again: &str) -> Value {
+pub fn answers(keep: &str, again: &str) -> Value {
     json!({
         "overall_rating": 5, "match_rating": 4, "meetings_held": 6,
         "plans_to_keep_in_touch": keep, "would_participate_again": again,
@@ -38,7 +38,12 @@ fn answers(keep: &str, again: &str) -> Value {
     })
 }
 
-async fn submit(app: &TestApp, who: &TestUser, cycle_id: &str, body: &Value) -> reqwest::Response {
+pub async fn submit(
+    app: &TestApp,
+    who: &TestUser,
+    cycle_id: &str,
+    body: &Value,
+) -> reqwest::Response {
     app.post(
         &format!("/api/v1/cycles/{cycle_id}/evaluations"),
         Some(&who.token),
@@ -47,7 +52,7 @@ async fn submit(app: &TestApp, who: &TestUser, cycle_id: &str, body: &Value) -> 
     .await
 }
 
-async fn submitted(app: &TestApp, who: &TestUser, cycle_id: &str, body: &Value) -> Value {
+pub async fn submitted(app: &TestApp, who: &TestUser, cycle_id: &str, body: &Value) -> Value {
     json_of(submit(app, who, cycle_id, body).await, 201).await
 }
 

@@ -23,6 +23,7 @@ mod notifications;
 mod openapi;
 mod proxies;
 mod questions;
+mod report_page;
 mod resources;
 mod smtp;
 mod stored_values;

@@ -1,7 +1,9 @@
 //! End-of-cycle evaluations (`/cycles/{id}/evaluations`, `/evaluations`,
 //! `/me/evaluations`), the testimonials drawn from their quotes, and the
 //! cycle's report.
+mod charts;
 mod dto;
+mod page;
 mod report;
 mod write;
 
@@ -30,6 +32,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(report::testimonials)
         .service(report::committee_report)
         .service(report::public_report)
+        .service(page::public_page)
+        .service(charts::report_chart)
         .service(report::trends);
 }
 
