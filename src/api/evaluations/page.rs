@@ -210,9 +210,9 @@ pub fn render(r: &ReportDto, testimonials: &[TestimonialDto]) -> Result<String, 
             );
         }
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<footer class=\"notes\"><p>{}</p><p>{}</p><p>Generated {}.</p></footer></main></body></html>\n",
+        "<footer class=\"notes\"><p>{}</p><p>{}</p><p>Generated {}.</p></footer></main></body></html>",
         escape(r.definitions.pairs_keep_in_touch),
         escape(&format!(
             "To keep answers anonymous, a figure about fewer than {min} people is not shown."
