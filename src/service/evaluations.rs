@@ -223,6 +223,38 @@ pub async fn of_cycle(db: &Db, actor: &Actor, cycle_id: Uuid) -> ServiceResult<V
     Ok(rows::of_cycle(db, cycle_id).await?)
 }
 
+/// The full names of the evaluations' authors, read in one query.
+async fn author_names(db: &Db, evaluations: &[Evaluation]) -> ServiceResult<HashMap<Uuid, String>> {
+    let ids: Vec<Uuid> = evaluations.iter().map(|e| e.member_id).collect();
+    Ok(members::find_many(db, &ids)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.full_name))
+        .collect())
+}
+
+/// A cycle's evaluations for the committee's spreadsheet, each with its
+/// author's name, left out (`None`) where the author asked for their quote
+/// to be published anonymously.
+pub async fn export_of_cycle(
+    db: &Db,
+    actor: &Actor,
+    cycle_id: Uuid,
+) -> ServiceResult<Vec<(Evaluation, Option<String>)>> {
+    let all = of_cycle(db, actor, cycle_id).await?;
+    let mut names = author_names(db, &all).await?;
+    Ok(all
+        .into_iter()
+        .map(|e| {
+            let name = match e.quote_consent {
+                QuoteConsent::Anonymous => None,
+                QuoteConsent::Named | QuoteConsent::None => names.remove(&e.member_id),
+            };
+            (e, name)
+        })
+        .collect())
+}
+
 /// The caller's evaluations, newest first.
 pub async fn mine(
     db: &Db,
@@ -325,10 +357,12 @@ pub async fn testimonials(
     cycle_id: Option<Uuid>,
     role: Option<ApplicationRole>,
 ) -> ServiceResult<Vec<Testimonial>> {
+    let approved = rows::testimonials(db, cycle_id, role).await?;
+    let names = author_names(db, &approved).await?;
     let mut out = Vec::new();
-    for e in rows::testimonials(db, cycle_id, role).await? {
+    for e in approved {
         let author_name = match e.quote_consent {
-            QuoteConsent::Named => Some(members::get(db, e.member_id).await?.full_name),
+            QuoteConsent::Named => names.get(&e.member_id).cloned(),
             QuoteConsent::Anonymous | QuoteConsent::None => None,
         };
         out.push(Testimonial {

@@ -327,3 +327,81 @@ async fn a_rating_chart_of_too_few_answers_says_so_instead_of_drawing_them() {
     assert_eq!(figures["overall_rating"]["data-suppressed"], "true");
     assert!(!figures["overall_rating"].contains_key("data-mean"));
 }
+
+#[tokio::test]
+async fn the_committees_spreadsheet_has_a_row_per_evaluation_and_no_name_beside_an_anonymous_quote()
+{
+    // Arrange: three mentees answer: a named quote, an anonymous one that
+    // starts like a formula, and one without a quote.
+    let app = spawn_app().await;
+    let c = cohort(&app, 3).await;
+    open_evaluations(&app, &c.cycle_id).await;
+    let quotes = [
+        Some(("named", "It changed my year.")),
+        Some(("anonymous", "=HYPERLINK(\"http://x\")")),
+        None,
+    ];
+    for (pair, quote) in c.pairs.iter().zip(quotes) {
+        let mut body = answers("yes", "as_mentee");
+        if let Some((consent, text)) = quote {
+            body["quote"] = json!(text);
+            body["quote_consent"] = json!(consent);
+        }
+        submitted(&app, &pair.mentee, &c.cycle_id, &body).await;
+    }
+    let path = format!("/api/v1/cycles/{}/evaluations?format=csv", c.cycle_id);
+
+    // Act
+    let resp = app.get(&path, Some(&c.committee.token)).await;
+
+    // Assert
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("evaluations-")
+    );
+    let body = resp.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    for column in [
+        "evaluation_id",
+        "role",
+        "author_name",
+        "overall_rating",
+        "match_rating",
+        "meetings_held",
+        "plans_to_keep_in_touch",
+        "would_participate_again",
+        "what_worked",
+        "what_to_improve",
+        "quote",
+        "quote_consent",
+    ] {
+        assert!(header.iter().any(|h| h == column), "{column} in {header:?}");
+    }
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    let by_consent = |consent: &str| {
+        rows.iter()
+            .find(|r| &r[col("quote_consent")] == consent)
+            .unwrap_or_else(|| panic!("a {consent} row"))
+    };
+    assert!(!by_consent("named")[col("author_name")].is_empty());
+    assert!(!by_consent("none")[col("author_name")].is_empty());
+    let anonymous = by_consent("anonymous");
+    assert_eq!(&anonymous[col("author_name")], "");
+    assert_eq!(&anonymous[col("quote")], "'=HYPERLINK(\"http://x\")");
+    assert_eq!(&anonymous[col("overall_rating")], "5");
+
+    // Nobody else gets it: a participant is refused.
+    let mentee = app.get(&path, Some(&c.pairs[0].mentee.token)).await;
+    assert_problem(mentee, 403).await;
+}

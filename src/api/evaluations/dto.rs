@@ -84,6 +84,53 @@ impl From<Evaluation> for EvaluationDto {
     }
 }
 
+/// One row of the committee's evaluations spreadsheet
+/// (`GET /cycles/{id}/evaluations?format=csv`): one column per question of
+/// the form, the author's name left out where their quote is anonymous.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EvaluationExportRow {
+    pub evaluation_id: Uuid,
+    pub submitted_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub role: ApplicationRole,
+    /// Empty where the author asked for their quote to be anonymous.
+    pub author_name: Option<String>,
+    pub overall_rating: i32,
+    pub match_rating: i32,
+    pub meetings_held: i32,
+    pub plans_to_keep_in_touch: KeepInTouch,
+    pub would_participate_again: ParticipateAgain,
+    pub what_worked: Option<String>,
+    pub what_to_improve: Option<String>,
+    pub quote: Option<String>,
+    pub quote_consent: QuoteConsent,
+    pub approved_quote: Option<String>,
+    pub quote_position: Option<i32>,
+}
+
+impl EvaluationExportRow {
+    pub fn new(e: Evaluation, author_name: Option<String>) -> Self {
+        Self {
+            evaluation_id: e.id,
+            submitted_at: e.created_at,
+            updated_at: e.updated_at,
+            role: e.role,
+            author_name,
+            overall_rating: e.overall_rating,
+            match_rating: e.match_rating,
+            meetings_held: e.meetings_held,
+            plans_to_keep_in_touch: e.plans_to_keep_in_touch,
+            would_participate_again: e.would_participate_again,
+            what_worked: e.what_worked,
+            what_to_improve: e.what_to_improve,
+            quote: e.quote,
+            quote_consent: e.quote_consent,
+            approved_quote: e.approved_quote,
+            quote_position: e.quote_position,
+        }
+    }
+}
+
 /// A participant's evaluation as submitted.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

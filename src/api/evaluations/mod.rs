@@ -14,6 +14,7 @@ use uuid::Uuid;
 pub use dto::{EvaluationDto, EvaluationPatch, EvaluationRequest, ReportDto, TestimonialDto};
 
 use crate::api::error::ApiResult;
+use crate::api::export::{self, wants_csv};
 use crate::api::extract::AuthUser;
 use crate::api::pagination::{Page, PageParams};
 use crate::api::responses::{Forbidden, NotFound, Unauthorized};
@@ -68,7 +69,10 @@ pub async fn form(
 /// A cycle's evaluations (committee).
 ///
 /// Every evaluation submitted for the cycle, oldest first, with the quotes
-/// and their approval.
+/// and their approval. As CSV (`?format=csv` or `Accept: text/csv`) it is
+/// the committee's spreadsheet: one row per evaluation, one column per
+/// question of the form, the author's name (left out where their quote is
+/// anonymous), cells a spreadsheet would run as formulas neutralised.
 #[utoipa::path(tag = "evaluations",
     params(("id" = Uuid, Path, description = "Cycle id"), PageParams),
     security(("bearer" = [])),
@@ -86,6 +90,14 @@ pub async fn list(
     paging: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let page = paging.page_request_for(&req)?;
+    if wants_csv(&req) {
+        let rows = evaluations::export_of_cycle(&state.db, &user.actor(), *id)
+            .await?
+            .into_iter()
+            .map(|(e, name)| dto::EvaluationExportRow::new(e, name))
+            .collect();
+        return Ok(export::respond(rows, &req));
+    }
     let all = evaluations::of_cycle(&state.db, &user.actor(), *id).await?;
     let items = all.into_iter().map(EvaluationDto::from).collect();
     Ok(Page::of_all(items, page).respond(&req))
