@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod cli;
 pub mod client_addr;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod notify;
 pub mod paging;
