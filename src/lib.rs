@@ -8,6 +8,7 @@ pub mod client_addr;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod memory;
 pub mod notify;
 pub mod paging;
 pub mod service;

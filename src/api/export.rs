@@ -155,11 +155,7 @@ pub fn respond<T: Serialize + ToSchema + 'static>(
         columns = schema_columns::<T>();
     }
     let header = record(columns.iter().cloned());
-    let mut items = items.into_iter();
-    let chunks = std::iter::from_fn(move || {
-        let chunk: Vec<T> = items.by_ref().take(ROWS_PER_CHUNK).collect();
-        (!chunk.is_empty()).then_some(chunk)
-    });
+    let chunks = Chunks(items.into_iter());
     let body = stream::iter(std::iter::once(header).chain(chunks.map(move |chunk| {
         let mut w = writer();
         for item in &chunk {
@@ -177,6 +173,26 @@ pub fn respond<T: Serialize + ToSchema + 'static>(
             format!("attachment; filename=\"{}\"", file_name(req)),
         ))
         .streaming(body)
+}
+
+/// The items in chunks of `ROWS_PER_CHUNK`; when the body is done (or
+/// dropped), what the export held goes back to the system.
+struct Chunks<T>(std::vec::IntoIter<T>);
+
+impl<T> Iterator for Chunks<T> {
+    type Item = Vec<T>;
+
+    fn next(&mut self) -> Option<Vec<T>> {
+        let chunk: Vec<T> = self.0.by_ref().take(ROWS_PER_CHUNK).collect();
+        (!chunk.is_empty()).then_some(chunk)
+    }
+}
+
+impl<T> Drop for Chunks<T> {
+    fn drop(&mut self) {
+        self.0 = Vec::new().into_iter();
+        crate::memory::release_freed();
+    }
 }
 
 /// Documents the CSV form of every list: each `GET` operation with a

@@ -216,8 +216,10 @@ pub async fn import(
 ) -> ApiResult<HttpResponse> {
     let (file, parsed) =
         upload::receive(&req, body, state.max_import_bytes, params.dry_run, parse).await?;
-    let outcome = imports::members(&state.db, &user.actor(), file, parsed).await?;
-    Ok(respond(outcome))
+    let outcome = imports::members(&state.db, &user.actor(), file, parsed).await;
+    // The file and its rows are freed by now, whatever the answer.
+    crate::memory::release_freed();
+    Ok(respond(outcome?))
 }
 
 /// Download the roster import template.
