@@ -353,7 +353,7 @@ async fn agreement(
     let edit = service::agreements::Edit {
         version: 0,
         answers,
-        shared_with_committee: Some(i % 3 != 0),
+        shared_with_committee: Some(!i.is_multiple_of(3)),
     };
     service::agreements::save(db, mentor, match_id, edit)
         .await
@@ -568,7 +568,7 @@ fn evaluation(rng: &mut StdRng, i: usize, role: &str) -> EvaluationFields {
         (_, 2..=4) => ParticipateAgain::AsMentor,
         _ => ParticipateAgain::AsMentee,
     };
-    let quoted = i % 6 == 0;
+    let quoted = i.is_multiple_of(6);
     EvaluationFields {
         overall_rating: rng.random_range(3..=5),
         match_rating: rng.random_range(2..=5),
@@ -576,7 +576,9 @@ fn evaluation(rng: &mut StdRng, i: usize, role: &str) -> EvaluationFields {
         plans_to_keep_in_touch: keep,
         would_participate_again: again,
         what_worked: Some(WORKED[i % WORKED.len()].to_owned()),
-        what_to_improve: (i % 4 == 0).then(|| "More structure for the first meeting.".to_owned()),
+        what_to_improve: i
+            .is_multiple_of(4)
+            .then(|| "More structure for the first meeting.".to_owned()),
         quote: quoted.then(|| QUOTES[i % QUOTES.len()].to_owned()),
         quote_consent: match (quoted, i % 12) {
             (false, _) => QuoteConsent::None,
