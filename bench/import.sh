@@ -65,7 +65,7 @@ bench() {
         sleep 0.05
     done
     python3 "$root/bench/import_run.py" --base-url "http://$BIND_ADDR" \
-        --email "$email" --password "$password" --rows "$rows" ||
+        --email "$email" --password "$password" --rows "$rows" --pid "$server_pid" ||
         { tail -n 20 "$tmp/server.log" >&2; exit 1; }
     awk '/VmHWM|VmRSS/ { printf "server %s %.0f MiB\n", $1, $2 / 1024 }' "/proc/$server_pid/status"
     stop

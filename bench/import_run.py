@@ -72,7 +72,27 @@ class Reader(threading.Thread):
                 f"p95 {p95:.0f} ms, max {lat[-1]:.0f} ms")
 
 
-def timed(base, token, label, method, path, body, content_type):
+def peak_mib(pid):
+    """The server's peak resident size (VmHWM) in MiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def reset_peak(pid):
+    """Starts VmHWM again from the current resident size (Linux)."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def timed(base, token, label, method, path, body, content_type, pid=None):
+    measured = pid is not None and reset_peak(pid)
     reader = Reader(base, token)
     reader.start()
     time.sleep(0.1)
@@ -85,7 +105,8 @@ def timed(base, token, label, method, path, body, content_type):
     if isinstance(answer, dict):
         counts = (f" (created {answer['created']}, updated {answer['updated']}, "
                   f"unchanged {answer['unchanged']}, errors {len(answer['errors'])})")
-    print(f"{label}: {elapsed:.2f} s{counts}; {reader.summary()}", flush=True)
+    peak = f"; server peak {peak_mib(pid):.0f} MiB" if measured else ""
+    print(f"{label}: {elapsed:.2f} s{counts}; {reader.summary()}{peak}", flush=True)
     return answer
 
 
@@ -119,6 +140,7 @@ def main():
     p.add_argument("--email", required=True)
     p.add_argument("--password", required=True)
     p.add_argument("--rows", type=int, default=10000)
+    p.add_argument("--pid", type=int, help="the server's pid: its peak memory during each step")
     args = p.parse_args()
     base = args.base_url.rstrip("/")
     token = expect(call(base, "POST", "/api/v1/auth/login", body={
@@ -126,7 +148,7 @@ def main():
 
     members = roster(args.rows)
     print(f"roster file: {len(members) / 1e6:.2f} MB", flush=True)
-    timed(base, token, f"import {args.rows} members", "POST", "/api/v1/members/import", members, "text/csv")
+    timed(base, token, f"import {args.rows} members", "POST", "/api/v1/members/import", members, "text/csv", args.pid)
 
     cycle = expect(call(base, "POST", "/api/v1/cycles", token, {
         "name": f"Bench {time.time()}", "description": "Import benchmark.",
@@ -138,10 +160,10 @@ def main():
     apps = applications(args.rows)
     print(f"applications file: {len(apps) / 1e6:.2f} MB", flush=True)
     timed(base, token, f"import {args.rows} applications", "POST",
-          f"/api/v1/cycles/{cycle['id']}/applications/import", apps, "text/csv")
-    timed(base, token, f"re-import {args.rows} members", "POST", "/api/v1/members/import", members, "text/csv")
+          f"/api/v1/cycles/{cycle['id']}/applications/import", apps, "text/csv", args.pid)
+    timed(base, token, f"re-import {args.rows} members", "POST", "/api/v1/members/import", members, "text/csv", args.pid)
     csv = timed(base, token, f"export {args.rows} applications as CSV", "GET",
-                f"/api/v1/cycles/{cycle['id']}/applications?format=csv", None, None)
+                f"/api/v1/cycles/{cycle['id']}/applications?format=csv", None, None, args.pid)
     print(f"  export size: {len(csv) / 1e6:.2f} MB", flush=True)
 
 

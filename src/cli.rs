@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `create-admin`, `openapi`.
+//! The command line: `serve` (default), `migrate`, `create-admin`, `openapi`,
+//! `demo`.
 use std::io::BufRead;
 
 use anyhow::{Context, bail};
@@ -35,6 +36,11 @@ pub enum Command {
     },
     /// Print the OpenAPI document (`cargo run -- openapi > openapi/openapi.json`).
     Openapi,
+    /// Load a realistic demo cycle (about 150 applicants, matches,
+    /// agreements, meetings, workshops, evaluations) into the configured
+    /// database, and print a committee administrator's credentials.
+    /// Refuses when the demo is already there.
+    Demo,
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -54,6 +60,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = Settings::from_env()?;
             crate::service::admin::open_database(&settings.database_url).await?;
             tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Demo => {
+            let settings = Settings::from_env()?;
+            let loaded = crate::demo::run(&settings.database_url).await?;
+            print!("{}", crate::demo::summary(&loaded));
             Ok(())
         }
         Command::CreateAdmin { email, full_name } => {

@@ -27,6 +27,7 @@ impl Application {
     /// Connects to the database, applies migrations and binds.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = crate::service::admin::open_database(&settings.database_url).await?;
+        crate::service::admin::warn_without_admin(&db).await?;
         let listener = TcpListener::bind(&settings.bind_addr)?;
         let port = listener.local_addr()?.port();
         let server = run(listener, db.clone(), settings)?;

@@ -93,10 +93,14 @@ fn schema_columns<T: ToSchema>() -> Vec<String> {
     }
 }
 
-fn record(cells: impl IntoIterator<Item = String>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+        .from_writer(Vec::new())
+}
+
+fn record(cells: impl IntoIterator<Item = String>) -> Vec<u8> {
+    let mut w = writer();
     // Writing to a Vec cannot fail.
     let _ = w.write_record(cells);
     w.into_inner().unwrap_or_default()
@@ -117,48 +121,50 @@ fn file_name(req: &HttpRequest) -> String {
     format!("{name}-{}.csv", chrono::Utc::now().date_naive())
 }
 
-/// 200 with the items as a CSV download, streamed in chunks.
-pub fn respond<T: Serialize + ToSchema>(items: Vec<T>, req: &HttpRequest) -> HttpResponse {
-    let rows: Vec<Map<String, Value>> = items
-        .iter()
-        .map(|item| {
-            let mut flat = Map::new();
-            flatten(
-                "",
-                &serde_json::to_value(item).unwrap_or(Value::Null),
-                &mut flat,
-            );
-            flat
-        })
-        .collect();
+/// An item's JSON as one level: nested objects as `outer.inner` keys.
+fn flat<T: Serialize>(item: &T) -> Map<String, Value> {
+    let mut out = Map::new();
+    flatten(
+        "",
+        &serde_json::to_value(item).unwrap_or(Value::Null),
+        &mut out,
+    );
+    out
+}
+
+/// 200 with the items as a CSV download, streamed in chunks. The columns
+/// are found in a first pass; each chunk's rows are then rendered only
+/// when the body gets there, so no more than one chunk's JSON is held
+/// beside the items themselves.
+pub fn respond<T: Serialize + ToSchema + 'static>(
+    items: Vec<T>,
+    req: &HttpRequest,
+) -> HttpResponse {
     let mut columns: Vec<String> = Vec::new();
-    for row in &rows {
-        for key in row.keys() {
-            if !columns.contains(key) {
+    let mut known: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for item in &items {
+        for key in flat(item).keys() {
+            if !known.contains(key) {
+                known.insert(key.clone());
                 columns.push(key.clone());
             }
         }
     }
+    drop(known);
     if columns.is_empty() {
         columns = schema_columns::<T>();
     }
     let header = record(columns.iter().cloned());
-    let chunks: Vec<Vec<Map<String, Value>>> = {
-        let mut rows = rows.into_iter().peekable();
-        let mut out = Vec::new();
-        while rows.peek().is_some() {
-            out.push(rows.by_ref().take(ROWS_PER_CHUNK).collect());
+    let chunks = Chunks(items.into_iter());
+    let body = stream::iter(std::iter::once(header).chain(chunks.map(move |chunk| {
+        let mut w = writer();
+        for item in &chunk {
+            let row = flat(item);
+            // Writing to a Vec cannot fail.
+            let _ = w.write_record(columns.iter().map(|c| cell(row.get(c))));
         }
-        out
-    };
-    let body = stream::iter(
-        std::iter::once(header).chain(chunks.into_iter().map(move |chunk| {
-            chunk
-                .iter()
-                .flat_map(|row| record(columns.iter().map(|c| cell(row.get(c)))))
-                .collect::<Vec<u8>>()
-        })),
-    )
+        w.into_inner().unwrap_or_default()
+    })))
     .map(|bytes| Ok::<_, actix_web::Error>(web::Bytes::from(bytes)));
     HttpResponse::Ok()
         .content_type(CSV_TYPE)
@@ -167,6 +173,26 @@ pub fn respond<T: Serialize + ToSchema>(items: Vec<T>, req: &HttpRequest) -> Htt
             format!("attachment; filename=\"{}\"", file_name(req)),
         ))
         .streaming(body)
+}
+
+/// The items in chunks of `ROWS_PER_CHUNK`; when the body is done (or
+/// dropped), what the export held goes back to the system.
+struct Chunks<T>(std::vec::IntoIter<T>);
+
+impl<T> Iterator for Chunks<T> {
+    type Item = Vec<T>;
+
+    fn next(&mut self) -> Option<Vec<T>> {
+        let chunk: Vec<T> = self.0.by_ref().take(ROWS_PER_CHUNK).collect();
+        (!chunk.is_empty()).then_some(chunk)
+    }
+}
+
+impl<T> Drop for Chunks<T> {
+    fn drop(&mut self) {
+        self.0 = Vec::new().into_iter();
+        crate::memory::release_freed();
+    }
 }
 
 /// Documents the CSV form of every list: each `GET` operation with a

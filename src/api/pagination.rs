@@ -152,7 +152,7 @@ impl<T> Page<T> {
     }
 }
 
-impl<T: Serialize + ToSchema> Page<T> {
+impl<T: Serialize + ToSchema + 'static> Page<T> {
     /// 200 with the page as the body and `Link` (`first`, `prev`, `next`,
     /// `last`) built from the request's own path and query; or, when the
     /// caller asked for CSV, the whole list as a CSV download.

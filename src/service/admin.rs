@@ -12,6 +12,24 @@ pub async fn open_database(url: &str) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// The command that creates the first administrator, shown by `serve` on
+/// a database that has none.
+pub const CREATE_ADMIN_HINT: &str = "printf 'a-long-password\\n' | cargo run -- create-admin --email admin@example.org --full-name 'Ada Admin'";
+
+/// Logs how to create the first administrator when the database has none
+/// (so nobody can sign in yet); whether it did.
+pub async fn warn_without_admin(db: &Db) -> anyhow::Result<bool> {
+    if members::any_admin(db).await? {
+        return Ok(false);
+    }
+    tracing::warn!(
+        "no administrator yet, so nobody can sign in; create the first one (the password is \
+         read from stdin, one line): {CREATE_ADMIN_HINT} (or the binary's `create-admin \
+         --email <email>`), or load the demo with `cargo run -- demo`"
+    );
+    Ok(true)
+}
+
 /// Creates the first administrator, or promotes and re-passwords an
 /// existing account (`create-admin`).
 pub async fn bootstrap(

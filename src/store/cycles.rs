@@ -39,6 +39,14 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<Cyc
     Ok(cycle::Entity::find_by_id(id).one(db).await?)
 }
 
+/// The cycle of that exact name, if any.
+pub async fn find_by_name(db: &impl ConnectionTrait, name: &str) -> StoreResult<Option<Cycle>> {
+    Ok(cycle::Entity::find()
+        .filter(cycle::Column::Name.eq(name))
+        .one(db)
+        .await?)
+}
+
 /// Another cycle than `except` in `status`, if any.
 pub async fn find_other_in_status(
     db: &impl ConnectionTrait,

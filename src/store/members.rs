@@ -215,6 +215,15 @@ pub async fn set_reminders(db: &impl ConnectionTrait, id: Uuid, on: bool) -> Sto
     Ok(())
 }
 
+/// Whether any member is an administrator (none on a new database).
+pub async fn any_admin(db: &impl ConnectionTrait) -> StoreResult<bool> {
+    Ok(member::Entity::find()
+        .filter(member::Column::Role.eq(crate::domain::member::Role::Admin))
+        .count(db)
+        .await?
+        > 0)
+}
+
 /// Members with the given (normalised) emails, in no particular order.
 pub async fn find_by_emails(
     db: &impl ConnectionTrait,

@@ -12,15 +12,17 @@ use crate::api::error::ApiResult;
 use crate::api::extract::AuthUser;
 use crate::api::imports::decode::{JsonKind, Table};
 use crate::api::imports::template::TemplateColumn;
-use crate::api::imports::{ImportParams, TemplateParams, XlsxFile, respond, template, upload};
+use crate::api::imports::{
+    ImportParams, TemplateParams, XlsxFile, read_headers, respond, template, upload,
+};
 use crate::api::responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized, Unprocessable,
     UnsupportedMediaType,
 };
 use crate::domain::application::NewApplication;
 use crate::domain::import::{
-    APPLICATION_COLUMNS, ColumnMap, ImportReport, ImportedApplication, RowError, enum_text,
-    parse_bool, split_list,
+    APPLICATION_COLUMNS, ImportReport, ImportedApplication, RowError, enum_text, parse_bool,
+    split_list,
 };
 use crate::domain::question::QuestionKind;
 use crate::service::imports::{self, Parsed};
@@ -193,31 +195,8 @@ fn application_of(
 
 /// The file's rows, mapped to the form's columns; other filled cells are
 /// kept for the cycle's questions.
-fn parse(table: &Table) -> Parsed<ImportedApplication> {
-    let map = ColumnMap::new(APPLICATION_COLUMNS, &table.headers);
-    let mut parsed = Parsed {
-        rows: Vec::new(),
-        errors: Vec::new(),
-        ignored_columns: map.ignored.clone(),
-        total_rows: table.rows.len(),
-        skipped: 0,
-    };
-    for missing in &map.missing {
-        parsed.errors.push(RowError::new(
-            1,
-            missing,
-            None,
-            "the file has no such column",
-        ));
-    }
-    for twice in &map.duplicated {
-        parsed.errors.push(RowError::new(
-            1,
-            twice,
-            None,
-            "more than one column holds this",
-        ));
-    }
+pub(crate) fn parse(table: &Table) -> Parsed<ImportedApplication> {
+    let (map, mut parsed) = read_headers(APPLICATION_COLUMNS, table);
     if !parsed.errors.is_empty() {
         return parsed;
     }
@@ -313,10 +292,12 @@ pub async fn import(
     params: web::Query<ImportParams>,
     body: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let (file, table) = upload::receive(&req, body, state.max_import_bytes, params.dry_run).await?;
-    let parsed = parse(&table);
-    let outcome = imports::applications(&state.db, &user.actor(), *id, file, parsed).await?;
-    Ok(respond(outcome))
+    let (file, parsed) =
+        upload::receive(&req, body, state.max_import_bytes, params.dry_run, parse).await?;
+    let outcome = imports::applications(&state.db, &user.actor(), *id, file, parsed).await;
+    // The file and its rows are freed by now, whatever the answer.
+    crate::memory::release_freed();
+    Ok(respond(outcome?))
 }
 
 fn question_column(q: &crate::service::questions::Question) -> TemplateColumn {

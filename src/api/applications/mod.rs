@@ -4,6 +4,7 @@
 mod dto;
 mod form;
 mod import;
+pub(crate) use import::parse as parse_import;
 mod read;
 mod review;
 mod write;

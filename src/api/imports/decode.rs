@@ -77,11 +77,12 @@ fn unreadable(what: &str, err: impl std::fmt::Display) -> ApiError {
 
 /// The text of a CSV file: UTF-8 (its byte-order mark dropped), or
 /// Windows-1252, what Excel saves as "CSV" on Windows.
-pub fn csv_text(bytes: &[u8]) -> String {
+/// UTF-8 is read in place, without a copy.
+pub fn csv_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+        Ok(text) => text.into(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0,
     }
 }
 

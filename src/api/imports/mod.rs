@@ -11,7 +11,8 @@ use actix_web::HttpResponse;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::service::imports::Outcome;
+use crate::domain::import::{Column, ColumnMap, RowError};
+use crate::service::imports::{Outcome, Parsed};
 
 pub use dto::{ImportDetailDto, ImportDto, ImportParams, TemplateFormat, TemplateParams};
 
@@ -33,4 +34,36 @@ pub fn respond(outcome: Outcome) -> HttpResponse {
             .insert_header(("Idempotent-Replayed", "true"))
             .json(report),
     }
+}
+
+/// The start of a file's reading against an import's `columns`: how its
+/// headers map, and, when they do not fit (a required column missing, one
+/// given twice), those problems as errors of row 1. The rows are read only
+/// when there are none.
+pub fn read_headers<T>(columns: &[Column], table: &decode::Table) -> (ColumnMap, Parsed<T>) {
+    let map = ColumnMap::new(columns, &table.headers);
+    let mut parsed = Parsed {
+        rows: Vec::new(),
+        errors: Vec::new(),
+        ignored_columns: map.ignored.clone(),
+        total_rows: table.rows.len(),
+        skipped: 0,
+    };
+    for missing in &map.missing {
+        parsed.errors.push(RowError::new(
+            1,
+            missing,
+            None,
+            "the file has no such column",
+        ));
+    }
+    for twice in &map.duplicated {
+        parsed.errors.push(RowError::new(
+            1,
+            twice,
+            None,
+            "more than one column holds this",
+        ));
+    }
+    (map, parsed)
 }

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use super::decode::{Table, decode};
 use crate::api::error::{ApiError, ApiResult};
 use crate::domain::import::{ImportFormat, MAX_ROWS};
-use crate::service::imports::ImportFile;
+use crate::service::imports::{ImportFile, Parsed};
 
 pub const CSV: &str = "text/csv";
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -54,13 +54,16 @@ fn idempotency_key(req: &HttpRequest) -> ApiResult<Option<String>> {
     Ok(Some(key.to_owned()))
 }
 
-/// Reads the whole body (no more than `limit` bytes) and decodes it.
-pub async fn receive(
+/// Reads the whole body (no more than `limit` bytes), decodes it and
+/// reads its rows with `parse`, off the async workers (a large file takes
+/// a while): the bytes and the table are dropped once the rows are read.
+pub async fn receive<T: Send + 'static>(
     req: &HttpRequest,
     mut body: web::Payload,
     limit: usize,
     dry_run: bool,
-) -> ApiResult<(ImportFile, Table)> {
+    parse: fn(&Table) -> Parsed<T>,
+) -> ApiResult<(ImportFile, Parsed<T>)> {
     let format = format_of(req)?;
     let idempotency_key = idempotency_key(req)?;
     let declared = req
@@ -80,17 +83,21 @@ pub async fn receive(
         bytes.extend_from_slice(&chunk);
     }
     let sha256 = hex::encode(Sha256::digest(&bytes));
-    let table = web::block(move || decode(format, &bytes).map(|t| (t, bytes.len())))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
-    let (table, size) = table;
-    if table.rows.len() > MAX_ROWS {
-        return Err(ApiError::invalid(
-            "body",
-            "too_many_rows",
-            format!("a file holds at most {MAX_ROWS} rows; split it"),
-        ));
-    }
+    let size = bytes.len();
+    let parsed = web::block(move || {
+        let table = decode(format, &bytes)?;
+        drop(bytes);
+        if table.rows.len() > MAX_ROWS {
+            return Err(ApiError::invalid(
+                "body",
+                "too_many_rows",
+                format!("a file holds at most {MAX_ROWS} rows; split it"),
+            ));
+        }
+        Ok(parse(&table))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))??;
     let file = ImportFile {
         format,
         sha256,
@@ -98,5 +105,5 @@ pub async fn receive(
         idempotency_key,
         dry_run,
     };
-    Ok((file, table))
+    Ok((file, parsed))
 }

@@ -11,12 +11,14 @@ use super::dto::CreateMemberRequest;
 use crate::api::error::ApiResult;
 use crate::api::extract::AuthUser;
 use crate::api::imports::decode::{JsonKind, Table};
-use crate::api::imports::{ImportParams, TemplateParams, XlsxFile, respond, template, upload};
+use crate::api::imports::{
+    ImportParams, TemplateParams, XlsxFile, read_headers, respond, template, upload,
+};
 use crate::api::responses::{
     BadRequest, Forbidden, PayloadTooLarge, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
 use crate::domain::field_error::from_validator;
-use crate::domain::import::{ColumnMap, ImportReport, ImportedMember, MEMBER_COLUMNS, RowError};
+use crate::domain::import::{ImportReport, ImportedMember, MEMBER_COLUMNS, RowError};
 use crate::domain::member::MembershipStatus;
 use crate::service::imports::{self, Parsed};
 use crate::state::AppState;
@@ -133,31 +135,8 @@ fn member_of(row: usize, cells: &[(&'static str, &str)]) -> Result<ImportedMembe
 }
 
 /// The file's rows, mapped to the roster's columns and checked.
-fn parse(table: &Table) -> Parsed<ImportedMember> {
-    let map = ColumnMap::new(MEMBER_COLUMNS, &table.headers);
-    let mut parsed = Parsed {
-        rows: Vec::new(),
-        errors: Vec::new(),
-        ignored_columns: map.ignored.clone(),
-        total_rows: table.rows.len(),
-        skipped: 0,
-    };
-    for missing in &map.missing {
-        parsed.errors.push(RowError::new(
-            1,
-            missing,
-            None,
-            "the file has no such column",
-        ));
-    }
-    for twice in &map.duplicated {
-        parsed.errors.push(RowError::new(
-            1,
-            twice,
-            None,
-            "more than one column holds this",
-        ));
-    }
+pub(crate) fn parse(table: &Table) -> Parsed<ImportedMember> {
+    let (map, mut parsed) = read_headers(MEMBER_COLUMNS, table);
     if !parsed.errors.is_empty() {
         return parsed;
     }
@@ -235,10 +214,12 @@ pub async fn import(
     params: web::Query<ImportParams>,
     body: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let (file, table) = upload::receive(&req, body, state.max_import_bytes, params.dry_run).await?;
-    let parsed = parse(&table);
-    let outcome = imports::members(&state.db, &user.actor(), file, parsed).await?;
-    Ok(respond(outcome))
+    let (file, parsed) =
+        upload::receive(&req, body, state.max_import_bytes, params.dry_run, parse).await?;
+    let outcome = imports::members(&state.db, &user.actor(), file, parsed).await;
+    // The file and its rows are freed by now, whatever the answer.
+    crate::memory::release_freed();
+    Ok(respond(outcome?))
 }
 
 /// Download the roster import template.

@@ -1,6 +1,7 @@
 //! `/members`: the committee's roster. Roles are changed by admins only.
 mod dto;
 mod import;
+pub(crate) use import::parse as parse_import;
 mod read;
 mod write;
 

@@ -124,8 +124,10 @@ pub async fn applications(
     let today = Utc::now().date_naive();
     let mut creates = Vec::new();
     let mut updates = Vec::new();
-    for (row, app) in &mut parsed.rows {
-        let row = *row;
+    // The rows are taken by value, so each one's cells are freed once it
+    // is checked: the file is not held twice over while the new forms
+    // gather.
+    for (row, mut app) in std::mem::take(&mut parsed.rows) {
         let mut answers = Vec::new();
         for (i, text) in &app.extra {
             let Some(q) = columns.get(*i).copied().flatten() else {
@@ -147,7 +149,7 @@ pub async fn applications(
             app.form.answers = answers;
             app.given.push("answers");
         }
-        let app = &*app;
+        let app = &app;
         let extra_cell = |column: &str| {
             headers
                 .iter()
