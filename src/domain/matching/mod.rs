@@ -13,8 +13,9 @@
 //! remaining applicants, the largest number of pairs and, among those, the
 //! best total score (an assignment problem solved by LAPJV over mentor
 //! slots), or with the `fair` [`Objective`] the highest lowest pair score
-//! first. It then counts blocking pairs (see `stability`). Inputs are sorted by application id first, so the same cohort
-//! always gives the same proposals.
+//! first. It then counts blocking pairs (see `stability`). Inputs are
+//! sorted by application id first, so the same cohort always gives the same
+//! proposals.
 mod assign;
 mod balance;
 mod candidates;
