@@ -61,6 +61,7 @@ fn form(role: ApplicationRole) -> ApplicationForm {
         learning_goals: (!mentor).then(|| "Instruction".into()),
         career_goals: (!mentor).then(|| "Academic librarian".into()),
         library_school: None,
+        mentee_stages: vec![],
         answers: vec![],
     }
 }

@@ -17,6 +17,11 @@
 //!   `check_pair` and `score_pair`, for comparison: a run scores pairs on
 //!   its allocation-free fast path and explains only the proposed ones.
 //!
+//! - `objective/total_2000x1000_cap2` and `objective/fair_2000x1000_cap2`:
+//!   the same 2000 × 1000 cohort run with each objective (`fair`: the most
+//!   pairs, then the highest lowest score, then the highest total), side
+//!   by side.
+//!
 //! With `WLA_BENCH_DUMP_COSTS=/path` set, the engine cost matrix is also
 //! written there (2000 × 2000 little-endian f64, row-major) so another
 //! solver can be timed on exactly the same input (see bench/README.md).
@@ -33,7 +38,7 @@ use wla_mentorship::domain::application::{
     ApplicationRole, ApplicationStatus, CareerStage, LibraryType, MatchingPreference, MeetingMode,
 };
 use wla_mentorship::domain::matching::{
-    Candidate, RunParams, WeightTable, check_pair, run_matching, score_pair,
+    Candidate, Objective, RunParams, WeightTable, check_pair, run_matching, score_pair,
 };
 
 const INTERESTS: [&str; 30] = [
@@ -289,6 +294,7 @@ impl Generator {
             identity_consent,
             employer,
             capacity,
+            mentee_stages: Vec::new(),
         }
     }
 
@@ -473,5 +479,36 @@ fn bench_pairs(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_run_matching, bench_lapjv, bench_pairs);
+/// The total and the fair objective on one 2000 × 1000 cohort (mentors of
+/// capacity 2): the fair one may take at most twice as long.
+fn bench_objectives(c: &mut Criterion) {
+    let mut group = c.benchmark_group("objective");
+    group.sample_size(10);
+    group.sampling_mode(SamplingMode::Flat);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(25));
+    let cohort = OnceCell::new();
+    for (name, objective) in [
+        ("total_2000x1000_cap2", Objective::Total),
+        ("fair_2000x1000_cap2", Objective::Fair),
+    ] {
+        let params = RunParams {
+            objective,
+            ..RunParams::default()
+        };
+        group.bench_function(name, |b| {
+            let cohort = cohort.get_or_init(|| cohort_cap2(2000, 1000));
+            b.iter(|| run_matching(black_box(cohort), black_box(&params)).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_run_matching,
+    bench_lapjv,
+    bench_pairs,
+    bench_objectives
+);
 criterion_main!(benches);

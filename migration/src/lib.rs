@@ -17,6 +17,7 @@ mod m20261202_000011_match_endings;
 mod m20261202_000012_workshops;
 mod m20261202_000013_imports;
 mod m20261202_000014_evaluations;
+mod m20261202_000017_both_parties;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_workshops::Migration),
             Box::new(m20261202_000014_evaluations::Migration),
             Box::new(m20261202_000013_imports::Migration),
+            Box::new(m20261202_000017_both_parties::Migration),
         ]
     }
 }

@@ -14,7 +14,7 @@ use crate::domain::application::ApplicationRole;
 use crate::domain::cycle::CycleStatus;
 use crate::domain::matches::{RunStatus, chosen_pairs, may_run_matching};
 use crate::domain::matching::{
-    Candidate, Candidates, Pin, RunParams, candidates_for, run_matching,
+    Candidate, Candidates, Comparison, Pin, RunParams, candidates_for, compare_runs, run_matching,
 };
 use crate::paging::PageRequest;
 use crate::store::applications::{self as apps, Application};
@@ -60,6 +60,7 @@ pub(crate) fn candidate_of(app: &Application, taken: u32) -> Candidate {
         identity_consent: form.identity_consent,
         employer: form.employer,
         capacity,
+        mentee_stages: form.mentee_stages,
     }
 }
 
@@ -147,6 +148,35 @@ async fn find_run(db: &impl store::Conn, id: Uuid) -> ServiceResult<MatchingRun>
 pub async fn get_run(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<MatchingRun> {
     may_run_matching(actor)?;
     find_run(db, id).await
+}
+
+/// Two runs of one cycle compared (see [`compare_runs`]). Unknown runs
+/// are 404; runs of different cycles, or a negative threshold, 422.
+pub async fn compare(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    other_id: Uuid,
+    threshold: Option<i64>,
+) -> ServiceResult<Comparison> {
+    may_run_matching(actor)?;
+    let run = find_run(db, id).await?;
+    let other = find_run(db, other_id).await?;
+    if run.cycle_id != other.cycle_id {
+        return Err(ServiceError::invalid(
+            "other_id",
+            "different_cycle",
+            "only runs of the same cycle can be compared",
+        ));
+    }
+    if threshold.is_some_and(|t| t < 0) {
+        return Err(ServiceError::invalid(
+            "threshold",
+            "out_of_range",
+            "threshold must be 0 or more",
+        ));
+    }
+    Ok(compare_runs(&run.result.0, &other.result.0, threshold))
 }
 
 /// Turns a run's proposals (all, or the `chosen` ones, each of which must

@@ -7,7 +7,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::entities::application::{Answers, LibraryTypes, MeetingModes, Tags};
+use super::entities::application::{Answers, CareerStages, LibraryTypes, MeetingModes, Tags};
 use super::entities::application_audit::FieldNames;
 use super::entities::{application, application_audit};
 use super::{StoreError, StoreResult};
@@ -50,6 +50,11 @@ pub fn form_of(a: &Application) -> ApplicationForm {
         learning_goals: a.learning_goals.clone(),
         career_goals: a.career_goals.clone(),
         library_school: a.library_school,
+        mentee_stages: a
+            .mentee_stages
+            .as_ref()
+            .map(|s| s.0.clone())
+            .unwrap_or_default(),
         answers: a.answers.0.clone(),
     }
 }
@@ -77,6 +82,7 @@ fn write_form(row: &mut application::ActiveModel, form: ApplicationForm) {
     row.learning_goals = Set(form.learning_goals);
     row.career_goals = Set(form.career_goals);
     row.library_school = Set(form.library_school);
+    row.mentee_stages = Set(Some(CareerStages(form.mentee_stages)));
     row.answers = Set(Answers(form.answers));
 }
 
@@ -159,7 +165,7 @@ pub async fn insert(
 }
 
 /// Stores many new, submitted applications to one cycle: multi-row
-/// `INSERT`s of 300 rows (31 values each, under both databases' limits),
+/// `INSERT`s of 300 rows (32 values each, under both databases' limits),
 /// and one `created` audit entry each. Returns their ids.
 #[tracing::instrument(skip_all, fields(count = new.len()))]
 pub async fn insert_many(

@@ -16,6 +16,7 @@ mod imports;
 mod live;
 mod matches;
 mod matching;
+mod matching_fair;
 mod me;
 mod meetings;
 mod members;

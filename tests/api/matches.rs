@@ -207,7 +207,7 @@ async fn a_match_made_by_hand_is_proposed_with_its_score_and_note() {
     assert_eq!(created["note"], "Both care about instruction.");
     assert_eq!(created["published_at"], Value::Null);
     let breakdown = created["breakdown"].as_array().unwrap();
-    assert_eq!(breakdown.len(), 6);
+    assert_eq!(breakdown.len(), 7);
     let sum: i64 = breakdown
         .iter()
         .map(|c| c["weight"].as_i64().unwrap() * c["score"].as_i64().unwrap())

@@ -239,7 +239,7 @@ async fn a_run_over_a_small_cohort_proposes_the_best_pairs_and_explains_each() {
         .iter()
         .map(|p| {
             assert_eq!(p["pinned"], false);
-            assert_eq!(p["breakdown"].as_array().unwrap().len(), 6, "{p}");
+            assert_eq!(p["breakdown"].as_array().unwrap().len(), 7, "{p}");
             assert_eq!(p["score"].as_i64().unwrap(), weighted_sum(&p["breakdown"]));
             p["score"].as_i64().unwrap()
         })
@@ -561,6 +561,8 @@ async fn a_must_pair_pin_breaking_a_hard_rule_is_reported_as_a_conflict() {
 
 #[tokio::test]
 async fn a_mentee_who_prefers_identity_gets_the_consenting_mentor_who_shares_it() {
+    // Both preferences count: the identity-sharing mentor prefers identity
+    // too (a career-preferring one would halve identity's weight).
     // Arrange
     let app = spawn_app().await;
     let committee = app.committee().await;
@@ -583,7 +585,7 @@ async fn a_mentee_who_prefers_identity_gets_the_consenting_mentor_who_shares_it(
             mentor(json!({
                 "library_types": ["public"], "interests": ["genealogy"],
                 "identity_tags": ["First-Generation"], "identity_consent": true,
-                "employer": "Tacoma Public Library",
+                "employer": "Tacoma Public Library", "matching_preference": "identity",
             })),
         )
         .await;

@@ -69,6 +69,10 @@ pub struct ApplicationPatch {
     pub career_goals: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub library_school: Option<LibrarySchool>,
+    /// Mentor: the mentee career stages they would most like to support;
+    /// `[]` clears it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentee_stages: Option<Vec<CareerStage>>,
     /// Replaces every answer to the cycle's own questions; answers already
     /// stored may still refer to questions retired since.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -259,6 +263,7 @@ impl From<ApplicationPatch> for ApplicationChanges {
             learning_goals: p.learning_goals,
             career_goals: p.career_goals,
             library_school: p.library_school,
+            mentee_stages: p.mentee_stages,
             answers: p.answers.map(|a| a.into_iter().map(Into::into).collect()),
         }
     }

@@ -89,8 +89,9 @@ pub struct ApplicationForm {
     #[serde(default)]
     #[schema(max_length = 1000)]
     pub availability: String,
-    /// A mentee's preference sets the weights their pairs are scored with;
-    /// a mentor's is recorded but does not change any score.
+    /// Sets the weights this person's pairs are scored with: each pair
+    /// mixes the mentor's and the mentee's rows (equally unless the run's
+    /// `preference_balance` says otherwise).
     pub matching_preference: MatchingPreference,
     /// Optional self-description. Private: shown only to the author and the
     /// committee, used for matching only with `identity_consent`.
@@ -145,6 +146,13 @@ pub struct ApplicationForm {
     /// Mentee: in or considering library school (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub library_school: Option<LibrarySchool>,
+    /// Mentor, optional: the mentee career stages they would most like to
+    /// support, scored in matching (criterion `supported_stage`). Stored
+    /// sorted, without duplicates; empty: no preference. A mentee's must be
+    /// empty (422 `not_allowed`).
+    #[serde(default)]
+    #[schema(max_items = 5)]
+    pub mentee_stages: Vec<CareerStage>,
     /// Answers to the cycle's own questions for this role: each question at
     /// most once, every required one answered.
     #[serde(default)]
@@ -195,6 +203,7 @@ impl From<ApplicationForm> for NewApplication {
                 learning_goals: f.learning_goals,
                 career_goals: f.career_goals,
                 library_school: f.library_school,
+                mentee_stages: f.mentee_stages,
                 answers: f.answers.into_iter().map(Into::into).collect(),
             },
         }
@@ -226,6 +235,7 @@ impl From<domain::ApplicationForm> for ApplicationForm {
             learning_goals: f.learning_goals,
             career_goals: f.career_goals,
             library_school: f.library_school,
+            mentee_stages: f.mentee_stages,
             answers: f.answers.into_iter().map(Into::into).collect(),
         }
     }

@@ -19,12 +19,13 @@ use crate::service::matches::{self as service, Match, MatchEvent};
     "mentee_application_id": "5f1d2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b",
     "matching_run_id": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", "status": "active", "score": 97,
     "breakdown": [
-        {"criterion": "library_types", "weight": 3, "score": 10, "detail": "both academic"},
-        {"criterion": "interests", "weight": 3, "score": 7, "detail": "shared interests: instruction, outreach"},
-        {"criterion": "career_stage", "weight": 3, "score": 10, "detail": "mentor senior, mentee student: mentor further along"},
-        {"criterion": "identity", "weight": 1, "score": 0, "detail": "not used: both must consent to identity matching"},
-        {"criterion": "region", "weight": 1, "score": 10, "detail": "both in Puget Sound"},
-        {"criterion": "meeting_modes", "weight": 1, "score": 6, "detail": "both online"}
+        {"criterion": "library_types", "weight": 3, "mentor_weight": 3, "mentee_weight": 3, "score": 10, "detail": "both academic"},
+        {"criterion": "interests", "weight": 3, "mentor_weight": 3, "mentee_weight": 3, "score": 7, "detail": "shared interests: instruction, outreach"},
+        {"criterion": "career_stage", "weight": 3, "mentor_weight": 3, "mentee_weight": 3, "score": 10, "detail": "mentor senior, mentee student: mentor further along"},
+        {"criterion": "identity", "weight": 1, "mentor_weight": 1, "mentee_weight": 1, "score": 0, "detail": "not used: both must consent to identity matching"},
+        {"criterion": "region", "weight": 1, "mentor_weight": 1, "mentee_weight": 1, "score": 10, "detail": "both in Puget Sound"},
+        {"criterion": "meeting_modes", "weight": 1, "mentor_weight": 1, "mentee_weight": 1, "score": 6, "detail": "both online"},
+        {"criterion": "supported_stage", "weight": 1, "mentor_weight": 1, "mentee_weight": 1, "score": 0, "detail": "mentor named no mentee stage to support"}
     ],
     "note": null, "published_at": "2024-10-15T16:00:00Z", "extended_until": null, "extension_reason": null,
     "ended_on": null, "ended_reason_code": null, "ended_reason": null,

@@ -208,6 +208,16 @@ pub fn standard_fields(role: ApplicationRole) -> Vec<FieldSpec> {
                     false,
                 )
             },
+            FieldSpec {
+                options: names(CareerStage::ALL, CareerStage::as_str),
+                max_items: Some(5),
+                ..field(
+                    "mentee_stages",
+                    "Mentee career stages you would most like to support (optional)",
+                    FieldKind::MultiChoice,
+                    false,
+                )
+            },
         ]),
         ApplicationRole::Mentee => fields.extend([
             long("learning_goals", "What you hope to learn", true),

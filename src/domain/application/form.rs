@@ -62,6 +62,10 @@ pub struct ApplicationForm {
     #[validate(length(min = 1, max = 5000))]
     pub career_goals: Option<String>,
     pub library_school: Option<LibrarySchool>,
+    /// Mentor, optional: the mentee career stages they would most like to
+    /// support (scored in matching); empty: no preference.
+    #[validate(length(max = 5))]
+    pub mentee_stages: Vec<CareerStage>,
     #[validate(length(max = 100))]
     pub answers: Vec<Answer>,
 }
@@ -74,12 +78,14 @@ pub struct NewApplication {
     pub form: ApplicationForm,
 }
 
-const MENTOR_ONLY: [&str; 5] = [
+/// Every field only a mentor may fill in (`mentee_stages` is optional).
+const MENTOR_ONLY_FIELDS: [&str; 6] = [
     "current_role",
     "years_experience",
     "past_experience",
     "support_approach",
     "capacity",
+    "mentee_stages",
 ];
 const MENTEE_ONLY: [&str; 3] = ["learning_goals", "career_goals", "library_school"];
 
@@ -101,6 +107,7 @@ impl ApplicationForm {
         f.interests = normalize_tags(&f.interests);
         f.meeting_modes = normalize_set(&f.meeting_modes);
         f.identity_tags = normalize_tags(&f.identity_tags);
+        f.mentee_stages = normalize_set(&f.mentee_stages);
         for text in [
             &mut f.region,
             &mut f.availability,
@@ -126,6 +133,7 @@ impl ApplicationForm {
             "learning_goals" => self.learning_goals.is_some(),
             "career_goals" => self.career_goals.is_some(),
             "library_school" => self.library_school.is_some(),
+            "mentee_stages" => !self.mentee_stages.is_empty(),
             _ => false,
         };
         let (required, foreign): (&[&'static str], &[&'static str]) = match self.role {
@@ -135,7 +143,7 @@ impl ApplicationForm {
             ),
             ApplicationRole::Mentee => (
                 &["learning_goals", "career_goals", "library_school"],
-                &MENTOR_ONLY,
+                &MENTOR_ONLY_FIELDS,
             ),
         };
         let role = self.role.as_str();
@@ -210,6 +218,7 @@ pub struct ApplicationChanges {
     pub learning_goals: Option<String>,
     pub career_goals: Option<String>,
     pub library_school: Option<LibrarySchool>,
+    pub mentee_stages: Option<Vec<CareerStage>>,
     pub answers: Option<Vec<Answer>>,
 }
 
@@ -253,7 +262,7 @@ impl ApplicationChanges {
         overlay!(
             role, library_types, interests, career_stage, region, meeting_modes, availability,
             matching_preference, identity_tags, identity_consent, employer, pronouns, motivation,
-            answers;
+            mentee_stages, answers;
             current_role, years_experience, past_experience, support_approach, capacity,
             learning_goals, career_goals, library_school
         )

@@ -219,6 +219,7 @@ fn mentee_form() -> ApplicationForm {
         learning_goals: Some("Instruction".into()),
         career_goals: Some("Academic librarian".into()),
         library_school: Some(LibrarySchool::Enrolled),
+        mentee_stages: vec![],
         answers: vec![],
     }
 }
@@ -237,6 +238,35 @@ fn a_complete_form_passes_and_another_roles_fields_are_named() {
         .map(|e| e.field)
         .collect();
     assert_eq!(fields, ["library_types", "learning_goals", "capacity"]);
+}
+
+#[test]
+fn only_a_mentor_names_the_mentee_stages_they_would_support() {
+    let mut form = mentee_form();
+    form.mentee_stages = vec![CareerStage::Student];
+    let errors = form.check().unwrap_err();
+    assert_eq!(
+        (errors[0].field.as_str(), errors[0].code.as_str()),
+        ("mentee_stages", "not_allowed")
+    );
+    let mut mentor = mentee_form();
+    mentor.role = ApplicationRole::Mentor;
+    mentor.learning_goals = None;
+    mentor.career_goals = None;
+    mentor.library_school = None;
+    mentor.current_role = Some("Librarian".into());
+    mentor.years_experience = Some(10);
+    mentor.support_approach = Some("Monthly calls".into());
+    mentor.mentee_stages = vec![
+        CareerStage::Student,
+        CareerStage::CareerChanger,
+        CareerStage::Student,
+    ];
+    assert_eq!(mentor.check(), Ok(()));
+    assert_eq!(
+        mentor.normalized().mentee_stages,
+        [CareerStage::Student, CareerStage::CareerChanger]
+    );
 }
 
 #[test]

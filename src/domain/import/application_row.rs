@@ -40,7 +40,7 @@ impl ImportedApplication {
         pick!(
             role, library_types, interests, career_stage, region, meeting_modes, availability,
             matching_preference, identity_tags, identity_consent, employer, pronouns, motivation,
-            answers;
+            mentee_stages, answers;
             current_role, years_experience, past_experience, support_approach, capacity,
             learning_goals, career_goals, library_school
         )
@@ -77,6 +77,7 @@ mod tests {
             learning_goals: Some("Learn".into()),
             career_goals: Some("Work".into()),
             library_school: Some(LibrarySchool::Enrolled),
+            mentee_stages: vec![],
             answers: vec![],
         }
     }

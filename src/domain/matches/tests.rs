@@ -217,12 +217,17 @@ fn result_with(pairs: &[(Uuid, Uuid)]) -> MatchResult {
                 score: 1,
                 breakdown: vec![],
                 pinned: false,
+                mentor_preference: None,
+                mentee_preference: None,
+                blocking_count: None,
+                blocking_alternatives: vec![],
             })
             .collect(),
         unmatched: vec![],
         pin_conflicts: vec![],
         total_score: 1,
         min_score: Some(1),
+        blocking_pairs: None,
     }
 }
 

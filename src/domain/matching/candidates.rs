@@ -8,7 +8,7 @@ use super::MatchingError;
 use super::input::{Candidate, RunParams};
 use super::pins::sorted_cohort;
 use super::rules::{RuleBroken, check_pair};
-use super::score::{Criterion, redact, score_pair};
+use super::score::{Criterion, redact, score_pair_balanced};
 use crate::domain::application::ApplicationRole;
 
 /// A possible partner with the pair's score.
@@ -82,7 +82,8 @@ pub fn candidates_for(
         };
         match check_pair(mentor, mentee, params) {
             Ok(()) => {
-                let (score, breakdown) = score_pair(mentor, mentee, &table);
+                let (score, breakdown) =
+                    score_pair_balanced(mentor, mentee, &table, params.preference_balance);
                 feasible.push(RankedCandidate {
                     application_id: other.application_id,
                     score,

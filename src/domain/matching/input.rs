@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::balance::PreferenceBalance;
+use super::objective::Objective;
 use super::weights::WeightTable;
 use crate::domain::application::{
     ApplicationRole, ApplicationStatus, CareerStage, LibraryType, MatchingPreference, MeetingMode,
@@ -28,6 +30,10 @@ pub struct Candidate {
     pub employer: String,
     /// How many mentees a mentor takes; ignored for mentees.
     pub capacity: u32,
+    /// A mentor's answer to "which mentee career stages would you most
+    /// like to support" (empty: no preference); ignored for mentees.
+    #[serde(default)]
+    pub mentee_stages: Vec<CareerStage>,
 }
 
 /// A committee pin: this mentor application with this mentee application.
@@ -87,6 +93,16 @@ pub struct RunParams {
     /// them there.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pins: Vec<KindedPin>,
+    /// `total` (default): the most pairs, then the highest total score.
+    /// `fair`: the most pairs, then the highest lowest pair score, then the
+    /// highest total.
+    pub objective: Objective,
+    /// The mentee's share of each pair's weights, 0 to 1 (hundredths);
+    /// the mentor's is the rest. Default 0.5: both preferences count
+    /// equally. 1: only the mentee's preference, as before the mentor's
+    /// counted.
+    #[schema(value_type = f64, minimum = 0, maximum = 1, example = 0.5)]
+    pub preference_balance: PreferenceBalance,
 }
 
 impl RunParams {

@@ -11,10 +11,12 @@ use std::collections::{HashMap, HashSet};
 
 use uuid::Uuid;
 
+use super::balance::CombinedTable;
 use super::input::{Candidate, RunParams, loose};
 use super::rules::RuleBroken;
 use super::score::{MAX_CRITERION_SCORE, stage_rank};
 use super::weights::{WeightTable, Weights};
+use crate::domain::application::MatchingPreference;
 use crate::domain::application::{ApplicationRole, MeetingMode};
 
 /// What the rules and the scores compare, without any text.
@@ -33,6 +35,10 @@ pub(crate) struct Profile {
     /// One bit per [`MeetingMode`].
     modes: u8,
     stage: i64,
+    /// One bit for the mentee's own career stage; for a mentor, one bit
+    /// per stage they would most like to support.
+    stage_bit: u8,
+    supported_stages: u8,
     /// Interned, loosely compared; 0 when empty (unknown, matches nothing).
     region: u32,
     employer: u32,
@@ -40,7 +46,7 @@ pub(crate) struct Profile {
     interests: Box<[u32]>,
     identity: Box<[u32]>,
     identity_consent: bool,
-    preference: crate::domain::application::MatchingPreference,
+    preference: MatchingPreference,
 }
 
 /// Builds [`Profile`]s, giving equal loose text the same id.
@@ -81,6 +87,8 @@ impl Interner {
             library_types: c.library_types.iter().fold(0, |m, t| m | 1 << *t as u16),
             modes: c.meeting_modes.iter().fold(0, |m, t| m | 1 << *t as u8),
             stage: stage_rank(c.career_stage),
+            stage_bit: 1 << c.career_stage as u8,
+            supported_stages: c.mentee_stages.iter().fold(0, |m, s| m | 1 << *s as u8),
             region: self.id(&c.region),
             employer: self.id(&c.employer),
             interests: self.tags(&c.interests),
@@ -109,16 +117,16 @@ fn shared(a: &[u32], b: &[u32]) -> usize {
 }
 
 /// The run's rules and weights, ready for many pairs.
-pub(crate) struct PairJudge<'a> {
-    table: &'a WeightTable,
+pub(crate) struct PairJudge {
+    combined: CombinedTable,
     allow_same_employer: bool,
     never: HashSet<(Uuid, Uuid)>,
 }
 
-impl<'a> PairJudge<'a> {
-    pub(crate) fn new(params: &RunParams, table: &'a WeightTable) -> Self {
+impl PairJudge {
+    pub(crate) fn new(params: &RunParams, table: &WeightTable) -> Self {
         Self {
-            table,
+            combined: CombinedTable::new(table, params.preference_balance),
             allow_same_employer: params.allow_same_employer,
             never: params
                 .never_pair
@@ -167,7 +175,7 @@ impl<'a> PairJudge<'a> {
     /// The pair's total score, exactly as
     /// [`score_pair`](super::score::score_pair) computes it.
     pub(crate) fn score(&self, mentor: &Profile, mentee: &Profile) -> i64 {
-        let w: &Weights = self.table.for_preference(mentee.preference);
+        let w: &Weights = self.combined.get(mentor.preference, mentee.preference);
         let wanted = mentee.library_types.count_ones() as i64;
         let library_types = if wanted == 0 {
             0
@@ -206,12 +214,18 @@ impl<'a> PairJudge<'a> {
             1 => 6,
             _ => MAX_CRITERION_SCORE,
         };
+        let supported_stage = if mentor.supported_stages & mentee.stage_bit != 0 {
+            MAX_CRITERION_SCORE
+        } else {
+            0
+        };
         w.library_types * library_types
             + w.interests * interests
             + w.career_stage * career_stage
             + w.identity * identity
             + w.region * region
             + w.meeting_modes * meeting_modes
+            + w.supported_stage * supported_stage
     }
 }
 

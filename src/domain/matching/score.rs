@@ -1,8 +1,10 @@
-//! Scoring a possible pair: six criteria, each scored 0–10, weighted by the
-//! mentee's matching preference. Integers only, so results are exact.
+//! Scoring a possible pair: seven criteria, each scored 0–10, weighted by
+//! both people's matching preferences (see [`super::balance`]). Integers
+//! only, so results are exact.
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::balance::{PairWeights, PreferenceBalance};
 use super::input::{Candidate, words};
 use super::rules::{common_modes, same_region};
 use super::weights::WeightTable;
@@ -18,6 +20,9 @@ pub enum CriterionName {
     Identity,
     Region,
     MeetingModes,
+    /// The mentee's career stage is one the mentor would most like to
+    /// support.
+    SupportedStage,
 }
 
 impl CriterionName {
@@ -29,6 +34,7 @@ impl CriterionName {
             Self::Identity => "identity",
             Self::Region => "region",
             Self::MeetingModes => "meeting_modes",
+            Self::SupportedStage => "supported_stage",
         }
     }
 }
@@ -45,6 +51,7 @@ pub const CAREER_STAGE: CriterionName = CriterionName::CareerStage;
 pub const IDENTITY: CriterionName = CriterionName::Identity;
 pub const REGION: CriterionName = CriterionName::Region;
 pub const MEETING_MODES: CriterionName = CriterionName::MeetingModes;
+pub const SUPPORTED_STAGE: CriterionName = CriterionName::SupportedStage;
 /// What a redacted identity criterion says instead of its detail.
 pub const REDACTED_DETAIL: &str = "identity details are visible to the committee only";
 /// The highest score one criterion can give.
@@ -53,11 +60,22 @@ pub const MAX_CRITERION_SCORE: i64 = 10;
 /// One line of a pair's explanation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Criterion {
-    /// `library_types`, `interests`, `career_stage`, `identity`, `region` or
-    /// `meeting_modes`.
+    /// `library_types`, `interests`, `career_stage`, `identity`, `region`,
+    /// `meeting_modes` or `supported_stage`.
     pub criterion: CriterionName,
-    /// The weight from the mentee's preference row.
+    /// The combined weight: the mentee's and the mentor's weights mixed in
+    /// the run's `preference_balance`, rounded to a whole number.
     pub weight: i64,
+    /// The weight from the mentor's preference row; null in a breakdown
+    /// stored before the mentor's preference counted.
+    #[serde(default)]
+    #[schema(required = true)]
+    pub mentor_weight: Option<i64>,
+    /// The weight from the mentee's preference row; null in a breakdown
+    /// stored before the mentor's preference counted.
+    #[serde(default)]
+    #[schema(required = true)]
+    pub mentee_weight: Option<i64>,
     /// 0–10 before weighting.
     pub score: i64,
     /// What the pair shares, in words ("both academic; shared interests:
@@ -92,13 +110,31 @@ pub fn summarize(breakdown: &[Criterion]) -> String {
     parts.join("; ")
 }
 
-/// Scores a pair (assumed feasible) with the mentee's preference weights.
+/// Scores a pair (assumed feasible) with both preferences counting
+/// equally (the default balance).
 pub fn score_pair(
     mentor: &Candidate,
     mentee: &Candidate,
     table: &WeightTable,
 ) -> (i64, Vec<Criterion>) {
-    let w = table.for_preference(mentee.matching_preference);
+    score_pair_balanced(mentor, mentee, table, PreferenceBalance::default())
+}
+
+/// Scores a pair (assumed feasible): each criterion's weight mixes the
+/// mentor's and the mentee's preference rows in `balance`.
+pub fn score_pair_balanced(
+    mentor: &Candidate,
+    mentee: &Candidate,
+    table: &WeightTable,
+    balance: PreferenceBalance,
+) -> (i64, Vec<Criterion>) {
+    let pw = PairWeights::new(
+        table,
+        balance,
+        mentor.matching_preference,
+        mentee.matching_preference,
+    );
+    let sides = pw.mentor.named().into_iter().zip(pw.mentee.named());
     let raw = [
         library_types(mentor, mentee),
         interests(mentor, mentee),
@@ -106,17 +142,24 @@ pub fn score_pair(
         identity(mentor, mentee),
         region(mentor, mentee),
         meeting_modes(mentor, mentee),
+        supported_stage(mentor, mentee),
     ];
-    let breakdown: Vec<Criterion> = w
+    let breakdown: Vec<Criterion> = pw
+        .combined
         .named()
         .into_iter()
+        .zip(sides)
         .zip(raw)
-        .map(|((criterion, weight), (score, detail))| Criterion {
-            criterion,
-            weight,
-            score,
-            detail,
-        })
+        .map(
+            |(((criterion, weight), ((_, mentor_w), (_, mentee_w))), (score, detail))| Criterion {
+                criterion,
+                weight,
+                mentor_weight: Some(mentor_w),
+                mentee_weight: Some(mentee_w),
+                score,
+                detail,
+            },
+        )
         .collect();
     let total = breakdown.iter().map(|c| c.weight * c.score).sum();
     (total, breakdown)
@@ -229,6 +272,25 @@ fn region(mentor: &Candidate, mentee: &Candidate) -> (i64, String) {
         (0, "region unknown".into())
     } else {
         (0, format!("mentor in {a}, mentee in {b}"))
+    }
+}
+
+/// The mentee's stage among those the mentor would most like to support
+/// → 10; otherwise, or when the mentor named none, 0.
+fn supported_stage(mentor: &Candidate, mentee: &Candidate) -> (i64, String) {
+    let stage = words(mentee.career_stage.as_str());
+    if mentor.mentee_stages.is_empty() {
+        (0, "mentor named no mentee stage to support".into())
+    } else if mentor.mentee_stages.contains(&mentee.career_stage) {
+        (
+            MAX_CRITERION_SCORE,
+            format!("mentor would most like to support {stage} mentees"),
+        )
+    } else {
+        (
+            0,
+            format!("mentor would rather support other stages than {stage}"),
+        )
     }
 }
 

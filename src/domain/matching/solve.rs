@@ -7,14 +7,15 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::MatchingError;
-use super::assign::assign;
 use super::input::{Candidate, RunParams};
+use super::objective;
 use super::pins::{PinConflict, place_pins, sorted_cohort};
 use super::profile::{Interner, PairJudge, Profile};
 use super::rules::{RuleBroken, count_rules};
-use super::score::{Criterion, MAX_CRITERION_SCORE, redact, score_pair};
+use super::score::{Criterion, MAX_CRITERION_SCORE, redact, score_pair_balanced};
+use super::stability::{self, BlockingAlternative};
 use super::weights::MAX_WEIGHT;
-use crate::domain::application::ApplicationRole;
+use crate::domain::application::{ApplicationRole, MatchingPreference};
 
 /// A proposed pair; the committee approves or drops it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -26,6 +27,24 @@ pub struct Proposal {
     pub breakdown: Vec<Criterion>,
     /// Placed by a must-pair pin rather than by the optimisation.
     pub pinned: bool,
+    /// The mentor's matching preference (null in runs stored before it
+    /// counted).
+    #[serde(default)]
+    #[schema(required = true)]
+    pub mentor_preference: Option<MatchingPreference>,
+    /// The mentee's matching preference (null in runs stored before).
+    #[serde(default)]
+    #[schema(required = true)]
+    pub mentee_preference: Option<MatchingPreference>,
+    /// How many blocking pairs this proposal is part of (see
+    /// `blocking_pairs`); null in runs stored before they were counted.
+    #[serde(default)]
+    #[schema(required = true)]
+    pub blocking_count: Option<u64>,
+    /// The best of them (at most 5), highest gain first: "could pair with
+    /// X at +12".
+    #[serde(default)]
+    pub blocking_alternatives: Vec<BlockingAlternative>,
 }
 
 /// An accepted applicant left without a partner, and why.
@@ -53,6 +72,13 @@ pub struct MatchResult {
     /// The weakest proposal's score; none without proposals.
     #[schema(required = true)]
     pub min_score: Option<i64>,
+    /// Blocking pairs: a mentee and a mentor not paired together who may
+    /// be, whose score beats the mentee's pair (or the mentee is unmatched)
+    /// and the mentor's weakest pair (or the mentor has a free place).
+    /// Null in runs stored before they were counted.
+    #[serde(default)]
+    #[schema(required = true)]
+    pub blocking_pairs: Option<u64>,
 }
 
 impl MatchResult {
@@ -72,9 +98,9 @@ impl MatchResult {
 #[derive(Clone, Copy)]
 struct Cell(i16);
 
-// The highest possible score (six criteria at the highest weight and score)
-// fits, so a score is stored exactly.
-const _: () = assert!(6 * MAX_WEIGHT * MAX_CRITERION_SCORE <= i16::MAX as i64);
+// The highest possible score (seven criteria at the highest weight and
+// score) fits, so a score is stored exactly.
+const _: () = assert!(7 * MAX_WEIGHT * MAX_CRITERION_SCORE <= i16::MAX as i64);
 
 impl Cell {
     fn score(score: i64) -> Cell {
@@ -154,7 +180,19 @@ pub fn run_matching(
     let slots: Vec<usize> = (0..mentors.len())
         .flat_map(|j| std::iter::repeat_n(j, free_mentees.len().min(remaining[j] as usize)))
         .collect();
-    let solved = assign(free_mentees.len(), slots.len(), |i, s| at(i, slots[s]).ok())?;
+    let balance = params.preference_balance;
+    let floor = pins
+        .pairs
+        .iter()
+        .map(|&(m, e)| score_pair_balanced(m, e, &table, balance).0)
+        .min();
+    let solved = objective::solve(
+        params.objective,
+        floor,
+        free_mentees.len(),
+        &slots,
+        |i, j| at(i, j).ok(),
+    )?;
 
     // (mentor, mentee, pinned, the fast path's score of a solved pair)
     let chosen = pins.pairs.iter().map(|&(m, e)| (m, e, true, None));
@@ -166,7 +204,7 @@ pub fn run_matching(
         .chain(solved)
         .map(|(m, e, pinned, fast)| {
             // Only the proposed pairs get their explanation.
-            let (score, breakdown) = score_pair(m, e, &table);
+            let (score, breakdown) = score_pair_balanced(m, e, &table, balance);
             debug_assert!(fast.is_none_or(|f| f == score));
             Proposal {
                 mentor_application_id: m.application_id,
@@ -174,6 +212,10 @@ pub fn run_matching(
                 score,
                 breakdown,
                 pinned,
+                mentor_preference: Some(m.matching_preference),
+                mentee_preference: Some(e.matching_preference),
+                blocking_count: None,
+                blocking_alternatives: Vec::new(),
             }
         })
         .collect();
@@ -218,13 +260,16 @@ pub fn run_matching(
         });
     }
 
-    Ok(MatchResult {
+    let mut result = MatchResult {
         total_score: proposals.iter().map(|p| p.score).sum(),
         min_score: proposals.iter().map(|p| p.score).min(),
         proposals,
         unmatched,
         pin_conflicts: pins.conflicts,
-    })
+        blocking_pairs: None,
+    };
+    stability::annotate(&mentors, &mentees, params, &table, &mut result);
+    Ok(result)
 }
 
 /// "no feasible partner among 15 mentors: meeting modes (12), same
@@ -266,7 +311,7 @@ mod cell_tests {
             );
             assert_eq!(Cell::broken(*rule).get(), Err(*rule));
         }
-        for score in [0, 1, 12, 6 * MAX_WEIGHT * MAX_CRITERION_SCORE] {
+        for score in [0, 1, 12, 7 * MAX_WEIGHT * MAX_CRITERION_SCORE] {
             assert_eq!(Cell::score(score).get(), Ok(score));
         }
     }

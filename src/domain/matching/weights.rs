@@ -1,10 +1,11 @@
-//! The weights each matching preference gives the six criteria, and the
+//! The weights each matching preference gives the seven criteria, and the
 //! committee's override for a run.
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::score::{
     CAREER_STAGE, CriterionName, IDENTITY, INTERESTS, LIBRARY_TYPES, MEETING_MODES, REGION,
+    SUPPORTED_STAGE,
 };
 use crate::domain::application::MatchingPreference;
 
@@ -28,6 +29,15 @@ pub struct Weights {
     pub region: i64,
     #[schema(minimum = 0, maximum = 100)]
     pub meeting_modes: i64,
+    /// The mentee's career stage is one the mentor would most like to
+    /// support. Optional: 1 when omitted.
+    #[serde(default = "one")]
+    #[schema(minimum = 0, maximum = 100, default = 1)]
+    pub supported_stage: i64,
+}
+
+fn one() -> i64 {
+    1
 }
 
 impl Weights {
@@ -39,10 +49,11 @@ impl Weights {
             identity,
             region,
             meeting_modes,
+            supported_stage: 1,
         }
     }
 
-    pub(crate) fn named(&self) -> [(CriterionName, i64); 6] {
+    pub(crate) fn named(&self) -> [(CriterionName, i64); 7] {
         [
             (LIBRARY_TYPES, self.library_types),
             (INTERESTS, self.interests),
@@ -50,14 +61,15 @@ impl Weights {
             (IDENTITY, self.identity),
             (REGION, self.region),
             (MEETING_MODES, self.meeting_modes),
+            (SUPPORTED_STAGE, self.supported_stage),
         ]
     }
 }
 
 /// The weights for each matching preference; a pair is scored with the row
-/// of the mentee's preference. Rows left out keep their defaults. Every
-/// default row sums to 12, so no preference counts more than another in the
-/// cohort's total.
+/// of each person's preference, mixed in the run's `preference_balance`.
+/// Rows left out keep their defaults. Every default row sums to 13, so no
+/// preference counts more than another in the cohort's total.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct WeightTable {

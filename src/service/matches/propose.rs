@@ -9,7 +9,7 @@ use super::{Match, invalid, rows};
 use crate::domain::access::Actor;
 use crate::domain::application::ApplicationRole;
 use crate::domain::matches::{MatchAction, MatchStatus, NewMatch, may_run_matching, parse_note};
-use crate::domain::matching::{RunParams, check_pair, score_pair};
+use crate::domain::matching::{RunParams, check_pair, score_pair_balanced};
 use crate::service::matching::{candidate_of, matching_cycle};
 use crate::service::{ServiceError, ServiceResult};
 use crate::store::{self, Db, StoreError, Txn, applications as apps, matching as runs};
@@ -115,7 +115,8 @@ pub(crate) async fn propose(
             return Err(refused(pair, "the mentor's capacity is exhausted"));
         }
         check_pair(&mentor_c, &mentee_c, params).map_err(|rule| refused(pair, rule))?;
-        let (score, breakdown) = score_pair(&mentor_c, &mentee_c, &table);
+        let (score, breakdown) =
+            score_pair_balanced(&mentor_c, &mentee_c, &table, params.preference_balance);
         let row = rows::NewMatchRow {
             cycle_id,
             mentor_application_id: mentor.id,

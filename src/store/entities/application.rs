@@ -49,6 +49,10 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub career_goals: Option<String>,
     pub library_school: Option<LibrarySchool>,
+    /// A mentor's preferred mentee stages (`["student"]`); null for rows
+    /// written before the field existed.
+    #[sea_orm(column_type = "Json", nullable)]
+    pub mentee_stages: Option<CareerStages>,
     /// `[{"question_id": ..., "value": ...}]`
     #[sea_orm(column_type = "Json")]
     pub answers: Answers,
@@ -68,6 +72,10 @@ pub struct LibraryTypes(pub Vec<LibraryType>);
 /// `["online", "in_person"]`
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
 pub struct MeetingModes(pub Vec<MeetingMode>);
+
+/// `["student", "early_career"]`
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
+pub struct CareerStages(pub Vec<CareerStage>);
 
 /// Free tags: `["outreach", "instruction"]`
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]

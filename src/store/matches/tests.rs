@@ -113,6 +113,7 @@ async fn a_run(db: &DatabaseConnection) -> MatchingRun {
             pin_conflicts: vec![],
             total_score: 0,
             min_score: None,
+            blocking_pairs: None,
         }),
         total_score: 0,
         min_score: None,

@@ -5,7 +5,7 @@ use rand::rngs::StdRng;
 
 use super::*;
 use crate::domain::matching::profile::{Interner, PairJudge};
-use crate::domain::matching::{WeightTable, broken_rules, score_pair};
+use crate::domain::matching::{PreferenceBalance, WeightTable, broken_rules, score_pair_balanced};
 
 #[test]
 fn the_fast_path_agrees_with_the_explained_rules_and_scores_on_every_pair() {
@@ -32,6 +32,8 @@ fn the_fast_path_agrees_with_the_explained_rules_and_scores_on_every_pair() {
             weights: Some(table.clone()),
             allow_same_employer: round % 3 == 0,
             never_pair: vec![pin(1, 101), pin(2, 103)],
+            preference_balance: PreferenceBalance::from_share((round % 11) as f64 / 10.0)
+                .expect("a share from 0 to 1"),
             ..Default::default()
         };
         let judge = PairJudge::new(&params, &table);
@@ -42,7 +44,11 @@ fn the_fast_path_agrees_with_the_explained_rules_and_scores_on_every_pair() {
                 let slow = broken_rules(a, b, &params).first().copied();
                 assert_eq!(judge.first_broken(pa, pb), slow, "{a:?}\n{b:?}");
                 if slow.is_none() {
-                    assert_eq!(judge.score(pa, pb), score_pair(a, b, &table).0);
+                    let balance = params.preference_balance;
+                    assert_eq!(
+                        judge.score(pa, pb),
+                        score_pair_balanced(a, b, &table, balance).0
+                    );
                     compared += 1;
                 }
             }

@@ -1,4 +1,5 @@
 //! Fixtures shared by the matching tests.
+mod both_parties;
 mod candidates;
 mod fast_path;
 mod optimality;
@@ -33,6 +34,7 @@ fn base(n: u128, role: ApplicationRole, career_stage: CareerStage) -> Candidate 
         identity_consent: false,
         employer: String::new(),
         capacity: 1,
+        mentee_stages: vec![],
     }
 }
 

@@ -4,7 +4,7 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
 use super::*;
-use crate::domain::matching::{WeightTable, check_pair, score_pair};
+use crate::domain::matching::{WeightTable, check_pair, score_pair, score_pair_balanced};
 
 fn subset(rng: &mut StdRng, items: &[&str], p: f64) -> Vec<String> {
     items
@@ -21,6 +21,11 @@ pub(super) fn random_cohort(rng: &mut StdRng, mentors: u128, mentees: u128) -> V
         let mut c = if n <= 100 { mentor(n) } else { mentee(n) };
         if c.role == ApplicationRole::Mentor {
             c.capacity = *[0, 1, 1, 1, 2, 2].choose(rng).unwrap_or(&1);
+            c.mentee_stages = CareerStage::ALL
+                .iter()
+                .copied()
+                .filter(|_| rng.random_bool(0.25))
+                .collect();
         } else if rng.random_bool(0.05) {
             c.member_id = id(1_000_000 + rng.random_range(1..=mentors));
         }
@@ -113,7 +118,7 @@ fn brute_force(cohort: &[Candidate], params: &RunParams) -> (usize, i64) {
 /// Every proposal is feasible, scored as `score_pair` says, within capacity,
 /// and no mentee appears twice; every other accepted applicant is listed
 /// as unmatched.
-fn assert_valid(cohort: &[Candidate], params: &RunParams, result: &MatchResult) {
+pub(super) fn assert_valid(cohort: &[Candidate], params: &RunParams, result: &MatchResult) {
     let find = |id: Uuid| {
         cohort
             .iter()
@@ -124,7 +129,9 @@ fn assert_valid(cohort: &[Candidate], params: &RunParams, result: &MatchResult) 
     for p in &result.proposals {
         let (m, e) = (find(p.mentor_application_id), find(p.mentee_application_id));
         assert_eq!(check_pair(m, e, params), Ok(()));
-        assert_eq!(score_pair(m, e, &table), (p.score, p.breakdown.clone()));
+        let balance = params.preference_balance;
+        let scored = score_pair_balanced(m, e, &table, balance);
+        assert_eq!(scored, (p.score, p.breakdown.clone()));
         let load = pairs(result)
             .iter()
             .filter(|(mm, _)| *mm == m.application_id)

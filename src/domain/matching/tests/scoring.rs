@@ -6,7 +6,8 @@ use crate::domain::matching::{
 };
 
 /// Mentee 2 wants public libraries, three interests, and shares identity
-/// tags with mentor 1; mentor 3 fits the career side only.
+/// tags with mentor 1; mentor 3 fits the career side only. Everyone has
+/// the same preference, so the mix of both is that row.
 fn cohort(preference: MatchingPreference) -> Vec<Candidate> {
     let identity = tags(&["latina", "first generation"]);
     let interests = tags(&["outreach", "instruction", "makerspaces"]);
@@ -14,8 +15,12 @@ fn cohort(preference: MatchingPreference) -> Vec<Candidate> {
         c.library_types = vec![LibraryType::School];
         c.identity_tags = identity.clone();
         c.identity_consent = true;
+        c.matching_preference = preference;
     });
-    let m3 = with(mentor(3), |c| c.interests = interests.clone());
+    let m3 = with(mentor(3), |c| {
+        c.interests = interests.clone();
+        c.matching_preference = preference;
+    });
     let e = with(mentee(2), |c| {
         c.matching_preference = preference;
         c.interests = interests.clone();
@@ -98,10 +103,16 @@ fn weights_outside_zero_to_a_hundred_are_refused() {
 fn every_default_preference_weighs_the_same_in_total() {
     let t = WeightTable::default();
     let total = |w: &Weights| {
-        w.library_types + w.interests + w.career_stage + w.identity + w.region + w.meeting_modes
+        w.library_types
+            + w.interests
+            + w.career_stage
+            + w.identity
+            + w.region
+            + w.meeting_modes
+            + w.supported_stage
     };
     for w in [&t.career, &t.identity, &t.both, &t.none] {
-        assert_eq!(total(w), 12);
+        assert_eq!(total(w), 13);
     }
     assert!(t.identity.identity > t.identity.library_types.max(t.identity.interests));
     assert!(t.career.career_stage > t.career.identity);

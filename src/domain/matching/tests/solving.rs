@@ -171,6 +171,7 @@ fn an_empty_cohort_proposes_nothing() {
             pin_conflicts: vec![],
             total_score: 0,
             min_score: None,
+            blocking_pairs: Some(0),
         }
     );
 }

@@ -1,0 +1,123 @@
+//! Stability diagnostics: who would rather be with someone else.
+//!
+//! A blocking pair is a mentee e and a mentor m, not paired together, who
+//! may be paired (every hard rule holds) and whose pair score is strictly
+//! higher than e's score with e's mentor (or e is unmatched) and strictly
+//! higher than the lowest score among m's mentees (or m has a free place).
+//! A run counts them all, and each proposal lists the ones it is part of.
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::input::{Candidate, RunParams};
+use super::profile::{Interner, PairJudge, Profile};
+use super::solve::MatchResult;
+use super::weights::WeightTable;
+use crate::domain::application::ApplicationRole;
+
+/// How many blocking alternatives a proposal lists, best first; the
+/// proposal's `blocking_count` counts them all.
+pub const LISTED_ALTERNATIVES: usize = 5;
+
+/// "Could pair with X at +12": a blocking pair one of the proposal's two
+/// people is part of.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BlockingAlternative {
+    /// Who would leave this proposal: `mentee` (its mentee could pair with
+    /// the mentor `application_id` instead) or `mentor` (its mentor could
+    /// take the mentee `application_id` instead of this proposal's mentee,
+    /// the mentor's weakest pair).
+    pub side: ApplicationRole,
+    /// The other partner of the blocking pair.
+    pub application_id: Uuid,
+    /// The blocking pair's score.
+    pub score: i64,
+    /// How much higher than this proposal's score.
+    pub gain: i64,
+}
+
+/// Fills in `blocking_pairs` and each proposal's blocking alternatives.
+/// `mentors` and `mentees` are every matchable applicant of the run, pinned
+/// ones included; a mentor's free places are its capacity less its
+/// proposals.
+pub(crate) fn annotate(
+    mentors: &[&Candidate],
+    mentees: &[&Candidate],
+    params: &RunParams,
+    table: &WeightTable,
+    result: &mut MatchResult,
+) {
+    let judge = PairJudge::new(params, table);
+    let mut interner = Interner::default();
+    let mentor_profiles: Vec<Profile> = mentors.iter().map(|c| interner.profile(c)).collect();
+    let mentee_profiles: Vec<Profile> = mentees.iter().map(|c| interner.profile(c)).collect();
+
+    // Each mentee's proposal, and each mentor's load and weakest proposal
+    // (lowest score, then lowest mentee id).
+    let mut of_mentee: HashMap<Uuid, usize> = HashMap::new();
+    let mut of_mentor: HashMap<Uuid, (u32, usize)> = HashMap::new();
+    for (k, p) in result.proposals.iter().enumerate() {
+        of_mentee.insert(p.mentee_application_id, k);
+        let entry = of_mentor.entry(p.mentor_application_id).or_insert((0, k));
+        entry.0 += 1;
+        let weakest = &result.proposals[entry.1];
+        if (p.score, p.mentee_application_id) < (weakest.score, weakest.mentee_application_id) {
+            entry.1 = k;
+        }
+    }
+
+    let mut found: Vec<Vec<BlockingAlternative>> = vec![Vec::new(); result.proposals.len()];
+    let mut count: u64 = 0;
+    for (e, pe) in mentees.iter().zip(&mentee_profiles) {
+        let current = of_mentee.get(&e.application_id).copied();
+        let mine = current.map(|k| &result.proposals[k]);
+        for (m, pm) in mentors.iter().zip(&mentor_profiles) {
+            if mine.is_some_and(|p| p.mentor_application_id == m.application_id)
+                || judge.first_broken(pm, pe).is_some()
+            {
+                continue;
+            }
+            let score = judge.score(pm, pe);
+            if mine.is_some_and(|p| score <= p.score) {
+                continue;
+            }
+            let mentor_side = match of_mentor.get(&m.application_id) {
+                Some(&(load, _)) if load < m.capacity => None,
+                Some(&(_, weakest)) if score > result.proposals[weakest].score => Some(weakest),
+                Some(_) => continue,
+                None => None,
+            };
+            count += 1;
+            if let (Some(k), Some(p)) = (current, mine) {
+                found[k].push(BlockingAlternative {
+                    side: ApplicationRole::Mentee,
+                    application_id: m.application_id,
+                    score,
+                    gain: score - p.score,
+                });
+            }
+            if let Some(k) = mentor_side {
+                found[k].push(BlockingAlternative {
+                    side: ApplicationRole::Mentor,
+                    application_id: e.application_id,
+                    score,
+                    gain: score - result.proposals[k].score,
+                });
+            }
+        }
+    }
+    for (p, mut alternatives) in result.proposals.iter_mut().zip(found) {
+        alternatives.sort_by(|a, b| {
+            b.gain
+                .cmp(&a.gain)
+                .then(a.side.cmp(&b.side))
+                .then(a.application_id.cmp(&b.application_id))
+        });
+        p.blocking_count = Some(alternatives.len() as u64);
+        alternatives.truncate(LISTED_ALTERNATIVES);
+        p.blocking_alternatives = alternatives;
+    }
+    result.blocking_pairs = Some(count);
+}
