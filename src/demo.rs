@@ -585,6 +585,7 @@ fn evaluation(rng: &mut StdRng, i: usize, role: &str) -> EvaluationFields {
             (true, 0) => QuoteConsent::Named,
             (true, _) => QuoteConsent::Anonymous,
         },
+        answers: Vec::new(),
     }
 }
 

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::FieldError;
+use super::application::Answer;
 use super::cycle::CycleStatus;
 
 pub const RATING_MIN: i32 = 1;
@@ -108,6 +109,9 @@ pub struct EvaluationFields {
     pub what_to_improve: Option<String>,
     pub quote: Option<String>,
     pub quote_consent: QuoteConsent,
+    /// Answers to the evaluation form's own questions, checked against
+    /// them by the service.
+    pub answers: Vec<Answer>,
 }
 
 /// An edit: `None` leaves a value; `Some(None)` clears a text.
@@ -122,6 +126,8 @@ pub struct EvaluationChanges {
     pub what_to_improve: Option<Option<String>>,
     pub quote: Option<Option<String>>,
     pub quote_consent: Option<QuoteConsent>,
+    /// Replaces every answer to the form's own questions.
+    pub answers: Option<Vec<Answer>>,
 }
 
 impl EvaluationChanges {
@@ -140,6 +146,7 @@ impl EvaluationChanges {
             what_to_improve: self.what_to_improve.unwrap_or(current.what_to_improve),
             quote: self.quote.unwrap_or(current.quote),
             quote_consent: self.quote_consent.unwrap_or(current.quote_consent),
+            answers: self.answers.unwrap_or(current.answers),
         }
     }
 
@@ -289,6 +296,7 @@ mod tests {
             what_to_improve: Some("   ".into()),
             quote: Some(" It was great. ".into()),
             quote_consent: QuoteConsent::Anonymous,
+            answers: Vec::new(),
         }
     }
 

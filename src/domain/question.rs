@@ -54,6 +54,54 @@ pub enum Audience {
     Both,
 }
 
+/// Which form a question is on: the `application` form (default) or the
+/// end-of-cycle `evaluation` form.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumIter,
+    DeriveActiveEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::None)",
+    rename_all = "snake_case"
+)]
+pub enum QuestionForm {
+    /// Asked when applying.
+    #[default]
+    Application,
+    /// Asked in the end-of-cycle evaluation.
+    Evaluation,
+}
+
+impl QuestionForm {
+    pub const ALL: [QuestionForm; 2] = [Self::Application, Self::Evaluation];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Application => "application",
+            Self::Evaluation => "evaluation",
+        }
+    }
+
+    /// What holds the answers to this form's questions, for messages.
+    pub fn answered_in(self) -> &'static str {
+        match self {
+            Self::Application => "applications",
+            Self::Evaluation => "evaluations",
+        }
+    }
+}
+
 impl QuestionKind {
     pub const ALL: [QuestionKind; 5] = [
         Self::Text,
@@ -132,6 +180,7 @@ pub struct QuestionDefinition {
 /// A new question; `position` `None` puts it after the last one.
 #[derive(Clone, Debug)]
 pub struct NewQuestion {
+    pub form: QuestionForm,
     pub definition: QuestionDefinition,
     pub position: Option<i32>,
 }
@@ -191,24 +240,30 @@ pub fn check_definition(kind: QuestionKind, options: &[String]) -> Result<(), St
 }
 
 /// Why a change to a question would invalidate answers already stored, if
-/// it would.
+/// it would; `form` names what holds them.
 pub fn check_change_with_answers(
     before: &QuestionRule,
     after: &QuestionRule,
+    form: QuestionForm,
 ) -> Result<(), String> {
+    let held = form.answered_in();
     if before.kind != after.kind {
-        return Err("its kind cannot change once the cycle has applications".into());
+        return Err(format!("its kind cannot change once the cycle has {held}"));
     }
     if let Some(gone) = before.options.iter().find(|o| !after.options.contains(o)) {
         return Err(format!(
-            "option \"{gone}\" cannot be removed once the cycle has applications"
+            "option \"{gone}\" cannot be removed once the cycle has {held}"
         ));
     }
     if !before.required && after.required {
-        return Err("it cannot become required once the cycle has applications".into());
+        return Err(format!(
+            "it cannot become required once the cycle has {held}"
+        ));
     }
     if before.audience != after.audience && after.audience != Audience::Both {
-        return Err("its audience cannot narrow once the cycle has applications".into());
+        return Err(format!(
+            "its audience cannot narrow once the cycle has {held}"
+        ));
     }
     Ok(())
 }
@@ -230,6 +285,10 @@ mod tests {
         for a in Audience::ALL {
             assert_eq!(a.to_value(), a.as_str());
             assert_eq!(Audience::try_from_value(&a.to_value()).unwrap(), a);
+        }
+        for f in QuestionForm::ALL {
+            assert_eq!(f.to_value(), f.as_str());
+            assert_eq!(QuestionForm::try_from_value(&f.to_value()).unwrap(), f);
         }
         assert!(QuestionKind::try_from_value(&"essay".to_owned()).is_err());
         assert!(Audience::try_from_value(&"everyone".to_owned()).is_err());
@@ -290,18 +349,21 @@ mod tests {
         );
         let mut after = before.clone();
         after.options.push("c".into());
-        assert_eq!(check_change_with_answers(&before, &after), Ok(()));
+        assert_eq!(
+            check_change_with_answers(&before, &after, QuestionForm::Application),
+            Ok(())
+        );
         let mut removed = before.clone();
         removed.options.pop();
-        assert!(check_change_with_answers(&before, &removed).is_err());
+        assert!(check_change_with_answers(&before, &removed, QuestionForm::Application).is_err());
         let mut kind = before.clone();
         kind.kind = QuestionKind::MultiChoice;
-        assert!(check_change_with_answers(&before, &kind).is_err());
+        assert!(check_change_with_answers(&before, &kind, QuestionForm::Application).is_err());
         let mut required = before.clone();
         required.required = true;
-        assert!(check_change_with_answers(&before, &required).is_err());
+        assert!(check_change_with_answers(&before, &required, QuestionForm::Application).is_err());
         let mut narrowed = before.clone();
         narrowed.audience = Audience::Mentor;
-        assert!(check_change_with_answers(&before, &narrowed).is_err());
+        assert!(check_change_with_answers(&before, &narrowed, QuestionForm::Application).is_err());
     }
 }

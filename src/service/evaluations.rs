@@ -17,10 +17,11 @@ use crate::domain::evaluation::{
 };
 use crate::domain::matches::{EndReason, MatchSides, MatchStatus, own_side};
 use crate::domain::notification::Event;
+use crate::domain::question::{QuestionForm, answer_field_errors, check_answers};
 use crate::paging::PageRequest;
 use crate::store::cadence::CountScope;
 use crate::store::evaluations::{self as rows, Author};
-use crate::store::{self, Db, StoreError, applications as apps, members};
+use crate::store::{self, Db, StoreError, applications as apps, members, questions};
 
 pub use rows::Evaluation;
 
@@ -66,6 +67,37 @@ fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
+/// Checks the standard answers, and the answers to the evaluation form's
+/// own questions for `role` (answers already stored, `kept`, may refer to
+/// retired questions); every failing field named.
+async fn checked(
+    db: &impl store::Conn,
+    cycle_id: Uuid,
+    role: ApplicationRole,
+    fields: EvaluationFields,
+    kept: &HashSet<Uuid>,
+) -> ServiceResult<EvaluationFields> {
+    let rules: Vec<_> = questions::list(db, cycle_id, QuestionForm::Evaluation, true)
+        .await?
+        .iter()
+        .map(questions::rule_of)
+        .collect();
+    let answers: Vec<(Uuid, serde_json::Value)> = fields
+        .answers
+        .iter()
+        .map(|a| (a.question_id, a.value.clone()))
+        .collect();
+    let own = check_answers(&rules, role, &answers, kept).map_err(answer_field_errors);
+    match (fields.checked(), own) {
+        (Ok(fields), Ok(())) => Ok(fields),
+        (Ok(_), Err(errors)) | (Err(errors), Ok(())) => Err(ServiceError::Validation(errors)),
+        (Err(mut errors), Err(more)) => {
+            errors.extend(more);
+            Err(ServiceError::Validation(errors))
+        }
+    }
+}
+
 /// Submits the caller's evaluation of a cycle they took part in: 403 for
 /// anyone who was not a partner in a published match of it, 409 outside the
 /// window or for a second one, 422 for bad values.
@@ -89,7 +121,7 @@ pub async fn create(
         today(),
     )
     .map_err(ServiceError::Conflict)?;
-    let fields = fields.checked().map_err(ServiceError::Validation)?;
+    let fields = checked(db, cycle_id, part.role, fields, &HashSet::new()).await?;
     let author = Author {
         cycle_id,
         match_id: part.match_id,
@@ -144,10 +176,9 @@ pub async fn update(
         .map_err(ServiceError::Conflict)?;
     }
     let withdraw = changes.touches_quote();
-    let fields = changes
-        .apply(current.fields())
-        .checked()
-        .map_err(ServiceError::Validation)?;
+    let kept: HashSet<Uuid> = current.answers.0.iter().map(|a| a.question_id).collect();
+    let fields = changes.apply(current.fields());
+    let fields = checked(&txn, current.cycle_id, current.role, fields, &kept).await?;
     let updated = rows::update(&txn, current, fields, withdraw).await?;
     store::commit(txn).await?;
     Ok(updated)
@@ -233,17 +264,22 @@ async fn author_names(db: &Db, evaluations: &[Evaluation]) -> ServiceResult<Hash
         .collect())
 }
 
-/// A cycle's evaluations for the committee's spreadsheet, each with its
-/// author's name, left out (`None`) where the author asked for their quote
-/// to be published anonymously.
-pub async fn export_of_cycle(
-    db: &Db,
-    actor: &Actor,
-    cycle_id: Uuid,
-) -> ServiceResult<Vec<(Evaluation, Option<String>)>> {
+/// A cycle's evaluations for the committee's spreadsheet.
+pub struct Export {
+    /// Every question of the evaluation form, retired ones included (their
+    /// answers are kept), in order.
+    pub questions: Vec<questions::Question>,
+    /// Each evaluation with its author's name, left out (`None`) where the
+    /// author asked for their quote to be published anonymously.
+    pub rows: Vec<(Evaluation, Option<String>)>,
+}
+
+/// A cycle's evaluations for the committee's spreadsheet (committee).
+pub async fn export_of_cycle(db: &Db, actor: &Actor, cycle_id: Uuid) -> ServiceResult<Export> {
     let all = of_cycle(db, actor, cycle_id).await?;
     let mut names = author_names(db, &all).await?;
-    Ok(all
+    let questions = questions::list(db, cycle_id, QuestionForm::Evaluation, true).await?;
+    let rows = all
         .into_iter()
         .map(|e| {
             let name = match e.quote_consent {
@@ -252,7 +288,8 @@ pub async fn export_of_cycle(
             };
             (e, name)
         })
-        .collect())
+        .collect();
+    Ok(Export { questions, rows })
 }
 
 /// The caller's evaluations, newest first.
@@ -264,16 +301,42 @@ pub async fn mine(
     Ok(rows::of_member(db, actor.id, page).await?)
 }
 
-/// What the evaluation form starts with for the caller: the meetings their
-/// match logged as held.
-pub async fn prefill(db: &Db, actor: &Actor, cycle_id: Uuid) -> ServiceResult<Option<u32>> {
+/// The evaluation form of a cycle as the caller gets it.
+pub struct Form {
+    /// The caller's role in their published match of the cycle, if any.
+    pub role: Option<ApplicationRole>,
+    /// The meetings their match logged as held, to prefill the form.
+    pub prefill_meetings_held: Option<u32>,
+    /// The form's own questions for that role (for both roles when the
+    /// caller took no part), retired ones left out.
+    pub questions: Vec<questions::Question>,
+}
+
+/// What the evaluation form asks the caller and starts with: their role's
+/// own questions, and the meetings their match logged as held.
+pub async fn form(db: &Db, actor: &Actor, cycle_id: Uuid) -> ServiceResult<Form> {
     cycles::get(db, Some(actor), cycle_id).await?;
-    let Some(part) = participation(db, actor.id, cycle_id).await? else {
-        return Ok(None);
+    let part = participation(db, actor.id, cycle_id).await?;
+    let role = part.as_ref().map(|p| p.role);
+    let questions = questions::list(db, cycle_id, QuestionForm::Evaluation, false)
+        .await?
+        .into_iter()
+        .filter(|q| role.is_none_or(|r| q.audience.includes(r)))
+        .collect();
+    let prefill_meetings_held = match part {
+        None => None,
+        Some(part) => {
+            let ids = [part.match_id];
+            let counts =
+                store::cadence::meeting_counts(db, CountScope::Matches(&ids), today()).await?;
+            Some(counts.get(&part.match_id).map_or(0, |c| c.held))
+        }
     };
-    let ids = [part.match_id];
-    let counts = store::cadence::meeting_counts(db, CountScope::Matches(&ids), today()).await?;
-    Ok(Some(counts.get(&part.match_id).map_or(0, |c| c.held)))
+    Ok(Form {
+        role,
+        prefill_meetings_held,
+        questions,
+    })
 }
 
 /// The committee approves a quote for the testimonials, as written or

@@ -1,6 +1,8 @@
-//! A cycle's own form questions. The committee defines them; once the
-//! cycle has applications, only changes that keep stored answers valid are
-//! allowed, and a question can be retired but no longer deleted.
+//! A cycle's own form questions, on its application form or its
+//! evaluation form. The committee defines them; once the cycle has
+//! applications (evaluations, for the evaluation form), only changes that
+//! keep stored answers valid are allowed, and a question can be retired but
+//! no longer deleted.
 use tracing::instrument;
 use uuid::Uuid;
 
@@ -8,37 +10,53 @@ use super::{ServiceError, ServiceResult, cycles};
 use crate::domain::access::{Actor, sees_drafts};
 use crate::domain::application::ApplicationRole;
 use crate::domain::question::{
-    NewQuestion, QuestionChanges, QuestionDefinition, check_change_with_answers, check_definition,
+    NewQuestion, QuestionChanges, QuestionDefinition, QuestionForm, check_change_with_answers,
+    check_definition,
 };
-use crate::store::{self, Db, applications, questions as rows};
+use crate::store::{self, Db, applications, evaluations, questions as rows};
 
 pub use rows::Question;
 
-/// The cycle's questions in form order; the committee also sees retired
-/// ones (and the questions of draft cycles).
+/// The questions of one of the cycle's forms, in order; the committee
+/// also sees retired ones (and the questions of draft cycles).
 pub async fn list(
     db: &impl store::Conn,
     actor: Option<&Actor>,
     cycle_id: Uuid,
+    form: QuestionForm,
 ) -> ServiceResult<Vec<Question>> {
     let cycle = cycles::get(db, actor, cycle_id).await?;
-    Ok(rows::list(db, cycle.id, sees_drafts(actor)).await?)
+    Ok(rows::list(db, cycle.id, form, sees_drafts(actor)).await?)
 }
 
-/// The questions the form of a cycle asks of `role`, in order; retired
-/// ones left out.
+/// The questions one of the cycle's forms asks of `role` (of either role
+/// when `None`), in order; retired ones left out.
 pub async fn for_form(
     db: &impl store::Conn,
     actor: Option<&Actor>,
     cycle_id: Uuid,
-    role: ApplicationRole,
+    form: QuestionForm,
+    role: Option<ApplicationRole>,
 ) -> ServiceResult<Vec<Question>> {
     let cycle = cycles::get(db, actor, cycle_id).await?;
-    Ok(rows::list(db, cycle.id, false)
+    Ok(rows::list(db, cycle.id, form, false)
         .await?
         .into_iter()
-        .filter(|q| q.audience.includes(role))
+        .filter(|q| role.is_none_or(|r| q.audience.includes(r)))
         .collect())
+}
+
+/// Whether the cycle holds answers to the questions of `form`: its
+/// applications, or its evaluations.
+async fn answered(
+    db: &impl store::Conn,
+    cycle_id: Uuid,
+    form: QuestionForm,
+) -> ServiceResult<bool> {
+    Ok(match form {
+        QuestionForm::Application => applications::exist_in_cycle(db, cycle_id).await?,
+        QuestionForm::Evaluation => evaluations::exist_in_cycle(db, cycle_id).await?,
+    })
 }
 
 fn check(definition: &QuestionDefinition) -> ServiceResult<()> {
@@ -54,9 +72,9 @@ fn cleaned(definition: QuestionDefinition) -> QuestionDefinition {
     }
 }
 
-/// Adds a question (committee), after the last one unless placed. Once
-/// the cycle has applications it must be optional: the earlier applicants
-/// never saw it.
+/// Adds a question (committee), after the last one of its form unless
+/// placed. Once the cycle has answers to that form it must be optional:
+/// the earlier applicants (or evaluators) never saw it.
 #[instrument(skip_all, fields(cycle_id = %cycle_id))]
 pub async fn create(
     db: &Db,
@@ -67,23 +85,21 @@ pub async fn create(
     actor.may_run_program()?;
     let txn = store::begin_write(db).await?;
     let cycle = cycles::get_any(&txn, cycle_id).await?;
-    let definition = new.definition;
+    let (form, definition) = (new.form, new.definition);
     check(&definition)?;
-    if definition.required
-        && !definition.retired
-        && applications::exist_in_cycle(&txn, cycle.id).await?
-    {
-        return Err(ServiceError::Conflict(
-            "the cycle has applications whose authors never saw this question, so it cannot be required; add it as optional".into(),
-        ));
+    if definition.required && !definition.retired && answered(&txn, cycle.id, form).await? {
+        return Err(ServiceError::Conflict(format!(
+            "the cycle has {} whose authors never saw this question, so it cannot be required; add it as optional",
+            form.answered_in()
+        )));
     }
     let position = match new.position {
         Some(p) => p,
-        None => rows::last_position(&txn, cycle.id)
+        None => rows::last_position(&txn, cycle.id, form)
             .await?
             .map_or(1, |p| p + 1),
     };
-    let question = rows::insert(&txn, cycle.id, cleaned(definition), position).await?;
+    let question = rows::insert(&txn, cycle.id, form, cleaned(definition), position).await?;
     store::commit(txn).await?;
     Ok(question)
 }
@@ -94,8 +110,8 @@ async fn find(db: &impl store::Conn, cycle_id: Uuid, id: Uuid) -> ServiceResult<
         .ok_or_else(|| ServiceError::not_found("question"))
 }
 
-/// Changes a question (committee). Once the cycle has applications, a
-/// change that would invalidate stored answers is a 409.
+/// Changes a question (committee). Once the cycle has answers to its form,
+/// a change that would invalidate them is a 409.
 #[instrument(skip_all, fields(question_id = %id))]
 pub async fn update(
     db: &Db,
@@ -110,31 +126,31 @@ pub async fn update(
     let position = changes.position.unwrap_or(current.position);
     let after = changes.apply_to(rows::definition_of(&current));
     check(&after)?;
-    if applications::exist_in_cycle(&txn, current.cycle_id).await? {
-        check_change_with_answers(&rows::rule_of(&current), &after.rule(current.id)).map_err(
-            |m| {
-                ServiceError::Conflict(format!(
-                    "{m}; retire the question and add a new one instead"
-                ))
-            },
-        )?;
+    if answered(&txn, current.cycle_id, current.form).await? {
+        let rule = after.rule(current.id);
+        check_change_with_answers(&rows::rule_of(&current), &rule, current.form).map_err(|m| {
+            ServiceError::Conflict(format!(
+                "{m}; retire the question and add a new one instead"
+            ))
+        })?;
     }
     let question = rows::update(&txn, current, cleaned(after), position).await?;
     store::commit(txn).await?;
     Ok(question)
 }
 
-/// Deletes a question (committee) while the cycle has no applications;
-/// after that it can only be retired.
+/// Deletes a question (committee) while the cycle has no answers to its
+/// form (applications or evaluations); after that it can only be retired.
 #[instrument(skip_all, fields(question_id = %id))]
 pub async fn delete(db: &Db, actor: &Actor, cycle_id: Uuid, id: Uuid) -> ServiceResult<()> {
     actor.may_run_program()?;
     let txn = store::begin_write(db).await?;
     let current = find(&txn, cycle_id, id).await?;
-    if applications::exist_in_cycle(&txn, current.cycle_id).await? {
-        return Err(ServiceError::Conflict(
-            "the cycle has applications, so this question may hold answers; retire it instead (\"retired\": true)".into(),
-        ));
+    if answered(&txn, current.cycle_id, current.form).await? {
+        return Err(ServiceError::Conflict(format!(
+            "the cycle has {}, so this question may hold answers; retire it instead (\"retired\": true)",
+            current.form.answered_in()
+        )));
     }
     rows::delete(&txn, current.id).await?;
     store::commit(txn).await?;

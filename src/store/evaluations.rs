@@ -8,6 +8,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::StoreResult;
+use super::entities::application::Answers;
 use super::entities::evaluation;
 use crate::domain::application::ApplicationRole;
 use crate::domain::evaluation::{EvaluationFields, QuoteConsent};
@@ -28,6 +29,7 @@ impl Evaluation {
             what_to_improve: self.what_to_improve.clone(),
             quote: self.quote.clone(),
             quote_consent: self.quote_consent,
+            answers: self.answers.0.clone(),
         }
     }
 }
@@ -39,6 +41,15 @@ pub struct Author {
     pub match_id: Uuid,
     pub member_id: Uuid,
     pub role: ApplicationRole,
+}
+
+/// Whether anyone has evaluated the cycle.
+pub async fn exist_in_cycle(db: &impl ConnectionTrait, cycle_id: Uuid) -> StoreResult<bool> {
+    Ok(evaluation::Entity::find()
+        .filter(evaluation::Column::CycleId.eq(cycle_id))
+        .count(db)
+        .await?
+        > 0)
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<Evaluation>> {
@@ -68,6 +79,7 @@ pub async fn insert(
         what_to_improve: Set(fields.what_to_improve),
         quote: Set(fields.quote),
         quote_consent: Set(fields.quote_consent),
+        answers: Set(Answers(fields.answers)),
         approved_quote: Set(None),
         quote_position: Set(None),
         quote_approved_by: Set(None),
@@ -97,6 +109,7 @@ pub async fn update(
     row.what_to_improve = Set(fields.what_to_improve);
     row.quote = Set(fields.quote);
     row.quote_consent = Set(fields.quote_consent);
+    row.answers = Set(Answers(fields.answers));
     if withdraw_approval {
         row.approved_quote = Set(None);
         row.quote_position = Set(None);

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::StoreResult;
 use super::entities::question::{self, Options};
-use crate::domain::question::{QuestionDefinition, QuestionRule};
+use crate::domain::question::{QuestionDefinition, QuestionForm, QuestionRule};
 
 pub use question::Model as Question;
 
@@ -37,13 +37,17 @@ pub fn rule_of(q: &Question) -> QuestionRule {
     }
 }
 
-/// The cycle's questions in form order; retired ones only when asked.
+/// The questions of one of the cycle's forms, in order; retired ones only
+/// when asked.
 pub async fn list(
     db: &impl ConnectionTrait,
     cycle_id: Uuid,
+    form: QuestionForm,
     include_retired: bool,
 ) -> StoreResult<Vec<Question>> {
-    let mut query = question::Entity::find().filter(question::Column::CycleId.eq(cycle_id));
+    let mut query = question::Entity::find()
+        .filter(question::Column::CycleId.eq(cycle_id))
+        .filter(question::Column::Form.eq(form));
     if !include_retired {
         query = query.filter(question::Column::Retired.eq(false));
     }
@@ -67,12 +71,17 @@ pub async fn find(
         .await?)
 }
 
-/// The highest position on the cycle's form, if it has questions.
-pub async fn last_position(db: &impl ConnectionTrait, cycle_id: Uuid) -> StoreResult<Option<i32>> {
+/// The highest position on one of the cycle's forms, if it has questions.
+pub async fn last_position(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+    form: QuestionForm,
+) -> StoreResult<Option<i32>> {
     Ok(question::Entity::find()
         .select_only()
         .column_as(question::Column::Position.max(), "max")
         .filter(question::Column::CycleId.eq(cycle_id))
+        .filter(question::Column::Form.eq(form))
         .into_tuple::<Option<i32>>()
         .one(db)
         .await?
@@ -82,6 +91,7 @@ pub async fn last_position(db: &impl ConnectionTrait, cycle_id: Uuid) -> StoreRe
 pub async fn insert(
     db: &impl ConnectionTrait,
     cycle_id: Uuid,
+    form: QuestionForm,
     definition: QuestionDefinition,
     position: i32,
 ) -> StoreResult<Question> {
@@ -89,6 +99,7 @@ pub async fn insert(
     Ok(question::ActiveModel {
         id: Set(Uuid::new_v4()),
         cycle_id: Set(cycle_id),
+        form: Set(form),
         prompt: Set(definition.prompt),
         kind: Set(definition.kind),
         options: Set(Options(definition.options)),

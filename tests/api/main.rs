@@ -9,6 +9,7 @@ mod cohort;
 mod contract;
 mod cycles;
 mod errors;
+mod evaluation_questions;
 mod evaluations;
 mod health;
 mod helpers;

@@ -4,14 +4,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::api::applications::Answer;
 use crate::api::double_option;
-use crate::api::questions::{FieldKind, FieldSpec, field};
+use crate::api::questions::{FieldKind, FieldSpec, QuestionDto, field};
 use crate::domain::application::ApplicationRole;
 use crate::domain::evaluation::{
     EvaluationChanges, EvaluationFields, KeepInTouch, ParticipateAgain, QuoteConsent, Share,
 };
 use crate::domain::matches::EndReason;
+use crate::domain::question::QuestionKind;
 use crate::service::evaluations::{Distribution, Evaluation, Report, Testimonial};
+use crate::service::questions::Question;
 
 /// A participant's evaluation of a cycle. The committee also sees whether
 /// its quote is approved, as what text, and in which place.
@@ -25,6 +28,7 @@ use crate::service::evaluations::{Distribution, Evaluation, Report, Testimonial}
     "what_to_improve": null,
     "quote": "As a mentor, I thoroughly enjoyed the experience.",
     "quote_consent": "named", "approved_quote": null, "quote_position": null,
+    "answers": [{"question_id": "2b3c4d5e-6f70-4182-9394-a5b6c7d8e9f0", "value": "The resume review workshop"}],
     "created_at": "2025-04-20T17:02:00Z", "updated_at": "2025-04-20T17:02:00Z"
 }))]
 pub struct EvaluationDto {
@@ -55,6 +59,8 @@ pub struct EvaluationDto {
     /// Its place among the cycle's testimonials; null while not approved.
     #[schema(required = true)]
     pub quote_position: Option<i32>,
+    /// Answers to the cycle's own evaluation questions.
+    pub answers: Vec<Answer>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -78,6 +84,7 @@ impl From<Evaluation> for EvaluationDto {
             quote_consent: e.quote_consent,
             approved_quote: e.approved_quote,
             quote_position: e.quote_position,
+            answers: e.answers.0.into_iter().map(Answer::from).collect(),
             created_at: e.created_at,
             updated_at: e.updated_at,
         }
@@ -87,6 +94,10 @@ impl From<Evaluation> for EvaluationDto {
 /// One row of the committee's evaluations spreadsheet
 /// (`GET /cycles/{id}/evaluations?format=csv`): one column per question of
 /// the form, the author's name left out where their quote is anonymous.
+/// After the standard fields come the cycle's own evaluation questions,
+/// numbered in form order (`answers.1. <prompt>`), and for a multi-choice
+/// question also one column per option (`answers.1. <prompt>: <option>`,
+/// 1 when chosen, 0 when not, empty when the question was not answered).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EvaluationExportRow {
     pub evaluation_id: Uuid,
@@ -106,10 +117,50 @@ pub struct EvaluationExportRow {
     pub quote_consent: QuoteConsent,
     pub approved_quote: Option<String>,
     pub quote_position: Option<i32>,
+    /// The answers to the cycle's own questions, by column.
+    #[schema(value_type = Object)]
+    pub answers: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The spreadsheet cells of `answers` to the evaluation form's
+/// `questions`: every question's column in form order (so every row has
+/// the same columns), and a 1/0 column per option of a multi-choice one.
+pub fn answer_cells(
+    questions: &[Question],
+    answers: &[crate::domain::application::Answer],
+) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::Value;
+    let mut cells = serde_json::Map::new();
+    for (n, q) in questions.iter().enumerate() {
+        let column = format!("{}. {}", n + 1, q.prompt);
+        let answer = answers
+            .iter()
+            .find(|a| a.question_id == q.id)
+            .map(|a| &a.value);
+        let shown = match answer {
+            Some(Value::Bool(yes)) => Value::from(if *yes { "yes" } else { "no" }),
+            Some(value) => value.clone(),
+            None => Value::Null,
+        };
+        cells.insert(column.clone(), shown);
+        if q.kind == QuestionKind::MultiChoice {
+            for option in &q.options.0 {
+                let chosen = answer.map(|v| {
+                    let picked = v
+                        .as_array()
+                        .is_some_and(|items| items.iter().any(|i| i.as_str() == Some(option)));
+                    Value::from(u8::from(picked))
+                });
+                cells.insert(format!("{column}: {option}"), chosen.unwrap_or(Value::Null));
+            }
+        }
+    }
+    cells
 }
 
 impl EvaluationExportRow {
-    pub fn new(e: Evaluation, author_name: Option<String>) -> Self {
+    pub fn new(e: Evaluation, author_name: Option<String>, questions: &[Question]) -> Self {
+        let answers = answer_cells(questions, &e.answers.0);
         Self {
             evaluation_id: e.id,
             submitted_at: e.created_at,
@@ -127,6 +178,7 @@ impl EvaluationExportRow {
             quote_consent: e.quote_consent,
             approved_quote: e.approved_quote,
             quote_position: e.quote_position,
+            answers,
         }
     }
 }
@@ -167,6 +219,12 @@ pub struct EvaluationRequest {
     /// How the quote may be published; `named` or `anonymous` need a quote
     /// (422 otherwise). Default `none`.
     pub quote_consent: Option<QuoteConsent>,
+    /// Answers to the cycle's own evaluation questions for your role
+    /// (`GET /cycles/{id}/evaluation-form` lists them): each question at
+    /// most once, every required one answered (422 naming `answers.{i}` or
+    /// `answers[{question id}]` otherwise).
+    #[serde(default)]
+    pub answers: Vec<Answer>,
 }
 
 impl From<EvaluationRequest> for EvaluationFields {
@@ -181,6 +239,7 @@ impl From<EvaluationRequest> for EvaluationFields {
             what_to_improve: b.what_to_improve,
             quote: b.quote,
             quote_consent: b.quote_consent.unwrap_or(QuoteConsent::None),
+            answers: b.answers.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -209,6 +268,9 @@ pub struct EvaluationPatch {
     #[schema(value_type = Option<String>, max_length = 1000)]
     pub quote: Option<Option<String>>,
     pub quote_consent: Option<QuoteConsent>,
+    /// Replaces every answer to the cycle's own evaluation questions;
+    /// answers already stored may name questions retired since.
+    pub answers: Option<Vec<Answer>>,
 }
 
 impl From<EvaluationPatch> for EvaluationChanges {
@@ -223,6 +285,7 @@ impl From<EvaluationPatch> for EvaluationChanges {
             what_to_improve: b.what_to_improve,
             quote: b.quote,
             quote_consent: b.quote_consent,
+            answers: b.answers.map(|a| a.into_iter().map(Into::into).collect()),
         }
     }
 }
@@ -248,7 +311,15 @@ pub struct ApproveQuoteRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EvaluationFormDto {
     pub cycle_id: Uuid,
+    /// Your role in your published match of the cycle; null when you took
+    /// no part in one.
+    #[schema(required = true)]
+    pub role: Option<ApplicationRole>,
     pub standard_fields: Vec<FieldSpec>,
+    /// The cycle's own evaluation questions for your role (for both roles
+    /// when `role` is null), in order; retired ones omitted. Answer them in
+    /// `answers`.
+    pub questions: Vec<QuestionDto>,
     /// The meetings your match logged as held, to prefill `meetings_held`;
     /// null when you are not a partner in a published match of the cycle.
     #[schema(required = true)]

@@ -17,6 +17,7 @@ use crate::api::error::ApiResult;
 use crate::api::export::{self, wants_csv};
 use crate::api::extract::AuthUser;
 use crate::api::pagination::{Page, PageParams};
+use crate::api::questions::QuestionDto;
 use crate::api::responses::{Forbidden, NotFound, Unauthorized};
 use crate::service::evaluations;
 use crate::state::AppState;
@@ -40,10 +41,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 /// The evaluation form of a cycle.
 ///
-/// The standard fields with their allowed values and limits, and for a
-/// partner of a published match of the cycle the meetings their match
-/// logged as held, to prefill `meetings_held`. A draft cycle is a 404 to
-/// members.
+/// The standard fields with their allowed values and limits, the cycle's
+/// own evaluation questions, and for a partner of a published match of the
+/// cycle their role and the meetings their match logged as held, to
+/// prefill `meetings_held`. A partner gets the questions asked of their
+/// role; anyone else (the committee previewing the form) every question,
+/// each with its audience. A draft cycle is a 404 to members.
 #[utoipa::path(tag = "evaluations",
     params(("id" = Uuid, Path, description = "Cycle id")),
     security(("bearer" = [])),
@@ -58,11 +61,13 @@ pub async fn form(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let prefill = evaluations::prefill(&state.db, &user.actor(), *id).await?;
+    let form = evaluations::form(&state.db, &user.actor(), *id).await?;
     Ok(HttpResponse::Ok().json(dto::EvaluationFormDto {
         cycle_id: *id,
+        role: form.role,
         standard_fields: dto::standard_fields(),
-        prefill_meetings_held: prefill,
+        questions: form.questions.into_iter().map(QuestionDto::from).collect(),
+        prefill_meetings_held: form.prefill_meetings_held,
     }))
 }
 
@@ -91,10 +96,12 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     let page = paging.page_request_for(&req)?;
     if wants_csv(&req) {
-        let rows = evaluations::export_of_cycle(&state.db, &user.actor(), *id)
-            .await?
+        let export = evaluations::export_of_cycle(&state.db, &user.actor(), *id).await?;
+        let questions = &export.questions;
+        let rows = export
+            .rows
             .into_iter()
-            .map(|(e, name)| dto::EvaluationExportRow::new(e, name))
+            .map(|(e, name)| dto::EvaluationExportRow::new(e, name, questions))
             .collect();
         return Ok(export::respond(rows, &req));
     }

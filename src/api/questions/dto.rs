@@ -1,12 +1,12 @@
 //! Request and response bodies of a cycle's questions.
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
 use crate::domain::question::{
-    Audience, NewQuestion, QuestionChanges, QuestionDefinition, QuestionKind,
+    Audience, NewQuestion, QuestionChanges, QuestionDefinition, QuestionForm, QuestionKind,
 };
 use crate::service::questions::Question;
 
@@ -15,6 +15,8 @@ use crate::service::questions::Question;
 pub struct QuestionDto {
     pub id: Uuid,
     pub cycle_id: Uuid,
+    /// The form it is on: `application` or `evaluation`.
+    pub form: QuestionForm,
     #[schema(example = "Do you prefer to be matched on career alignment or identity?")]
     pub prompt: String,
     pub kind: QuestionKind,
@@ -37,6 +39,7 @@ impl From<Question> for QuestionDto {
         Self {
             id: q.id,
             cycle_id: q.cycle_id,
+            form: q.form,
             prompt: q.prompt,
             kind: q.kind,
             options: q.options.0,
@@ -55,6 +58,11 @@ impl From<Question> for QuestionDto {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"prompt": "Would you prefer a match on career alignment or on identity?", "kind": "single_choice", "options": ["career alignment", "identity", "no preference"], "required": true, "audience": "both"}))]
 pub struct QuestionRequest {
+    /// The form it goes on: `application` (default) or `evaluation` (the
+    /// end-of-cycle evaluation; its audience is the partners' role in their
+    /// match). Cannot change later.
+    #[serde(default)]
+    pub form: QuestionForm,
     /// The question as applicants read it; stored trimmed.
     #[validate(length(min = 1, max = 1000))]
     #[schema(min_length = 1, max_length = 1000)]
@@ -65,8 +73,9 @@ pub struct QuestionRequest {
     #[validate(length(max = 50))]
     #[schema(max_items = 50)]
     pub options: Vec<String>,
-    /// Whether applicants must answer it; default false. Once the cycle has
-    /// applications a new question cannot be required (409).
+    /// Whether applicants (evaluators) must answer it; default false. Once
+    /// the cycle has applications (evaluations) a new question cannot be
+    /// required (409).
     #[serde(default)]
     pub required: bool,
     /// Who is asked: `mentor`, `mentee` or `both` (default).
@@ -82,12 +91,20 @@ pub struct QuestionRequest {
     pub retired: bool,
 }
 
+/// Which form's questions.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FormQuery {
+    /// `application` (default) or `evaluation`.
+    pub form: Option<QuestionForm>,
+}
+
 fn both() -> Audience {
     Audience::Both
 }
 
 /// Changes to a question; omitted fields stay. Once the cycle has
-/// applications, only changes that keep stored answers valid are allowed:
+/// applications (evaluations, for an evaluation question), only changes that keep stored answers valid are allowed:
 /// wording, order, added options, retiring, making it optional, widening
 /// the audience.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -123,6 +140,7 @@ fn trimmed(options: Vec<String>) -> Vec<String> {
 impl From<QuestionRequest> for NewQuestion {
     fn from(b: QuestionRequest) -> Self {
         Self {
+            form: b.form,
             definition: QuestionDefinition {
                 prompt: b.prompt,
                 kind: b.kind,

@@ -13,6 +13,7 @@ use crate::api::responses::{BadRequest, NotFound};
 use crate::domain::application::{
     ApplicationRole, CareerStage, LibrarySchool, LibraryType, MatchingPreference, MeetingMode,
 };
+use crate::domain::question::QuestionForm;
 use crate::service::questions;
 use crate::state::AppState;
 
@@ -254,11 +255,17 @@ pub async fn get(
     query: web::Query<RoleQuery>,
 ) -> ApiResult<HttpResponse> {
     let role = query.role;
-    let questions = questions::for_form(&state.db, user.actor().as_ref(), *id, role)
-        .await?
-        .into_iter()
-        .map(QuestionDto::from)
-        .collect();
+    let questions = questions::for_form(
+        &state.db,
+        user.actor().as_ref(),
+        *id,
+        QuestionForm::Application,
+        Some(role),
+    )
+    .await?
+    .into_iter()
+    .map(QuestionDto::from)
+    .collect();
     Ok(HttpResponse::Ok().json(FormSpec {
         cycle_id: *id,
         role,

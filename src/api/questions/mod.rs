@@ -6,7 +6,7 @@ mod write;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-pub use dto::{QuestionDto, QuestionPatch, QuestionRequest};
+pub use dto::{FormQuery, QuestionDto, QuestionPatch, QuestionRequest};
 pub use form_spec::{FieldKind, FieldSpec, FormSpec, field};
 
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -11,11 +11,13 @@ use crate::api::{created, valid};
 use crate::service::questions;
 use crate::state::AppState;
 
-/// Add a question to the cycle's form (committee).
+/// Add a question to the cycle's application or evaluation form (committee).
 ///
-/// Once the cycle has applications, a new question must be optional: the
-/// earlier applicants never saw it (409 otherwise). Without `position` it
-/// goes after the last question. Choice questions need two or more
+/// `form` picks the form: `application` (default) or `evaluation`. Once the
+/// cycle has answers to that form (applications, or evaluations), a new
+/// question must be optional: the earlier applicants or evaluators never
+/// saw it (409 otherwise). Without `position` it goes after the last
+/// question of its form. Choice questions need two or more
 /// distinct options, other kinds none (422).
 #[utoipa::path(tag = "forms",
     params(("id" = Uuid, Path, description = "Cycle id")),
@@ -45,7 +47,8 @@ pub async fn create(
 
 /// Change a question (committee).
 ///
-/// Omitted fields stay. Once the cycle has applications, a change that
+/// Omitted fields stay. Once the cycle has answers to the question's form
+/// (applications, or evaluations for an evaluation question), a change that
 /// would invalidate stored answers is a 409: changing the kind, removing an
 /// option, making it required or narrowing the audience. Retire the
 /// question and add a new one instead.
@@ -73,9 +76,10 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(QuestionDto::from(q)))
 }
 
-/// Delete a question (committee), while the cycle has no applications.
+/// Delete a question (committee), while nobody has answered its form.
 ///
-/// Once the cycle has applications the question may hold answers, so
+/// Once the cycle has applications (evaluations, for an evaluation
+/// question) the question may hold answers, so
 /// deleting it is a 409: retire it instead (`"retired": true`).
 #[utoipa::path(tag = "forms",
     params(("id" = Uuid, Path, description = "Cycle id"), ("qid" = Uuid, Path, description = "Question id")),

@@ -18,7 +18,7 @@ use super::{ServiceError, ServiceResult};
 use crate::domain::access::Actor;
 use crate::domain::application::{self as rules, ApplicationForm};
 use crate::domain::member::MembershipStatus;
-use crate::domain::question::{QuestionRule, answer_field_errors, check_answers};
+use crate::domain::question::{QuestionForm, QuestionRule, answer_field_errors, check_answers};
 use crate::store::members::{self, Member};
 use crate::store::{self, applications as rows, questions};
 
@@ -113,7 +113,7 @@ async fn check_form(
     form: &ApplicationForm,
     kept: &HashSet<Uuid>,
 ) -> ServiceResult<()> {
-    let rules: Vec<_> = questions::list(db, cycle_id, true)
+    let rules: Vec<_> = questions::list(db, cycle_id, QuestionForm::Application, true)
         .await?
         .iter()
         .map(questions::rule_of)

@@ -11,6 +11,7 @@ use crate::domain::FieldError;
 use crate::domain::access::Actor;
 use crate::domain::application::{self as rules, Answer, AuditAction};
 use crate::domain::import::{ImportKind, ImportedApplication, RowError, answer_value, header_key};
+use crate::domain::question::QuestionForm;
 use crate::service::applications::check_form_against;
 use crate::service::{ServiceError, ServiceResult, cycles};
 use crate::store::{Db, applications, imports as rows, members, questions};
@@ -74,7 +75,7 @@ pub async fn applications(
         Err(report) => return Ok(Outcome::Replayed(report)),
     };
     let mut report = report_of(&file, &mut parsed);
-    let all_questions = questions::list(&txn, cycle_id, true).await?;
+    let all_questions = questions::list(&txn, cycle_id, QuestionForm::Application, true).await?;
     let question_rules: Vec<_> = all_questions.iter().map(questions::rule_of).collect();
     let columns: Vec<Option<&questions::Question>> = report
         .ignored_columns
@@ -253,5 +254,5 @@ pub async fn template_questions(
 ) -> ServiceResult<Vec<questions::Question>> {
     actor.may_run_program()?;
     cycles::get_visible(db, cycle_id, true).await?;
-    Ok(questions::list(db, cycle_id, false).await?)
+    Ok(questions::list(db, cycle_id, QuestionForm::Application, false).await?)
 }

@@ -1,5 +1,6 @@
 use sea_orm::entity::prelude::*;
 
+use super::application::Answers;
 use crate::domain::application::ApplicationRole;
 use crate::domain::evaluation::{KeepInTouch, ParticipateAgain, QuoteConsent};
 
@@ -25,6 +26,9 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub quote: Option<String>,
     pub quote_consent: QuoteConsent,
+    /// Answers to the evaluation form's own questions.
+    #[sea_orm(column_type = "Json")]
+    pub answers: Answers,
     #[sea_orm(column_type = "Text", nullable)]
     pub approved_quote: Option<String>,
     pub quote_position: Option<i32>,

@@ -2,7 +2,7 @@ use sea_orm::FromJsonQueryResult;
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use crate::domain::question::{Audience, QuestionKind};
+pub use crate::domain::question::{Audience, QuestionForm, QuestionKind};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "questions")]
@@ -10,6 +10,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub cycle_id: Uuid,
+    /// The application form or the evaluation form.
+    pub form: QuestionForm,
     #[sea_orm(column_type = "Text")]
     pub prompt: String,
     pub kind: QuestionKind,
