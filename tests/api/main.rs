@@ -3,6 +3,7 @@
 mod agreement;
 mod applications;
 mod auth;
+mod bad_inputs;
 mod cadence;
 mod cli;
 mod cohort;
