@@ -721,3 +721,57 @@ async fn a_member_cannot_export_the_roster_or_anothers_tokens() {
 
     assert_problem(res, 403).await;
 }
+
+#[tokio::test]
+async fn a_mentors_mentee_stages_import_from_their_column() {
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    let cycle_id = app.open_cycle(&committee).await;
+    report(app.import(&committee, "", CSV, roster(2)).await).await;
+    let header = "email,role,library_types,career_stage,region,meeting_modes,matching_preference,\
+                  motivation,current_role,years_experience,support_approach,Mentee career stages";
+    let mentor = "roster-0@example.org,mentor,public,senior,Spokane,online,career,\
+                  To give back,Branch manager,12,Monthly calls,Early career; student";
+    let typo = "roster-1@example.org,mentor,public,senior,Spokane,online,career,\
+                To give back,Branch manager,12,Monthly calls,retired";
+
+    let bad = import_applications(
+        &app,
+        &committee,
+        &cycle_id,
+        "",
+        format!("{header}\n{mentor}\n{typo}\n"),
+    )
+    .await;
+    let done = report(
+        import_applications(
+            &app,
+            &committee,
+            &cycle_id,
+            "",
+            format!("{header}\n{mentor}\n"),
+        )
+        .await,
+    )
+    .await;
+
+    let problem = assert_problem(bad, 422).await;
+    let errors = problem["report"]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{problem}");
+    assert_eq!(errors[0]["row"], 3);
+    assert_eq!(errors[0]["column"], "mentee_stages");
+    assert_eq!(done["created"], 1, "{done}");
+    let list: Value = app
+        .get(
+            &format!("/api/v1/cycles/{cycle_id}/applications"),
+            Some(&committee.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list["items"][0]["mentee_stages"],
+        json!(["student", "early_career"])
+    );
+}

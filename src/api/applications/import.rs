@@ -71,6 +71,9 @@ pub struct ApplicationImportRow {
     support_approach: Option<String>,
     /// A number, or its digits as text.
     capacity: Option<Value>,
+    /// Mentors: the mentee career stages they would most like to support;
+    /// a list, or text separated by `,` or `;`.
+    mentee_stages: Option<Value>,
     learning_goals: Option<String>,
     career_goals: Option<String>,
     library_school: Option<String>,
@@ -82,7 +85,7 @@ const ENUM_FIELDS: &[&str] = &[
     "matching_preference",
     "library_school",
 ];
-const ENUM_LISTS: &[&str] = &["library_types", "meeting_modes"];
+const ENUM_LISTS: &[&str] = &["library_types", "meeting_modes", "mentee_stages"];
 const TAG_LISTS: &[&str] = &["interests", "identity_tags"];
 const NUMBERS: &[&str] = &["years_experience", "capacity"];
 

@@ -217,6 +217,17 @@ pub const APPLICATION_COLUMNS: &[Column] = &[
         "",
     ),
     col(
+        "mentee_stages",
+        &[
+            "mentee stages",
+            "mentee career stages",
+            "which mentee career stages would you most like to support",
+        ],
+        false,
+        "mentor: student, early_career, mid_career, senior, career_changer (none or more; optional)",
+        "",
+    ),
+    col(
         "learning_goals",
         &["learning goals", "what do you hope to learn"],
         false,
