@@ -17,13 +17,16 @@ use uuid::Uuid;
 
 use crate::api::imports::decode::decode;
 use crate::domain::access::Actor;
-use crate::domain::application::{NewReview, ReviewDecision};
+use crate::domain::application::{Answer, NewReview, ReviewDecision};
 use crate::domain::cycle::{CycleDates, CycleStatus, NewCycle};
 use crate::domain::evaluation::{EvaluationFields, KeepInTouch, ParticipateAgain, QuoteConsent};
 use crate::domain::import::ImportFormat;
 use crate::domain::matching::RunParams;
 use crate::domain::meeting::{MeetingFields, MeetingMode, MeetingStatus};
 use crate::domain::member::Role;
+use crate::domain::question::{
+    Audience, NewQuestion, QuestionDefinition, QuestionForm, QuestionKind,
+};
 use crate::domain::workshop::{WorkshopAudience, WorkshopFields, WorkshopFormat, WorkshopStatus};
 use crate::service::imports::{ImportFile, Outcome};
 use crate::service::{self, ServiceError};
@@ -249,7 +252,11 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
     out.workshops = workshops;
     out.registrations = registrations;
 
-    // One evaluation per participant (a mentor of two mentees answers once).
+    // The committee's own evaluation question, then one evaluation per
+    // participant (a mentor of two mentees answers once).
+    let question = service::questions::create(db, &admin, cycle, helped_most())
+        .await
+        .map_err(|e| failed("adding the evaluation question", e))?;
     let mut asked = std::collections::HashSet::new();
     for (i, (_, mentor, mentee)) in pairs.iter().enumerate() {
         for (who, partner) in [(mentor, "mentor"), (mentee, "mentee")] {
@@ -257,7 +264,11 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
             if !asked.insert(who.id) || rng.random_range(0..4) == 0 {
                 continue;
             }
-            let fields = evaluation(&mut rng, i, partner);
+            let mut fields = evaluation(&mut rng, i, partner);
+            fields.answers = vec![Answer {
+                question_id: question.id,
+                value: HELPED_MOST[i % HELPED_MOST.len()].into(),
+            }];
             service::evaluations::create(db, who, cycle, fields)
                 .await
                 .map_err(|e| failed("submitting an evaluation", e))?;
@@ -554,6 +565,29 @@ const QUOTES: [&str; 4] = [
     "The program gave me a network in a region where I knew no one.",
     "Six months went fast; we are going to keep meeting.",
 ];
+
+/// The options of the demo's own evaluation question.
+const HELPED_MOST: [&str; 3] = [
+    "Regular meetings",
+    "The partnership agreement",
+    "The workshops",
+];
+
+/// "Which part of the program helped you most?", asked of both roles.
+fn helped_most() -> NewQuestion {
+    NewQuestion {
+        form: QuestionForm::Evaluation,
+        definition: QuestionDefinition {
+            prompt: "Which part of the program helped you most?".to_owned(),
+            kind: QuestionKind::SingleChoice,
+            options: HELPED_MOST.map(str::to_owned).to_vec(),
+            required: false,
+            audience: Audience::Both,
+            retired: false,
+        },
+        position: None,
+    }
+}
 
 fn evaluation(rng: &mut StdRng, i: usize, role: &str) -> EvaluationFields {
     let keep = match rng.random_range(0..10) {
