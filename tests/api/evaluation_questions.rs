@@ -64,6 +64,21 @@ fn ids(list: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// One pair's cohort with the questions, its evaluations open.
+async fn evaluating() -> (TestApp, Cohort, Questions) {
+    let app = spawn_app().await;
+    let c = cohort(&app, 1).await;
+    let q = questions(&app, &c).await;
+    open_evaluations(&app, &c.cycle_id).await;
+    (app, c, q)
+}
+
+/// The mentee's evaluation, with `given` answers to the cycle's questions.
+async fn mentee_evaluated(app: &TestApp, c: &Cohort, given: Value) -> Value {
+    let body = with_answers("yes", "as_mentee", given);
+    submitted(app, &c.pairs[0].mentee, &c.cycle_id, &body).await
+}
+
 fn with_answers(keep: &str, again: &str, given: Value) -> Value {
     let mut body = answers(keep, again);
     body["answers"] = given;
@@ -138,11 +153,8 @@ async fn each_partner_is_asked_their_roles_evaluation_questions_and_the_applicat
 #[tokio::test]
 async fn evaluation_answers_are_checked_against_the_questions_for_the_authors_role() {
     // Arrange
-    let app = spawn_app().await;
-    let c = cohort(&app, 1).await;
-    let q = questions(&app, &c).await;
+    let (app, c, q) = evaluating().await;
     let pair = &c.pairs[0];
-    open_evaluations(&app, &c.cycle_id).await;
 
     // Act + Assert: the mentees' required question unanswered, a mentors'
     // question answered by a mentee, an option not offered, an application
@@ -194,13 +206,7 @@ async fn evaluation_answers_are_checked_against_the_questions_for_the_authors_ro
         {"question_id": q.mentee_choice, "value": ["Resume review", "Networking"]},
         {"question_id": q.both_text, "value": "The monthly calls"}
     ]);
-    let e = submitted(
-        &app,
-        &pair.mentee,
-        &c.cycle_id,
-        &with_answers("yes", "as_mentee", given.clone()),
-    )
-    .await;
+    let e = mentee_evaluated(&app, &c, given.clone()).await;
     assert_eq!(e["answers"], given);
     let url = format!("/api/v1/evaluations/{}", e["id"].as_str().unwrap());
 
@@ -258,20 +264,12 @@ async fn evaluation_answers_are_checked_against_the_questions_for_the_authors_ro
 #[tokio::test]
 async fn once_evaluated_the_evaluation_questions_keep_their_answers_valid() {
     // Arrange: the mentee has evaluated the cycle.
-    let app = spawn_app().await;
-    let c = cohort(&app, 1).await;
-    let q = questions(&app, &c).await;
+    let (app, c, q) = evaluating().await;
     let pair = &c.pairs[0];
-    open_evaluations(&app, &c.cycle_id).await;
-    submitted(
+    mentee_evaluated(
         &app,
-        &pair.mentee,
-        &c.cycle_id,
-        &with_answers(
-            "yes",
-            "as_mentee",
-            json!([{"question_id": q.mentee_choice, "value": ["Networking"]}]),
-        ),
+        &c,
+        json!([{"question_id": q.mentee_choice, "value": ["Networking"]}]),
     )
     .await;
     let url = |id: &str| format!("/api/v1/cycles/{}/questions/{id}", c.cycle_id);
@@ -335,23 +333,15 @@ async fn once_evaluated_the_evaluation_questions_keep_their_answers_valid() {
 #[tokio::test]
 async fn the_spreadsheet_has_a_column_per_question_and_per_option_of_a_multi_choice_one() {
     // Arrange
-    let app = spawn_app().await;
-    let c = cohort(&app, 1).await;
-    let q = questions(&app, &c).await;
+    let (app, c, q) = evaluating().await;
     let pair = &c.pairs[0];
-    open_evaluations(&app, &c.cycle_id).await;
-    submitted(
+    mentee_evaluated(
         &app,
-        &pair.mentee,
-        &c.cycle_id,
-        &with_answers(
-            "yes",
-            "as_mentee",
-            json!([
-                {"question_id": q.mentee_choice, "value": ["Resume review", "Networking"]},
-                {"question_id": q.both_text, "value": "+calls"}
-            ]),
-        ),
+        &c,
+        json!([
+            {"question_id": q.mentee_choice, "value": ["Resume review", "Networking"]},
+            {"question_id": q.both_text, "value": "+calls"}
+        ]),
     )
     .await;
     submitted(
