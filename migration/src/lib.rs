@@ -18,6 +18,7 @@ mod m20261202_000012_workshops;
 mod m20261202_000013_imports;
 mod m20261202_000014_evaluations;
 mod m20261202_000017_both_parties;
+mod m20261203_000019_list_indexes;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000014_evaluations::Migration),
             Box::new(m20261202_000013_imports::Migration),
             Box::new(m20261202_000017_both_parties::Migration),
+            Box::new(m20261203_000019_list_indexes::Migration),
         ]
     }
 }
