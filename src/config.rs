@@ -12,6 +12,9 @@ use crate::domain::evaluation::MIN_GROUP;
 pub struct Settings {
     pub app_env: AppEnv,
     pub database_url: String,
+    /// Connections in the database pool (`DATABASE_POOL_SIZE`, at least 1);
+    /// `None`: 8 on SQLite, 20 on PostgreSQL.
+    pub database_pool_size: Option<u32>,
     pub bind_addr: String,
     pub jwt: JwtSettings,
     pub cors_allowed_origins: Vec<String>,
@@ -146,6 +149,13 @@ impl Settings {
         Ok(Self {
             app_env,
             database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            database_pool_size: match get("DATABASE_POOL_SIZE") {
+                None => None,
+                Some(v) => match v.trim().parse::<u32>() {
+                    Ok(n) if n >= 1 => Some(n),
+                    _ => bail!("DATABASE_POOL_SIZE must be a whole number of at least 1, not {v:?}"),
+                },
+            },
             bind_addr: get("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             jwt: JwtSettings {
                 secret,
@@ -268,6 +278,15 @@ mod tests {
         assert!(!s.trusted_proxies.contains("127.0.0.2".parse().unwrap()));
         assert!(settings(&[("TRUSTED_PROXIES", "proxy.example")]).is_err());
         assert!(settings(&[]).unwrap().trusted_proxies.is_empty());
+    }
+
+    #[test]
+    fn the_pool_size_is_a_positive_number_or_the_default() {
+        assert_eq!(settings(&[]).unwrap().database_pool_size, None);
+        let s = settings(&[("DATABASE_POOL_SIZE", " 12 ")]).unwrap();
+        assert_eq!(s.database_pool_size, Some(12));
+        assert!(settings(&[("DATABASE_POOL_SIZE", "0")]).is_err());
+        assert!(settings(&[("DATABASE_POOL_SIZE", "many")]).is_err());
     }
 
     #[test]

@@ -26,7 +26,11 @@ pub struct Application {
 impl Application {
     /// Connects to the database, applies migrations and binds.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let db = crate::service::admin::open_database(&settings.database_url).await?;
+        let db = crate::service::admin::open_database_with(
+            &settings.database_url,
+            settings.database_pool_size,
+        )
+        .await?;
         crate::service::admin::warn_without_admin(&db).await?;
         let listener = TcpListener::bind(&settings.bind_addr)?;
         let port = listener.local_addr()?.port();

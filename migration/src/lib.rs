@@ -19,6 +19,7 @@ mod m20261202_000013_imports;
 mod m20261202_000014_evaluations;
 mod m20261202_000017_both_parties;
 mod m20261203_000018_evaluation_questions;
+mod m20261203_000019_list_indexes;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_imports::Migration),
             Box::new(m20261202_000017_both_parties::Migration),
             Box::new(m20261203_000018_evaluation_questions::Migration),
+            Box::new(m20261203_000019_list_indexes::Migration),
         ]
     }
 }

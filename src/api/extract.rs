@@ -1,6 +1,8 @@
 //! The authenticated caller, as a handler argument.
 use actix_web::dev::Payload;
 use actix_web::http::{Method, header};
+use std::sync::Arc;
+
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use uuid::Uuid;
@@ -8,7 +10,7 @@ use uuid::Uuid;
 use crate::api::error::{ApiError, ApiResult};
 use crate::domain::access::Actor;
 use crate::domain::member::Role;
-use crate::service::sessions;
+use crate::service::sessions::{self, Member};
 use crate::state::AppState;
 
 /// Who is calling: a member signed in with an access token, or a script with
@@ -22,6 +24,26 @@ pub struct AuthUser {
     pub read_only: bool,
     /// Set for personal API tokens (not a session's access token).
     pub api_token: bool,
+    /// The caller's account as read to authenticate this request.
+    pub account: Account,
+}
+
+/// The caller's own row, read once per request by the extractor (never
+/// kept across requests). Its `Debug` shows the id only: the row holds the
+/// password hash.
+#[derive(Clone)]
+pub struct Account(Arc<Member>);
+
+impl Account {
+    pub fn member(&self) -> &Member {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Account").field(&self.0.id).finish()
+    }
 }
 
 impl AuthUser {
@@ -140,11 +162,12 @@ fn request_parts(req: &HttpRequest) -> ApiResult<Parts> {
 /// Who the token belongs to, through the one service action.
 async fn authenticate(state: &AppState, token: &str, method: &Method) -> ApiResult<AuthUser> {
     let is_read = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
-    let actor = sessions::authenticate(&state.db, &state.jwt, token, is_read).await?;
+    let (actor, member) = sessions::authenticate(&state.db, &state.jwt, token, is_read).await?;
     Ok(AuthUser {
         id: actor.id,
         role: actor.role,
         read_only: actor.read_only,
         api_token: actor.api_token,
+        account: Account(Arc::new(member)),
     })
 }

@@ -7,7 +7,13 @@ use crate::store::{self, Db, members};
 
 /// Opens the database and applies every pending migration.
 pub async fn open_database(url: &str) -> anyhow::Result<Db> {
-    let db = store::connect(url).await?;
+    open_database_with(url, None).await
+}
+
+/// Opens the database with a pool of `pool_size` connections (the default
+/// when `None`) and applies every pending migration.
+pub async fn open_database_with(url: &str, pool_size: Option<u32>) -> anyhow::Result<Db> {
+    let db = store::connect_with(url, pool_size).await?;
     store::migrate(&db).await?;
     Ok(db)
 }

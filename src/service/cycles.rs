@@ -157,12 +157,9 @@ pub async fn transition(db: &Db, actor: &Actor, id: Uuid, to: CycleStatus) -> Se
 
 /// The cycle open for applications, else the active one.
 pub async fn current(db: &impl store::Conn) -> ServiceResult<Cycle> {
-    for status in [CycleStatus::Open, CycleStatus::Active] {
-        if let Some(c) = rows::newest_in_status(db, status).await? {
-            return Ok(c);
-        }
-    }
-    Err(ServiceError::NotFound("no cycle is open or active".into()))
+    rows::newest_in_first_status_of(db, CycleStatus::Open, CycleStatus::Active)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("no cycle is open or active".into()))
 }
 
 /// A page of the cycles the caller may see.

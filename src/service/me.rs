@@ -11,10 +11,14 @@ use crate::store::{self, Db, members as rows};
 
 pub use rows::Member;
 
-/// The caller's account.
-pub async fn get(db: &Db, actor: &Actor) -> ServiceResult<Member> {
-    may_read_member(actor, actor.id)?;
-    get_any(db, actor.id).await
+/// The caller's account, from the row read to authenticate this request
+/// (`own`, which must be the actor's).
+pub fn get(actor: &Actor, own: &Member) -> ServiceResult<Member> {
+    may_read_member(actor, own.id)?;
+    if own.id != actor.id {
+        return Err(ServiceError::not_found("member"));
+    }
+    Ok(own.clone())
 }
 
 /// Edits the caller's account. A new email or password needs a session

@@ -124,13 +124,14 @@ pub async fn end_all(db: &impl store::Conn, member_id: Uuid) -> ServiceResult<()
 /// demotion takes effect at once. An access JWT from an earlier session
 /// epoch (signed out, password or role changed since) is refused. A
 /// read-only API token is refused for anything but reads
-/// (`method_is_read`).
+/// (`method_is_read`). Also hands back the member's row as read, so a
+/// request about the caller's own account needs no second read.
 pub async fn authenticate(
     db: &Db,
     keys: &JwtKeys,
     token: &str,
     method_is_read: bool,
-) -> ServiceResult<Actor> {
+) -> ServiceResult<(Actor, Member)> {
     let api_token = token.starts_with(API_TOKEN_PREFIX);
     let (member_id, read_only, epoch) = if api_token {
         let row = live_api_token(db, token).await?;
@@ -146,12 +147,13 @@ pub async fn authenticate(
         return Err(invalid_token());
     }
     token_allows(read_only, method_is_read)?;
-    Ok(Actor {
+    let actor = Actor {
         id: member.id,
         role: member.role,
         read_only,
         api_token,
-    })
+    };
+    Ok((actor, member))
 }
 
 /// A live (unrevoked, unexpired) API token; notes its use at most once a

@@ -3,13 +3,14 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use uuid::Uuid;
 
 use super::entities::application::{Answers, CareerStages, LibraryTypes, MeetingModes, Tags};
 use super::entities::application_audit::FieldNames;
-use super::entities::{application, application_audit};
+use super::entities::{application, application_audit, member};
+use super::members::Member;
 use super::{StoreError, StoreResult};
 use crate::domain::application::{
     ApplicationForm, ApplicationRole, ApplicationStatus, AuditAction,
@@ -221,6 +222,60 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Application
 }
 
 /// Every application of a cycle, oldest first.
+/// A page of a cycle's applications with their authors, optionally of one
+/// role and status, sorted by `created_at` or `updated_at` (anything else
+/// is `created_at`) with ties broken by id in the same direction; and how
+/// many there are.
+pub async fn page_for_cycle(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+    role: Option<ApplicationRole>,
+    status: Option<ApplicationStatus>,
+    (field, order): crate::paging::Sort,
+    page: crate::paging::PageRequest,
+) -> StoreResult<(Vec<(Application, Member)>, u64)> {
+    let mut query = application::Entity::find().filter(application::Column::CycleId.eq(cycle_id));
+    if let Some(role) = role {
+        query = query.filter(application::Column::Role.eq(role));
+    }
+    if let Some(status) = status {
+        query = query.filter(application::Column::Status.eq(status));
+    }
+    let total = query.clone().count(db).await?;
+    if total <= page.offset() {
+        return Ok((Vec::new(), total));
+    }
+    let column = match field {
+        "updated_at" => application::Column::UpdatedAt,
+        _ => application::Column::CreatedAt,
+    };
+    let order: sea_orm::Order = order.into();
+    let items = query
+        .order_by(column, order.clone())
+        .order_by(application::Column::Id, order)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .find_also_related(member::Entity)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(a, m)| m.map(|m| (a, m)))
+        .collect();
+    Ok((items, total))
+}
+
+/// An application and its author, in one query.
+pub async fn find_with_author(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> StoreResult<Option<(Application, Member)>> {
+    Ok(application::Entity::find_by_id(id)
+        .find_also_related(member::Entity)
+        .one(db)
+        .await?
+        .and_then(|(a, m)| m.map(|m| (a, m))))
+}
+
 pub async fn for_cycle(db: &impl ConnectionTrait, cycle_id: Uuid) -> StoreResult<Vec<Application>> {
     Ok(application::Entity::find()
         .filter(application::Column::CycleId.eq(cycle_id))

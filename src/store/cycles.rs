@@ -73,13 +73,20 @@ pub async fn all_in_status(
         .await?)
 }
 
-/// The newest cycle (by opening date) in `status`.
-pub async fn newest_in_status(
+/// The newest cycle (by opening of applications) in status `first`, else
+/// the newest in `second`: one query.
+pub async fn newest_in_first_status_of(
     db: &impl ConnectionTrait,
-    status: CycleStatus,
+    first: CycleStatus,
+    second: CycleStatus,
 ) -> StoreResult<Option<Cycle>> {
+    use sea_orm::sea_query::Expr;
+    let preference: Expr = Expr::case(cycle::Column::Status.eq(first), 0)
+        .finally(1)
+        .into();
     Ok(cycle::Entity::find()
-        .filter(cycle::Column::Status.eq(status))
+        .filter(cycle::Column::Status.is_in([first, second]))
+        .order_by(preference, sea_orm::Order::Asc)
         .order_by_desc(cycle::Column::ApplicationsOpenAt)
         .one(db)
         .await?)

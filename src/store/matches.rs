@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -206,21 +206,22 @@ pub async fn list(
     if let Some(s) = status {
         query = query.filter(matches::Column::Status.eq(s));
     }
-    let total = query.clone().count(db).await?;
     let column = match sort.0 {
         "score" => matches::Column::Score,
         "status" => matches::Column::Status,
         "updated_at" => matches::Column::UpdatedAt,
         _ => matches::Column::CreatedAt,
     };
-    let items = query
-        .order_by(column, sort.1.into())
-        .order_by_asc(matches::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
-        .await?;
-    Ok((items, total))
+    super::page_and_total(
+        db,
+        query,
+        |q| {
+            q.order_by(column, sort.1.into())
+                .order_by_asc(matches::Column::Id)
+        },
+        page,
+    )
+    .await
 }
 
 /// Published matches in which one of `application_ids` takes part, newest

@@ -153,20 +153,21 @@ pub async fn list(
         cond = cond.add(member::Column::MembershipStatus.eq(status));
     }
     let query = member::Entity::find().filter(cond);
-    let total = query.clone().count(db).await?;
     let column = match sort.0 {
         "email" => member::Column::Email,
         "full_name" => member::Column::FullName,
         _ => member::Column::CreatedAt,
     };
-    let items = query
-        .order_by(column, sort.1.into())
-        .order_by_asc(member::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
-        .await?;
-    Ok((items, total))
+    super::page_and_total(
+        db,
+        query,
+        |q| {
+            q.order_by(column, sort.1.into())
+                .order_by_asc(member::Column::Id)
+        },
+        page,
+    )
+    .await
 }
 
 /// Members with the given ids, in no particular order.

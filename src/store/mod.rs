@@ -38,6 +38,52 @@ impl From<SortOrder> for sea_orm::Order {
     }
 }
 
+/// One page of `filtered` in the order `sort` gives it, and how many rows
+/// `filtered` keeps, in one statement: the count rides on every row of the
+/// page as a scalar subquery the database evaluates once. Only a page past
+/// the end (no row to carry it) counts on its own.
+pub async fn page_and_total<E>(
+    db: &impl Conn,
+    filtered: sea_orm::Select<E>,
+    sort: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
+    page: crate::paging::PageRequest,
+) -> StoreResult<(Vec<E::Model>, u64)>
+where
+    E: sea_orm::EntityTrait,
+{
+    use sea_orm::sea_query::{Expr, SubQueryStatement};
+    use sea_orm::{FromQueryResult, QuerySelect, QueryTrait};
+    const TOTAL: &str = "page_total_rows";
+    let mut count = filtered.clone().into_query();
+    count
+        .clear_selects()
+        .clear_order_by()
+        .expr_as(Expr::cust("COUNT(*)"), TOTAL);
+    let subquery = Expr::SubQuery(
+        None,
+        Box::new(SubQueryStatement::SelectStatement(count.clone())),
+    );
+    let query = sort(filtered)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .expr_as(subquery, TOTAL)
+        .into_query();
+    let rows = db.query_all(&query).await?;
+    let total: i64 = match rows.first() {
+        Some(first) => first.try_get("", TOTAL)?,
+        // Past the last page: the count alone.
+        None => match db.query_one(&count).await? {
+            Some(row) => row.try_get("", TOTAL)?,
+            None => 0,
+        },
+    };
+    let items = rows
+        .iter()
+        .map(|row| E::Model::from_query_result(row, ""))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((items, u64::try_from(total).unwrap_or(0)))
+}
+
 /// Begins a transaction that writes. On SQLite it takes the write lock up
 /// front: a deferred one that read before a concurrent writer committed
 /// could not upgrade (SQLITE_BUSY_SNAPSHOT) and the busy timeout would not
@@ -57,9 +103,24 @@ pub async fn commit(txn: DatabaseTransaction) -> StoreResult<()> {
     Ok(txn.commit().await?)
 }
 
-/// Opens the pool. SQLite gets WAL and a busy timeout so concurrent writers
-/// queue instead of failing; its `./data/` directory is created on demand.
+/// Connections in the pool when `DATABASE_POOL_SIZE` is not set: 8 on
+/// SQLite, 20 on PostgreSQL.
+pub fn default_pool_size(url: &str) -> u32 {
+    if url.starts_with("sqlite") { 8 } else { 20 }
+}
+
+/// Opens the pool with the default size for the database.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    connect_with(url, None).await
+}
+
+/// Opens the pool of `pool_size` connections (the default for the database
+/// when `None`). SQLite gets WAL, `synchronous=NORMAL` (durable at every
+/// checkpoint; a power cut may lose the last commits but never corrupts)
+/// and a busy timeout so concurrent writers queue instead of failing; its
+/// `./data/` directory is created on demand. Connections are not pinged
+/// before each use: a dead one fails its query, and sqlx drops it.
+pub async fn connect_with(url: &str, pool_size: Option<u32>) -> anyhow::Result<DatabaseConnection> {
     if let Some(path) = sqlite_file(url)
         && let Some(dir) = std::path::Path::new(path).parent()
         && !dir.as_os_str().is_empty()
@@ -68,13 +129,19 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     }
     let mut options = ConnectOptions::new(url.to_owned());
     options
-        .max_connections(if url.starts_with("sqlite") { 8 } else { 20 })
+        .max_connections(pool_size.unwrap_or_else(|| default_pool_size(url)).max(1))
+        .test_before_acquire(false)
         .sqlx_logging(false);
     if url.starts_with("sqlite") {
         options.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .busy_timeout(std::time::Duration::from_secs(10))
                 .foreign_keys(true)
+                // A page of up to 200 rows (the largest `per_page`) fits
+                // in the channel: the connection's thread runs a query to
+                // its end without waiting for the request to take rows.
+                .row_buffer_size(256)
         });
     }
     Ok(Database::connect(options).await?)

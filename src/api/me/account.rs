@@ -22,8 +22,8 @@ use crate::state::AppState;
         (status = 401, response = Unauthorized),
     ))]
 #[get("/me")]
-pub async fn get(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
-    let member = me::get(&state.db, &user.actor()).await?;
+pub async fn get(user: AuthUser) -> ApiResult<HttpResponse> {
+    let member = me::get(&user.actor(), user.account.member())?;
     Ok(HttpResponse::Ok().json(MemberDto::from(member)))
 }
 

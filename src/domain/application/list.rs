@@ -19,6 +19,16 @@ pub struct ApplicationFilter {
 }
 
 impl ApplicationFilter {
+    /// Whether only `role` and `status` filter: plain column equalities,
+    /// which the database can apply itself.
+    pub fn is_role_and_status_only(&self) -> bool {
+        self.library_type.is_none()
+            && self.career_stage.is_none()
+            && self.matching_preference.is_none()
+            && self.region.is_none()
+            && self.q.is_none()
+    }
+
     /// Whether an application (its form and status, its author's name and
     /// email) passes every filter.
     pub fn matches(

@@ -1,7 +1,7 @@
 //! An application, the caller's own, and a prefill from the latest one.
 use uuid::Uuid;
 
-use super::{ApplicationView, member, view, view_of, visible};
+use super::{ApplicationView, member, view};
 use crate::domain::access::Actor;
 use crate::domain::application::{ApplicationForm, ApplicationRole};
 use crate::paging::PageRequest;
@@ -10,8 +10,11 @@ use crate::store::{self, applications as rows};
 
 /// An application its author or the committee reads.
 pub async fn get(db: &impl store::Conn, actor: &Actor, id: Uuid) -> ServiceResult<ApplicationView> {
-    let app = visible(db, actor, id).await?;
-    view_of(db, actor, app).await
+    let (app, author) = rows::find_with_author(db, id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("application"))?;
+    crate::domain::application::may_read(actor, app.member_id)?;
+    Ok(view(app, &author, actor))
 }
 
 /// A page of the actor's own applications, newest first, and their count.

@@ -23,8 +23,12 @@ pub async fn list(
     page: PageRequest,
 ) -> ServiceResult<(Vec<Match>, u64)> {
     may_run_matching(actor)?;
-    let cycle = cycles::get_any(db, cycle_id).await?;
-    Ok(rows::list(db, cycle.id, status, sort, page).await?)
+    let (items, total) = rows::list(db, cycle_id, status, sort, page).await?;
+    if total == 0 {
+        // No match at all: a 404 if there is no such cycle either.
+        cycles::get_any(db, cycle_id).await?;
+    }
+    Ok((items, total))
 }
 
 /// Every committee action on a match, oldest first.
