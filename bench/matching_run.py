@@ -6,7 +6,12 @@ a cycle, creates members, submits their applications as the committee
 (mentors and mentees), moves the cycle to matching, accepts every
 application, then times POST /api/v1/cycles/{id}/matching-runs with body {}
 several times and prints each wall time, the median, the number of
-proposals and, with --pid, the server's peak RSS (VmHWM).
+proposals and, with --pid, the server's resident memory: at start (idle),
+after the runs, and its peak (VmHWM) during each run. With --scipy-python
+it also times SciPy's bare linear_sum_assignment on a random 2,000 x 2,000
+matrix (bench/scipy_lap.py) in the same run; with --big-runs a second,
+4,000 x 2,000 cohort; and it prints PASS or FAIL for each target of
+issue #16.
 
 Python 3 standard library only. Every request uses the admin's token; the
 setup runs on a thread pool. See bench/README.md.
@@ -17,6 +22,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -201,6 +207,12 @@ def form(rng, member_id, mentor, capacity):
     return f
 
 
+def reset_peak(pid):
+    """Resets the process's VmHWM to its current RSS (Linux 4.0+)."""
+    with open(f"/proc/{pid}/clear_refs", "w") as fh:
+        fh.write("5")
+
+
 def vm_hwm_kib(pid):
     """Peak resident set size (VmHWM) and current RSS of a process, KiB."""
     out = {}
@@ -231,12 +243,21 @@ def main():
     p.add_argument("--mentees", type=int, default=2000)
     p.add_argument("--capacity", type=int, default=2)
     p.add_argument("--threads", type=int, default=16)
-    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--runs", type=int, default=10)
     p.add_argument("--seed", type=int, default=2024)
     p.add_argument("--timeout", type=float, default=300.0,
                    help="seconds allowed per request")
     p.add_argument("--pid", type=int,
                    help="server process id: report its peak RSS (VmHWM)")
+    p.add_argument("--scipy-python",
+                   help="a Python with numpy and scipy: also time SciPy's "
+                        "linear_sum_assignment (bench/scipy_lap.py)")
+    p.add_argument("--scipy-repeats", type=int, default=5)
+    p.add_argument("--big-mentors", type=int, default=2000)
+    p.add_argument("--big-mentees", type=int, default=4000)
+    p.add_argument("--big-runs", type=int, default=0,
+                   help="also time this many runs on a second, bigger "
+                        "cohort (--big-mentees x --big-mentors)")
     p.add_argument("--setup-only", action="store_true",
                    help="stop after accepting the applications")
     p.add_argument("--accept", action="store_true",
@@ -247,11 +268,89 @@ def main():
         p.error("give --email and --password "
                 "(or WLA_ADMIN_EMAIL and WLA_ADMIN_PASSWORD)")
 
+    idle = None
+    if args.pid:
+        # Before the first request: the server as it starts.
+        idle = vm_hwm_kib(args.pid)[1]
+        print(f"server idle after start: VmRSS {idle / 1024:.1f} MiB", flush=True)
     api = Client(args.base_url, args.email, args.password, args.timeout)
     api.login()
     rng = random.Random(args.seed)
     stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
+    cid = setup(api, args, rng, stamp, args.mentors, args.mentees)
+    if args.setup_only:
+        return
 
+    scipy_median = None
+    if args.scipy_python:
+        here = os.path.dirname(os.path.abspath(__file__))
+        out = subprocess.run(
+            [args.scipy_python, os.path.join(here, "scipy_lap.py"), "--json",
+             "--repeats", str(args.scipy_repeats)],
+            check=True, capture_output=True, text=True).stdout
+        scipy = json.loads(out)
+        scipy_median = scipy["median"]
+        print(f"SciPy {scipy['scipy']} linear_sum_assignment on a random "
+              f"{scipy['n']} x {scipy['n']} integer matrix (0-999): "
+              + ", ".join(f"{t:.3f}" for t in scipy["times"])
+              + f" s; median {scipy_median:.3f} s", flush=True)
+
+    times, peaks, result = timed_runs(api, args, cid, args.runs, "run")
+    after = None
+    if args.pid:
+        after = vm_hwm_kib(args.pid)[1]
+        print(f"server after {args.runs} runs: VmRSS {after / 1024:.1f} MiB; "
+              f"peak during a run (VmHWM, reset before each): "
+              f"{max(peaks) / 1024:.1f} MiB", flush=True)
+    proposals = result.get("proposals", [])
+    print(f"proposals: {len(proposals)}, "
+          f"unmatched: {len(result.get('unmatched', []))}, "
+          f"total_score: {result.get('total_score')}, "
+          f"min_score: {result.get('min_score')}, "
+          f"blocking_pairs: {result.get('blocking_pairs')}", flush=True)
+    if args.accept:
+        accept_run(api, cid, result)
+
+    big_times = []
+    if args.big_runs:
+        big = setup(api, args, rng, stamp + "-big", args.big_mentors,
+                    args.big_mentees)
+        big_times, _, big_result = timed_runs(api, args, big, args.big_runs,
+                                              "big run")
+        print(f"big cohort proposals: {len(big_result.get('proposals', []))}, "
+              f"total_score: {big_result.get('total_score')}", flush=True)
+
+    print("targets (issue #16):")
+    checks = []
+    median = statistics.median(times)
+    if scipy_median is not None:
+        checks.append((f"POST matching-runs {args.mentees} x {args.mentors} "
+                       f"median {median:.3f} s <= SciPy median "
+                       f"{scipy_median:.3f} s", median <= scipy_median))
+    if big_times:
+        big_median = statistics.median(big_times)
+        checks.append((f"POST matching-runs {args.big_mentees} x "
+                       f"{args.big_mentors} median {big_median:.3f} s "
+                       f"<= 1.5 s", big_median <= 1.5))
+    if args.pid:
+        mib = 1024 * 1024 / 1000 / 1000  # MB in MiB
+        checks.append((f"VmRSS after {args.runs} runs {after / 1024:.1f} MiB "
+                       f"<= 64 MB ({64 / mib:.1f} MiB)",
+                       after * 1024 <= 64e6))
+        checks.append((f"VmRSS idle after start {idle / 1024:.1f} MiB "
+                       f"<= 40 MB ({40 / mib:.1f} MiB)", idle * 1024 <= 40e6))
+        checks.append((f"peak during a run {max(peaks) / 1024:.1f} MiB "
+                       f"<= 150 MB ({150 / mib:.1f} MiB)",
+                       max(peaks) * 1024 <= 150e6))
+    for text, ok in checks:
+        print(f"  {'PASS' if ok else 'FAIL'}: {text}")
+    if checks:
+        met = sum(ok for _, ok in checks)
+        print(f"{met} of {len(checks)} targets met")
+
+
+def setup(api, args, rng, stamp, mentors, mentees):
+    """A new cycle with `mentors` + `mentees` accepted applications; its id."""
     _, cycle = api.call("POST", "/api/v1/cycles", {
         "name": f"Bench 2024-2025 {stamp}",
         "description": "Benchmark cohort (bench/matching_run.py).",
@@ -267,7 +366,7 @@ def main():
     api.call("POST", f"/api/v1/cycles/{cid}/transition", {"to": "open"})
     print(f"cycle {cid} open", flush=True)
 
-    n = args.mentors + args.mentees
+    n = mentors + mentees
     with concurrent.futures.ThreadPoolExecutor(args.threads) as pool:
         def create_member(i):
             _, m = api.call("POST", "/api/v1/members", {
@@ -279,7 +378,7 @@ def main():
 
         members = phase("members", pool, create_member, range(n))
         # Forms are drawn in order so the cohort depends on --seed only.
-        forms = [form(rng, mid, i < args.mentors, args.capacity)
+        forms = [form(rng, mid, i < mentors, args.capacity)
                  for i, mid in enumerate(members)]
 
         def apply(f):
@@ -296,18 +395,23 @@ def main():
 
         phase("reviews", pool, accept, apps)
 
-    print(f"cohort: {args.mentors} mentors (capacity {args.capacity}), "
-          f"{args.mentees} mentees, all accepted", flush=True)
+    print(f"cohort: {mentors} mentors (capacity {args.capacity}), "
+          f"{mentees} mentees, all accepted", flush=True)
     if args.pid:
         hwm, rss = vm_hwm_kib(args.pid)
         print(f"server after setup: VmHWM {hwm / 1024:.0f} MiB, "
               f"VmRSS {rss / 1024:.0f} MiB", flush=True)
-    if args.setup_only:
-        return
+    return cid
 
-    times = []
+
+def timed_runs(api, args, cid, runs, label):
+    """Times `runs` POSTs of a matching run; (times, peak KiB per run, the
+    last result)."""
+    times, peaks = [], []
     result = None
-    for i in range(args.runs):
+    for i in range(runs):
+        if args.pid:
+            reset_peak(args.pid)
         start = time.perf_counter()
         _, result = api.call("POST", f"/api/v1/cycles/{cid}/matching-runs", {},
                              expect=(201,))
@@ -316,37 +420,33 @@ def main():
         mem = ""
         if args.pid:
             hwm, rss = vm_hwm_kib(args.pid)
-            mem = f" (server VmHWM {hwm / 1024:.0f} MiB, VmRSS {rss / 1024:.0f} MiB)"
-        print(f"run {i + 1}: {took:.3f} s{mem}", flush=True)
-    print(f"median: {statistics.median(times):.3f} s "
-          f"(min {min(times):.3f} s, max {max(times):.3f} s)")
-    proposals = result.get("proposals", [])
-    print(f"proposals: {len(proposals)}, "
-          f"unmatched: {len(result.get('unmatched', []))}, "
-          f"total_score: {result.get('total_score')}, "
-          f"min_score: {result.get('min_score')}")
-    if args.accept:
-        start = time.perf_counter()
-        _, made = api.call("POST", f"/api/v1/matching-runs/{result['id']}/accept",
-                           {}, expect=(201,))
-        print(f"accept: {len(made)} matches in "
-              f"{time.perf_counter() - start:.3f} s", flush=True)
-        start = time.perf_counter()
-        for m in made:
-            api.call("POST", f"/api/v1/matches/{m['id']}/approve", {},
-                     expect=(200,))
-        print(f"approve: {len(made)} one by one in "
-              f"{time.perf_counter() - start:.1f} s", flush=True)
-        start = time.perf_counter()
-        _, published = api.call("POST",
-                                f"/api/v1/cycles/{cid}/matches/publish", {},
-                                expect=(200,))
-        print(f"publish: {published.get('published')} in "
-              f"{time.perf_counter() - start:.3f} s", flush=True)
-    if args.pid:
-        hwm, rss = vm_hwm_kib(args.pid)
-        print(f"server peak RSS (VmHWM): {hwm / 1024:.0f} MiB "
-              f"(VmRSS now {rss / 1024:.0f} MiB)")
+            peaks.append(hwm)
+            mem = (f" (server peak during it {hwm / 1024:.0f} MiB, "
+                   f"VmRSS after {rss / 1024:.0f} MiB)")
+        print(f"{label} {i + 1}: {took:.3f} s{mem}", flush=True)
+    print(f"{label} median: {statistics.median(times):.3f} s "
+          f"(min {min(times):.3f} s, max {max(times):.3f} s)", flush=True)
+    return times, peaks, result
+
+
+def accept_run(api, cid, result):
+    start = time.perf_counter()
+    _, made = api.call("POST", f"/api/v1/matching-runs/{result['id']}/accept",
+                       {}, expect=(201,))
+    print(f"accept: {len(made)} matches in "
+          f"{time.perf_counter() - start:.3f} s", flush=True)
+    start = time.perf_counter()
+    for m in made:
+        api.call("POST", f"/api/v1/matches/{m['id']}/approve", {},
+                 expect=(200,))
+    print(f"approve: {len(made)} one by one in "
+          f"{time.perf_counter() - start:.1f} s", flush=True)
+    start = time.perf_counter()
+    _, published = api.call("POST",
+                            f"/api/v1/cycles/{cid}/matches/publish", {},
+                            expect=(200,))
+    print(f"publish: {published.get('published')} in "
+          f"{time.perf_counter() - start:.3f} s", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end matching benchmark: builds the release binary, starts it on a
 # fresh temporary SQLite database on 127.0.0.1:18181, creates an admin, runs
-# bench/matching_run.py against it (extra arguments are passed on, e.g.
-# --setup-only or --runs 3) and stops the server. See bench/README.md.
+# bench/matching_run.py against it with SciPy's bare solve as the yardstick
+# and a second, 4,000 x 2,000 cohort (extra arguments are passed on, e.g.
+# --setup-only, --runs 3 or --big-runs 0) and stops the server; it prints
+# PASS or FAIL for each target of issue #16. numpy and scipy are installed
+# once in a venv ($BENCH_SCIPY_VENV, default /tmp/wla-scipy). See
+# bench/README.md.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,6 +18,12 @@ password="bench-password-123"
 bin="${CARGO_TARGET_DIR:-$root/target}/release/wla-mentorship"
 
 cargo build --release
+
+venv="${BENCH_SCIPY_VENV:-/tmp/wla-scipy}"
+if ! "$venv/bin/python" -c 'import numpy, scipy' 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet numpy scipy
+fi
 
 tmp="$(mktemp -d /tmp/wla-bench.XXXXXX)"
 server_pid=""
@@ -59,6 +69,8 @@ python3 "$root/bench/matching_run.py" \
     --email "$email" \
     --password "$password" \
     --pid "$server_pid" \
+    --scipy-python "$venv/bin/python" \
+    --big-runs 3 \
     "$@" || status=$?
 if [[ $status -ne 0 ]]; then
     echo "last server log lines:" >&2

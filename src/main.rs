@@ -33,6 +33,12 @@ async fn run() -> anyhow::Result<()> {
 /// (290 MiB after ten 2,000 × 1,000 runs; 150 MiB with two arenas, see
 /// bench/README.md). Two arenas unless the operator set `MALLOC_ARENA_MAX`,
 /// which glibc reads itself. Called before any thread starts.
+///
+/// Blocks of 256 KiB or more (a run's score and cost matrices, its JSON)
+/// are mapped on their own and unmapped when freed, unless the operator
+/// set `MALLOC_MMAP_THRESHOLD_`: by default glibc raises that threshold
+/// each time such a block is freed, after which the next ones come from
+/// the heap and stay there.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn limit_malloc_arenas() {
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
@@ -40,6 +46,12 @@ fn limit_malloc_arenas() {
         // started yet, so nothing allocates concurrently.
         unsafe {
             libc::mallopt(libc::M_ARENA_MAX, 2);
+        }
+    }
+    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
+        // SAFETY: as above.
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
         }
     }
 }

@@ -28,6 +28,9 @@ impl MatchingWorker {
                     if catch_unwind(AssertUnwindSafe(job)).is_err() {
                         tracing::error!("a matching job panicked");
                     }
+                    // The job's working data (score and cost matrices) is
+                    // freed: return it to the system between runs.
+                    crate::memory::release_freed();
                 }
             })?;
         Ok(Self { jobs })

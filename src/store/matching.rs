@@ -1,9 +1,10 @@
 //! Stored matching runs: inserted whole, read back whole or as summaries,
 //! marked accepted.
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DerivePartialModel, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DbBackend, DerivePartialModel, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -32,12 +33,49 @@ pub struct RunSummary {
 }
 
 /// Stores a run with its whole result. Nothing is read back: the row is
-/// what was written.
+/// what was written. The result (megabytes of JSON for a big cohort) is
+/// serialised once, straight to text, rather than cloned into a
+/// `serde_json::Value` tree first; PostgreSQL casts the text to `json`.
 #[tracing::instrument(skip_all, fields(cycle_id = %run.cycle_id))]
 pub async fn insert(db: &impl ConnectionTrait, run: &MatchingRun) -> StoreResult<()> {
-    matching_run::Entity::insert(run.clone().into_active_model())
-        .exec_without_returning(db)
-        .await?;
+    use matching_run::Column as C;
+    let result =
+        serde_json::to_string(&run.result).map_err(|e| sea_orm::DbErr::Json(e.to_string()))?;
+    let result = match db.get_database_backend() {
+        DbBackend::Postgres => Expr::val(result).cast_as(Alias::new("json")),
+        _ => Expr::val(result),
+    };
+    let status: sea_orm::Value = run.status.to_value().into();
+    let insert = Query::insert()
+        .into_table(matching_run::Entity)
+        .columns([
+            C::Id,
+            C::CycleId,
+            C::CreatedBy,
+            C::Status,
+            C::Parameters,
+            C::Result,
+            C::TotalScore,
+            C::MinScore,
+            C::ProposalCount,
+            C::UnmatchedCount,
+            C::CreatedAt,
+        ])
+        .values_panic([
+            Expr::val(run.id),
+            Expr::val(run.cycle_id),
+            Expr::val(run.created_by),
+            Expr::val(status),
+            Expr::val(run.parameters.clone()),
+            result,
+            Expr::val(run.total_score),
+            Expr::val(run.min_score),
+            Expr::val(run.proposal_count),
+            Expr::val(run.unmatched_count),
+            Expr::val(run.created_at),
+        ])
+        .to_owned();
+    db.execute(&insert).await?;
     Ok(())
 }
 

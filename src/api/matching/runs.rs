@@ -49,10 +49,14 @@ pub async fn create_run(
         body.into_inner(),
     )
     .await?;
-    Ok(created(
+    let response = created(
         format!("/api/v1/matching-runs/{}", run.id),
         RunDto::from(run),
-    ))
+    );
+    // The run's working data and its result are freed by now (the answer
+    // is bytes): give the pages back rather than keep them for the next.
+    crate::memory::release_freed();
+    Ok(response)
 }
 
 /// A cycle's matching runs, newest first (committee).
