@@ -258,6 +258,10 @@ def main():
     p.add_argument("--big-runs", type=int, default=0,
                    help="also time this many runs on a second, bigger "
                         "cohort (--big-mentees x --big-mentors)")
+    p.add_argument("--cycle-id",
+                   help="time runs on this cycle, already set up (by an "
+                        "earlier --setup-only on the same database), "
+                        "instead of seeding a new one")
     p.add_argument("--setup-only", action="store_true",
                    help="stop after accepting the applications")
     p.add_argument("--accept", action="store_true",
@@ -277,7 +281,10 @@ def main():
     api.login()
     rng = random.Random(args.seed)
     stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
-    cid = setup(api, args, rng, stamp, args.mentors, args.mentees)
+    if args.cycle_id:
+        cid = args.cycle_id
+    else:
+        cid = setup(api, args, rng, stamp, args.mentors, args.mentees)
     if args.setup_only:
         return
 

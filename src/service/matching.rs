@@ -2,6 +2,7 @@
 //! applicants, read back unchanged; accepting a run's proposals as
 //! matches; one application's ranked candidates.
 use std::collections::HashMap;
+use std::time::Instant;
 
 use chrono::{SubsecRound, Utc};
 use uuid::Uuid;
@@ -17,7 +18,7 @@ use crate::domain::matching::{
     Candidate, Candidates, Comparison, Pin, RunParams, candidates_for, compare_runs, run_matching,
 };
 use crate::paging::PageRequest;
-use crate::store::applications::{self as apps, Application};
+use crate::store::applications::{self as apps, MatchingFields};
 use crate::store::matching::{self as runs, RunParameters, RunResult};
 use crate::store::{self, Db, matches as rows};
 use crate::worker::MatchingWorker;
@@ -39,28 +40,27 @@ pub(crate) async fn matching_cycle(db: &impl store::Conn, id: Uuid) -> ServiceRe
 
 /// An application as an engine candidate; `taken` mentor slots (placed
 /// matches) are subtracted from the capacity.
-pub(crate) fn candidate_of(app: &Application, taken: u32) -> Candidate {
-    let form = apps::form_of(app);
-    let capacity = match apps::role_of(app) {
+pub(crate) fn candidate_of(app: MatchingFields, taken: u32) -> Candidate {
+    let capacity = match app.role {
         ApplicationRole::Mentor => (app.capacity.unwrap_or(1).max(0) as u32).saturating_sub(taken),
         ApplicationRole::Mentee => 1,
     };
     Candidate {
         application_id: app.id,
         member_id: app.member_id,
-        role: form.role,
-        status: apps::status_of(app),
-        library_types: form.library_types,
-        interests: form.interests,
-        career_stage: form.career_stage,
-        region: form.region,
-        meeting_modes: form.meeting_modes,
-        matching_preference: form.matching_preference,
-        identity_tags: form.identity_tags,
-        identity_consent: form.identity_consent,
-        employer: form.employer,
+        role: app.role,
+        status: app.status,
+        library_types: app.library_types.0,
+        interests: app.interests.0,
+        career_stage: app.career_stage,
+        region: app.region,
+        meeting_modes: app.meeting_modes.0,
+        matching_preference: app.matching_preference,
+        identity_tags: app.identity_tags.0,
+        identity_consent: app.identity_consent,
+        employer: app.employer,
         capacity,
-        mentee_stages: form.mentee_stages,
+        mentee_stages: app.mentee_stages.map(|s| s.0).unwrap_or_default(),
     }
 }
 
@@ -70,15 +70,18 @@ pub(crate) fn candidate_of(app: &Application, taken: u32) -> Candidate {
 /// application in whatever its place, with its true remaining capacity
 /// (the one the committee asks candidates for).
 async fn cohort(db: &Db, cycle_id: Uuid, also: Option<Uuid>) -> ServiceResult<Vec<Candidate>> {
-    let apps = apps::for_cycle(db, cycle_id).await?;
+    let apps = apps::matching_fields_for_cycle(db, cycle_id).await?;
     let mut taken: HashMap<Uuid, u32> = HashMap::new();
     for m in rows::placed_in_cycle(db, cycle_id).await? {
         *taken.entry(m.mentor_application_id).or_default() += 1;
         *taken.entry(m.mentee_application_id).or_default() += 1;
     }
     Ok(apps
-        .iter()
-        .map(|a| candidate_of(a, taken.get(&a.id).copied().unwrap_or(0)))
+        .into_iter()
+        .map(|a| {
+            let taken = taken.get(&a.id).copied().unwrap_or(0);
+            candidate_of(a, taken)
+        })
         .filter(|c| {
             also == Some(c.application_id)
                 || match c.role {
@@ -101,13 +104,16 @@ pub async fn create_run(
 ) -> ServiceResult<MatchingRun> {
     may_run_matching(actor)?;
     let params = params.normalized();
+    let started = Instant::now();
     let cycle = matching_cycle(db, cycle_id).await?;
     let cohort = cohort(db, cycle.id, None).await?;
+    let loaded = started.elapsed();
     let run_params = params.clone();
     let result = worker
         .run(move || run_matching(&cohort, &run_params))
         .await?
         .map_err(|e| ServiceError::invalid("parameters", "invalid", e.to_string()))?;
+    let computed = started.elapsed();
     let run = MatchingRun {
         id: Uuid::new_v4(),
         cycle_id: cycle.id,
@@ -123,6 +129,14 @@ pub async fn create_run(
         result: RunResult(result),
     };
     runs::insert(db, &run).await?;
+    // Where a run's time goes, for whoever wonders why one was slow.
+    tracing::info!(
+        proposals = run.proposal_count,
+        load_ms = loaded.as_millis() as u64,
+        engine_ms = (computed - loaded).as_millis() as u64,
+        store_ms = (started.elapsed() - computed).as_millis() as u64,
+        "matching run stored"
+    );
     Ok(run)
 }
 

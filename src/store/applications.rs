@@ -2,8 +2,9 @@
 //! decides what may change and writes the form as the domain normalised it.
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DerivePartialModel,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -13,7 +14,8 @@ use super::entities::{application, application_audit, member};
 use super::members::Member;
 use super::{StoreError, StoreResult};
 use crate::domain::application::{
-    ApplicationForm, ApplicationRole, ApplicationStatus, AuditAction,
+    ApplicationForm, ApplicationRole, ApplicationStatus, AuditAction, CareerStage,
+    MatchingPreference,
 };
 
 pub use application::Model as Application;
@@ -25,6 +27,62 @@ pub fn status_of(a: &Application) -> ApplicationStatus {
 
 pub fn role_of(a: &Application) -> ApplicationRole {
     a.role
+}
+
+/// What the matching engine reads of an application: no free text, so a
+/// big cohort loads a fraction of its rows' bytes.
+#[derive(Clone, Debug, DerivePartialModel)]
+#[sea_orm(entity = "application::Entity")]
+pub struct MatchingFields {
+    pub id: Uuid,
+    pub member_id: Uuid,
+    pub role: ApplicationRole,
+    pub status: ApplicationStatus,
+    pub library_types: LibraryTypes,
+    pub interests: Tags,
+    pub career_stage: CareerStage,
+    pub region: String,
+    pub meeting_modes: MeetingModes,
+    pub matching_preference: MatchingPreference,
+    pub identity_tags: Tags,
+    pub identity_consent: bool,
+    pub employer: String,
+    pub capacity: Option<i32>,
+    pub mentee_stages: Option<CareerStages>,
+}
+
+impl From<&Application> for MatchingFields {
+    fn from(a: &Application) -> Self {
+        Self {
+            id: a.id,
+            member_id: a.member_id,
+            role: a.role,
+            status: a.status,
+            library_types: a.library_types.clone(),
+            interests: a.interests.clone(),
+            career_stage: a.career_stage,
+            region: a.region.clone(),
+            meeting_modes: a.meeting_modes.clone(),
+            matching_preference: a.matching_preference,
+            identity_tags: a.identity_tags.clone(),
+            identity_consent: a.identity_consent,
+            employer: a.employer.clone(),
+            capacity: a.capacity,
+            mentee_stages: a.mentee_stages.clone(),
+        }
+    }
+}
+
+/// A cycle's applications as the matching engine reads them.
+pub async fn matching_fields_for_cycle(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+) -> StoreResult<Vec<MatchingFields>> {
+    Ok(application::Entity::find()
+        .filter(application::Column::CycleId.eq(cycle_id))
+        .into_partial_model::<MatchingFields>()
+        .all(db)
+        .await?)
 }
 
 /// The stored application as a form (what its author filled in).

@@ -11,8 +11,9 @@
 //!
 //! A run places the committee's must-pair pins, then finds, among the
 //! remaining applicants, the largest number of pairs and, among those, the
-//! best total score (an assignment problem solved by LAPJV over mentor
-//! slots), or with the `fair` [`Objective`] the highest lowest pair score
+//! best total score (a min-cost flow over mentors with capacities, solved
+//! on candidate lists and proved optimal over every pair: see `assign`), or
+//! with the `fair` [`Objective`] the highest lowest pair score
 //! first. It then counts blocking pairs (see `stability`). Inputs are
 //! sorted by application id first, so the same cohort always gives the same
 //! proposals.
@@ -62,6 +63,4 @@ pub enum MatchingError {
     UnknownApplication(Uuid),
     #[error("{0}")]
     InvalidWeights(String),
-    #[error("the assignment solver failed: {0}")]
-    Solver(String),
 }

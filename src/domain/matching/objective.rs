@@ -17,7 +17,6 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::MatchingError;
 use super::assign::assign;
 
 /// What a run optimises after the number of pairs.
@@ -31,27 +30,25 @@ pub enum Objective {
     Fair,
 }
 
-/// Solves the free part of a run. Rows are free mentees; `slots[s]` is the
-/// mentor (column group) of slot `s`; `score(row, mentor)` is `None` where
+/// Solves the free part of a run. Rows are free mentees; `capacity[j]` is
+/// how many mentor `j` may still take; `score(row, mentor)` is `None` where
 /// the pair is impossible. `floor` is the lowest score among the pinned
-/// pairs, which the fair objective need not beat. Returns (row, slot)
+/// pairs, which the fair objective need not beat. Returns (row, mentor)
 /// pairs as [`assign`] does.
 pub(crate) fn solve(
     objective: Objective,
     floor: Option<i64>,
     rows: usize,
-    slots: &[usize],
+    capacity: &[u32],
     score: impl Fn(usize, usize) -> Option<i64>,
-) -> Result<Vec<(usize, usize)>, MatchingError> {
+) -> Vec<(usize, usize)> {
     match objective {
-        Objective::Total => assign(rows, slots.len(), |i, s| score(i, slots[s])),
+        Objective::Total => assign(rows, capacity, score),
         Objective::Fair => {
-            let Some(t) = fair_threshold(floor, rows, slots, &score) else {
-                return Ok(Vec::new());
+            let Some(t) = fair_threshold(floor, rows, capacity, &score) else {
+                return Vec::new();
             };
-            assign(rows, slots.len(), |i, s| {
-                score(i, slots[s]).filter(|&v| v >= t)
-            })
+            assign(rows, capacity, |i, j| score(i, j).filter(|&v| v >= t))
         }
     }
 }
@@ -95,15 +92,10 @@ impl Adjacency {
 pub(crate) fn fair_threshold(
     floor: Option<i64>,
     rows: usize,
-    slots: &[usize],
+    capacity: &[u32],
     score: &impl Fn(usize, usize) -> Option<i64>,
 ) -> Option<i64> {
-    let mentors = slots.iter().map(|&j| j + 1).max().unwrap_or(0);
-    let mut capacity = vec![0u32; mentors];
-    for &j in slots {
-        capacity[j] += 1;
-    }
-    let adj = Adjacency::new(rows, mentors, |i, j| {
+    let adj = Adjacency::new(rows, capacity.len(), |i, j| {
         (capacity[j] > 0).then(|| score(i, j)).flatten()
     });
     // The distinct scores, ascending (scores are small whole numbers: a
@@ -120,8 +112,8 @@ pub(crate) fn fair_threshold(
         // total can: solve at the pins' floor at most.
         values.truncate(values.partition_point(|&v| v <= floor).max(1));
     }
-    let mut best = Matching::new(&capacity, rows);
-    best.grow(&adj, &capacity, i64::MIN);
+    let mut best = Matching::new(capacity, rows);
+    best.grow(&adj, capacity, i64::MIN);
     let most = best.size;
     if most == 0 {
         return None;
@@ -133,7 +125,7 @@ pub(crate) fn fair_threshold(
         let mid = lo + (hi - lo).div_ceil(2);
         let t = values[mid];
         let mut trial = best.above(&adj, t);
-        trial.grow(&adj, &capacity, t);
+        trial.grow(&adj, capacity, t);
         if trial.size == most {
             lo = mid;
             best = trial;

@@ -42,17 +42,37 @@ pub(crate) struct Profile {
     /// Interned, loosely compared; 0 when empty (unknown, matches nothing).
     region: u32,
     employer: u32,
-    /// Interned normalised tags, sorted.
-    interests: Box<[u32]>,
-    identity: Box<[u32]>,
+    interests: TagSet,
+    identity: TagSet,
     identity_consent: bool,
     preference: MatchingPreference,
+}
+
+/// Interned normalised tags: sorted ids, and the same as bits when every
+/// id is below 128 (the usual case: a cohort's tags come from short lists),
+/// so that most pairs compare with one AND.
+#[derive(Debug)]
+struct TagSet {
+    ids: Box<[u32]>,
+    bits: Option<u128>,
+}
+
+impl TagSet {
+    /// How many tags two sets share.
+    fn shared(&self, other: &TagSet) -> usize {
+        match (self.bits, other.bits) {
+            (Some(a), Some(b)) => (a & b).count_ones() as usize,
+            _ => shared(&self.ids, &other.ids),
+        }
+    }
 }
 
 /// Builds [`Profile`]s, giving equal loose text the same id.
 #[derive(Default)]
 pub(crate) struct Interner {
     ids: HashMap<String, u32>,
+    /// Tags get ids of their own, from 0, so that they stay small.
+    tag_ids: HashMap<String, u32>,
 }
 
 impl Interner {
@@ -65,15 +85,25 @@ impl Interner {
         *self.ids.entry(text).or_insert(next)
     }
 
-    fn tags(&mut self, tags: &[String]) -> Box<[u32]> {
+    fn tags(&mut self, tags: &[String]) -> TagSet {
         let mut ids: Vec<u32> = tags
             .iter()
-            .map(|t| self.id(t))
-            .filter(|&id| id != 0)
+            .map(|t| loose(t))
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                let next = self.tag_ids.len() as u32;
+                *self.tag_ids.entry(t).or_insert(next)
+            })
             .collect();
         ids.sort_unstable();
         ids.dedup();
-        ids.into_boxed_slice()
+        let bits = ids
+            .iter()
+            .try_fold(0u128, |bits, &id| (id < 128).then(|| bits | 1 << id));
+        TagSet {
+            ids: ids.into_boxed_slice(),
+            bits,
+        }
     }
 
     pub(crate) fn profile(&mut self, c: &Candidate) -> Profile {
@@ -183,7 +213,7 @@ impl PairJudge {
             MAX_CRITERION_SCORE * (mentor.library_types & mentee.library_types).count_ones() as i64
                 / wanted
         };
-        let interests = match shared(&mentor.interests, &mentee.interests) {
+        let interests = match mentor.interests.shared(&mentee.interests) {
             0 => 0,
             1 => 4,
             2 => 7,
@@ -196,7 +226,7 @@ impl PairJudge {
             _ => 0,
         };
         let identity = if mentor.identity_consent && mentee.identity_consent {
-            match shared(&mentor.identity, &mentee.identity) {
+            match mentor.identity.shared(&mentee.identity) {
                 0 => 0,
                 1 => 8,
                 _ => 10,

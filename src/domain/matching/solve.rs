@@ -138,11 +138,11 @@ pub fn run_matching(
     let of_role = |role| sorted.iter().copied().filter(move |c| is(c, role));
     let mentors: Vec<&Candidate> = of_role(ApplicationRole::Mentor).collect();
     let mentees: Vec<&Candidate> = of_role(ApplicationRole::Mentee).collect();
-    let free_mentees: Vec<&Candidate> = mentees
-        .iter()
-        .copied()
-        .filter(|c| !pins.pinned_mentees.contains(&c.application_id))
+    // Indices into `mentees` of those not placed by a pin.
+    let free: Vec<usize> = (0..mentees.len())
+        .filter(|&e| !pins.pinned_mentees.contains(&mentees[e].application_id))
         .collect();
+    let free_mentees: Vec<&Candidate> = free.iter().map(|&e| mentees[e]).collect();
     let remaining: Vec<u32> = mentors
         .iter()
         .map(|m| {
@@ -151,55 +151,53 @@ pub fn run_matching(
         })
         .collect();
 
-    // The first rule each (free mentee, mentor) pair breaks, or its score,
-    // from profiles built once per applicant: no text is compared or built
-    // per pair.
+    // The first rule each (mentee, mentor) pair breaks, or its score, from
+    // profiles built once per applicant: no text is compared or built per
+    // pair. Computed once, for the solve and the stability count alike.
     let judge = PairJudge::new(params, &table);
     let mut interner = Interner::default();
     let mentor_profiles: Vec<Profile> = mentors.iter().map(|c| interner.profile(c)).collect();
-    let mentee_profiles: Vec<Profile> = free_mentees.iter().map(|c| interner.profile(c)).collect();
+    let mentee_profiles: Vec<Profile> = mentees.iter().map(|c| interner.profile(c)).collect();
     let cell: Vec<Cell> = mentee_profiles
         .iter()
-        .flat_map(|e| {
-            mentor_profiles
-                .iter()
-                .zip(&remaining)
-                .map(move |(m, left)| (m, e, left))
-        })
-        .map(|(m, e, left)| match judge.first_broken(m, e) {
+        .flat_map(|e| mentor_profiles.iter().map(move |m| (m, e)))
+        .map(|(m, e)| match judge.first_broken(m, e) {
             Some(rule) => Cell::broken(rule),
-            None if *left == 0 => Cell::broken(RuleBroken::Capacity),
             None => Cell::score(judge.score(m, e)),
         })
         .collect();
     drop((mentor_profiles, mentee_profiles, interner));
-    let at = |i: usize, j: usize| cell[i * mentors.len() + j].get();
+    let pair = |e: usize, j: usize| cell[e * mentors.len() + j].get();
+    // A free mentee `i` with mentor `j`, given the places the pins took.
+    let at = |i: usize, j: usize| match pair(free[i], j) {
+        Ok(_) if remaining[j] == 0 => Err(RuleBroken::Capacity),
+        other => other,
+    };
 
-    // Each mentor becomes as many columns as they have slots left (never
-    // more than there are mentees to place).
-    let slots: Vec<usize> = (0..mentors.len())
-        .flat_map(|j| std::iter::repeat_n(j, free_mentees.len().min(remaining[j] as usize)))
-        .collect();
     let balance = params.preference_balance;
     let floor = pins
         .pairs
         .iter()
         .map(|&(m, e)| score_pair_balanced(m, e, &table, balance).0)
         .min();
+    // A mentor never takes more than there are mentees to place.
+    let capacity: Vec<u32> = remaining
+        .iter()
+        .map(|&left| left.min(free_mentees.len() as u32))
+        .collect();
     let solved = objective::solve(
         params.objective,
         floor,
         free_mentees.len(),
-        &slots,
+        &capacity,
         |i, j| at(i, j).ok(),
-    )?;
+    );
 
     // (mentor, mentee, pinned, the fast path's score of a solved pair)
     let chosen = pins.pairs.iter().map(|&(m, e)| (m, e, true, None));
-    let solved = solved.into_iter().map(|(i, s)| {
-        let fast = at(i, slots[s]).ok();
-        (mentors[slots[s]], free_mentees[i], false, fast)
-    });
+    let solved = solved
+        .into_iter()
+        .map(|(i, j)| (mentors[j], free_mentees[i], false, at(i, j).ok()));
     let mut proposals: Vec<Proposal> = chosen
         .chain(solved)
         .map(|(m, e, pinned, fast)| {
@@ -268,7 +266,7 @@ pub fn run_matching(
         pin_conflicts: pins.conflicts,
         blocking_pairs: None,
     };
-    stability::annotate(&mentors, &mentees, params, &table, &mut result);
+    stability::annotate(&mentors, &mentees, |e, j| pair(e, j).ok(), &mut result);
     Ok(result)
 }
 

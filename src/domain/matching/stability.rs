@@ -11,10 +11,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::input::{Candidate, RunParams};
-use super::profile::{Interner, PairJudge, Profile};
+use super::input::Candidate;
 use super::solve::MatchResult;
-use super::weights::WeightTable;
 use crate::domain::application::ApplicationRole;
 
 /// How many blocking alternatives a proposal lists, best first; the
@@ -40,20 +38,15 @@ pub struct BlockingAlternative {
 
 /// Fills in `blocking_pairs` and each proposal's blocking alternatives.
 /// `mentors` and `mentees` are every matchable applicant of the run, pinned
-/// ones included; a mentor's free places are its capacity less its
-/// proposals.
+/// ones included; `pair(e, m)` is the score of `mentees[e]` with
+/// `mentors[m]` when every hard rule holds. A mentor's free places are its
+/// capacity less its proposals.
 pub(crate) fn annotate(
     mentors: &[&Candidate],
     mentees: &[&Candidate],
-    params: &RunParams,
-    table: &WeightTable,
+    pair: impl Fn(usize, usize) -> Option<i64>,
     result: &mut MatchResult,
 ) {
-    let judge = PairJudge::new(params, table);
-    let mut interner = Interner::default();
-    let mentor_profiles: Vec<Profile> = mentors.iter().map(|c| interner.profile(c)).collect();
-    let mentee_profiles: Vec<Profile> = mentees.iter().map(|c| interner.profile(c)).collect();
-
     // Each mentee's proposal, and each mentor's load and weakest proposal
     // (lowest score, then lowest mentee id).
     let mut of_mentee: HashMap<Uuid, usize> = HashMap::new();
@@ -70,16 +63,14 @@ pub(crate) fn annotate(
 
     let mut found: Vec<Vec<BlockingAlternative>> = vec![Vec::new(); result.proposals.len()];
     let mut count: u64 = 0;
-    for (e, pe) in mentees.iter().zip(&mentee_profiles) {
+    for (ei, e) in mentees.iter().enumerate() {
         let current = of_mentee.get(&e.application_id).copied();
         let mine = current.map(|k| &result.proposals[k]);
-        for (m, pm) in mentors.iter().zip(&mentor_profiles) {
-            if mine.is_some_and(|p| p.mentor_application_id == m.application_id)
-                || judge.first_broken(pm, pe).is_some()
-            {
+        for (mi, m) in mentors.iter().enumerate() {
+            if mine.is_some_and(|p| p.mentor_application_id == m.application_id) {
                 continue;
             }
-            let score = judge.score(pm, pe);
+            let Some(score) = pair(ei, mi) else { continue };
             if mine.is_some_and(|p| score <= p.score) {
                 continue;
             }

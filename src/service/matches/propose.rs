@@ -110,7 +110,10 @@ pub(crate) async fn propose(
             .iter()
             .filter(|m| m.mentor_application_id == mentor.id)
             .count() as u32;
-        let (mentor_c, mentee_c) = (candidate_of(&mentor, taken), candidate_of(&mentee, 0));
+        let (mentor_c, mentee_c) = (
+            candidate_of((&mentor).into(), taken),
+            candidate_of((&mentee).into(), 0),
+        );
         if apps::role_of(&mentor) == ApplicationRole::Mentor && mentor_c.capacity == 0 {
             return Err(refused(pair, "the mentor's capacity is exhausted"));
         }
