@@ -1,8 +1,8 @@
 //! The authenticated caller, as a handler argument.
-use actix_web::dev::Payload;
-use actix_web::http::{Method, header};
 use std::sync::Arc;
 
+use actix_web::dev::Payload;
+use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
 use uuid::Uuid;

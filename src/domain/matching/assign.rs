@@ -44,10 +44,21 @@ pub(crate) fn assign(
     capacity: &[u32],
     score: impl Fn(usize, usize) -> Option<i64>,
 ) -> Vec<(usize, usize)> {
+    assign_with::<ROW_CANDIDATES, COLUMN_CANDIDATES>(rows, capacity, score)
+}
+
+/// [`assign`] with `R` candidates per row and `C` per column (the tests
+/// use few, to make the solve choose again many times).
+fn assign_with<const R: usize, const C: usize>(
+    rows: usize,
+    capacity: &[u32],
+    score: impl Fn(usize, usize) -> Option<i64>,
+) -> Vec<(usize, usize)> {
     let cols = capacity.len();
     let possible = |r: usize, c: usize| if capacity[c] == 0 { None } else { score(r, c) };
     let zero = vec![0; cols];
-    let Some((mut candidates, costs)) = Candidates::best(rows, cols, &possible, &zero) else {
+    let Some((mut candidates, costs)) = Candidates::best::<R, C>(rows, cols, &possible, &zero)
+    else {
         return Vec::new();
     };
     loop {
@@ -61,7 +72,7 @@ pub(crate) fn assign(
         // The candidates only grow, so this ends.
         let prices = flow.column_potentials().to_vec();
         drop(flow);
-        if let Some((again, _)) = Candidates::best(rows, cols, &possible, &prices) {
+        if let Some((again, _)) = Candidates::best::<R, C>(rows, cols, &possible, &prices) {
             candidates.merge(again);
         }
         candidates.add(missed);
@@ -90,10 +101,10 @@ struct Candidates {
 }
 
 impl Candidates {
-    /// Each row's `ROW_CANDIDATES` best columns and each column's
-    /// `COLUMN_CANDIDATES` best rows (ties to the lower index), with the
+    /// Each row's `R` best columns and each column's `C` best rows (ties
+    /// in a fixed scrambled order), with the
     /// costs; `None` when no pair is possible. One pass over the pairs.
-    fn best(
+    fn best<const R: usize, const C: usize>(
         rows: usize,
         cols: usize,
         possible: &impl Fn(usize, usize) -> Option<i64>,
@@ -103,13 +114,13 @@ impl Candidates {
         // (not by index, or every row would pick the same few columns
         // among its equals): entries are (−score, tie, index).
         const EMPTY: (i64, u32, u32) = (i64::MAX, u32::MAX, u32::MAX);
-        let mut best_rows = vec![[EMPTY; COLUMN_CANDIDATES]; cols];
+        let mut best_rows = vec![[EMPTY; C]; cols];
         let mut lists: Vec<Vec<(i64, u32, u32)>> = Vec::with_capacity(rows);
         let (mut min, mut max) = (i64::MAX, i64::MIN);
         let mut row: Vec<(i64, u32, u32)> = Vec::with_capacity(cols);
         for r in 0..rows {
             row.clear();
-            // The worst entry kept once the row has had ROW_CANDIDATES
+            // The worst entry kept once the row has had R
             // better ones: nothing at or above it can make the cut (keys
             // are unique, so the kept set is exactly the best ones).
             let mut worst = EMPTY;
@@ -120,24 +131,24 @@ impl Candidates {
                 let key = -s - prices[c];
                 let kept = &mut best_rows[c];
                 let entry = (key, tie, r as u32);
-                if entry < kept[COLUMN_CANDIDATES - 1] {
+                if entry < kept[C - 1] {
                     let at = kept.partition_point(|k| *k < entry);
-                    kept.copy_within(at..COLUMN_CANDIDATES - 1, at + 1);
+                    kept.copy_within(at..C - 1, at + 1);
                     kept[at] = entry;
                 }
                 let entry = (key, tie, c as u32);
                 if entry < worst {
                     row.push(entry);
-                    if row.len() == 2 * ROW_CANDIDATES {
-                        row.select_nth_unstable(ROW_CANDIDATES - 1);
-                        row.truncate(ROW_CANDIDATES);
-                        worst = row[ROW_CANDIDATES - 1];
+                    if row.len() == 2 * R {
+                        row.select_nth_unstable(R - 1);
+                        row.truncate(R);
+                        worst = row[R - 1];
                     }
                 }
             }
-            if row.len() > ROW_CANDIDATES {
-                row.select_nth_unstable(ROW_CANDIDATES - 1);
-                row.truncate(ROW_CANDIDATES);
+            if row.len() > R {
+                row.select_nth_unstable(R - 1);
+                row.truncate(R);
             }
             lists.push(row.clone());
         }
@@ -592,22 +603,52 @@ mod tests {
                 .collect();
             let score = |r: usize, c: usize| table[r * cols + c];
             let pairs = assign(rows, &capacity, score);
-            let mut load = vec![0u32; cols];
-            let mut seen = vec![false; rows];
-            for &(r, c) in &pairs {
-                assert!(!seen[r], "round {round}: row {r} placed twice");
-                seen[r] = true;
-                load[c] += 1;
-                assert!(
-                    load[c] <= capacity[c],
-                    "round {round}: column {c} over capacity"
-                );
-            }
-            assert_eq!(
-                totals(&pairs, &score),
-                dense(rows, &capacity, &score),
-                "round {round}"
+            assert_optimal(round, rows, &capacity, &score, &pairs);
+        }
+    }
+
+    /// `pairs` place each row once at most, fill no column past its
+    /// capacity, and have the dense solver's number of pairs and total.
+    fn assert_optimal(
+        round: usize,
+        rows: usize,
+        capacity: &[u32],
+        score: &dyn Fn(usize, usize) -> Option<i64>,
+        pairs: &[(usize, usize)],
+    ) {
+        let mut load = vec![0u32; capacity.len()];
+        let mut seen = vec![false; rows];
+        for &(r, c) in pairs {
+            assert!(!seen[r], "round {round}: row {r} placed twice");
+            seen[r] = true;
+            load[c] += 1;
+            assert!(
+                load[c] <= capacity[c],
+                "round {round}: column {c} over capacity"
             );
+        }
+        assert_eq!(
+            totals(pairs, score),
+            dense(rows, capacity, score),
+            "round {round}"
+        );
+    }
+
+    #[test]
+    fn choosing_the_candidates_again_and_again_still_ends_at_the_optimum() {
+        // One candidate per row and per column: almost every solve fails
+        // its proof and the candidates are chosen again with its prices.
+        let mut rng = StdRng::seed_from_u64(61);
+        for round in 0..150 {
+            let rows = rng.random_range(1..30);
+            let cols = rng.random_range(1..15);
+            let capacity: Vec<u32> = (0..cols).map(|_| rng.random_range(0..3)).collect();
+            let table: Vec<Option<i64>> = (0..rows * cols)
+                .map(|_| rng.random_bool(0.7).then(|| rng.random_range(0..4) * 5))
+                .collect();
+            let score = |r: usize, c: usize| table[r * cols + c];
+            let pairs = assign_with::<1, 1>(rows, &capacity, score);
+            assert_optimal(round, rows, &capacity, &score, &pairs);
         }
     }
 
@@ -620,7 +661,7 @@ mod tests {
         let score = |r: usize, c: usize| Some(if c == 0 { 100 } else { (r + c) as i64 % 5 });
         let pairs = assign(rows, &capacity, score);
         assert_eq!(pairs.len(), rows);
-        assert_eq!(totals(&pairs, &score), dense(rows, &capacity, &score));
+        assert_optimal(0, rows, &capacity, &score, &pairs);
     }
 
     #[test]
