@@ -227,7 +227,9 @@ enum Place {
 /// reduced costs), moves the potentials so that the shortest paths cost
 /// nothing, and routes as many waiting rows as it can along such paths.
 /// Scores are small whole numbers with many ties, so a phase routes many
-/// rows at once and there are few phases.
+/// rows at once (about 35 on the 2,000 × 1,000 benchmark cohort); the
+/// prices rise by one per phase, which there makes about 170 phases a
+/// solve.
 struct Flow<'a> {
     candidates: &'a Candidates,
     capacity: &'a [u32],
