@@ -23,6 +23,7 @@ mod candidates;
 mod compare;
 mod input;
 mod objective;
+mod parallel;
 mod pins;
 mod profile;
 mod rules;

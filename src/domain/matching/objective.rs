@@ -40,7 +40,7 @@ pub(crate) fn solve(
     floor: Option<i64>,
     rows: usize,
     capacity: &[u32],
-    score: impl Fn(usize, usize) -> Option<i64>,
+    score: impl Fn(usize, usize) -> Option<i64> + Sync,
 ) -> Vec<(usize, usize)> {
     match objective {
         Objective::Total => assign(rows, capacity, score),

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::MatchingError;
 use super::input::{Candidate, RunParams};
 use super::objective;
+use super::parallel;
 use super::pins::{PinConflict, place_pins, sorted_cohort};
 use super::profile::{Interner, PairJudge, Profile};
 use super::rules::{RuleBroken, count_rules};
@@ -124,6 +125,22 @@ fn is(c: &Candidate, role: ApplicationRole) -> bool {
     c.role == role && c.status.is_matchable()
 }
 
+/// Every (mentee, mentor) pair judged, row by mentee (on every core for
+/// a big cohort).
+fn judge_pairs(judge: &PairJudge, mentors: &[Profile], mentees: &[Profile]) -> Vec<Cell> {
+    let parts = parallel::by_rows(mentees.len(), mentors.len(), |rows| {
+        mentees[rows]
+            .iter()
+            .flat_map(|e| mentors.iter().map(move |m| (m, e)))
+            .map(|(m, e)| match judge.first_broken(m, e) {
+                Some(rule) => Cell::broken(rule),
+                None => Cell::score(judge.score(m, e)),
+            })
+            .collect::<Vec<Cell>>()
+    });
+    parts.concat()
+}
+
 /// Runs the matching over a cohort. Only accepted (or already matched)
 /// applications take part; the others are ignored. The same cohort and
 /// parameters, in any order, give the same result.
@@ -158,14 +175,7 @@ pub fn run_matching(
     let mut interner = Interner::default();
     let mentor_profiles: Vec<Profile> = mentors.iter().map(|c| interner.profile(c)).collect();
     let mentee_profiles: Vec<Profile> = mentees.iter().map(|c| interner.profile(c)).collect();
-    let cell: Vec<Cell> = mentee_profiles
-        .iter()
-        .flat_map(|e| mentor_profiles.iter().map(move |m| (m, e)))
-        .map(|(m, e)| match judge.first_broken(m, e) {
-            Some(rule) => Cell::broken(rule),
-            None => Cell::score(judge.score(m, e)),
-        })
-        .collect();
+    let cell = judge_pairs(&judge, &mentor_profiles, &mentee_profiles);
     drop((mentor_profiles, mentee_profiles, interner));
     let pair = |e: usize, j: usize| cell[e * mentors.len() + j].get();
     // A free mentee `i` with mentor `j`, given the places the pins took.

@@ -48,16 +48,28 @@ pub(crate) fn annotate(
     result: &mut MatchResult,
 ) {
     // Each mentee's proposal, and each mentor's load and weakest proposal
-    // (lowest score, then lowest mentee id).
+    // (lowest score, then lowest mentee id), by the mentor's index: the
+    // loop below visits every pair.
+    let mentor_at: HashMap<Uuid, usize> = mentors
+        .iter()
+        .enumerate()
+        .map(|(j, m)| (m.application_id, j))
+        .collect();
     let mut of_mentee: HashMap<Uuid, usize> = HashMap::new();
-    let mut of_mentor: HashMap<Uuid, (u32, usize)> = HashMap::new();
+    let mut load = vec![0u32; mentors.len()];
+    let mut weakest: Vec<Option<usize>> = vec![None; mentors.len()];
+    let key = |k: usize| {
+        let p = &result.proposals[k];
+        (p.score, p.mentee_application_id)
+    };
     for (k, p) in result.proposals.iter().enumerate() {
         of_mentee.insert(p.mentee_application_id, k);
-        let entry = of_mentor.entry(p.mentor_application_id).or_insert((0, k));
-        entry.0 += 1;
-        let weakest = &result.proposals[entry.1];
-        if (p.score, p.mentee_application_id) < (weakest.score, weakest.mentee_application_id) {
-            entry.1 = k;
+        let Some(&j) = mentor_at.get(&p.mentor_application_id) else {
+            continue;
+        };
+        load[j] += 1;
+        if weakest[j].is_none_or(|w| key(k) < key(w)) {
+            weakest[j] = Some(k);
         }
     }
 
@@ -66,17 +78,18 @@ pub(crate) fn annotate(
     for (ei, e) in mentees.iter().enumerate() {
         let current = of_mentee.get(&e.application_id).copied();
         let mine = current.map(|k| &result.proposals[k]);
+        let my_mentor = mine.and_then(|p| mentor_at.get(&p.mentor_application_id).copied());
         for (mi, m) in mentors.iter().enumerate() {
-            if mine.is_some_and(|p| p.mentor_application_id == m.application_id) {
+            if my_mentor == Some(mi) {
                 continue;
             }
             let Some(score) = pair(ei, mi) else { continue };
             if mine.is_some_and(|p| score <= p.score) {
                 continue;
             }
-            let mentor_side = match of_mentor.get(&m.application_id) {
-                Some(&(load, _)) if load < m.capacity => None,
-                Some(&(_, weakest)) if score > result.proposals[weakest].score => Some(weakest),
+            let mentor_side = match weakest[mi] {
+                Some(_) if load[mi] < m.capacity => None,
+                Some(w) if score > result.proposals[w].score => Some(w),
                 Some(_) => continue,
                 None => None,
             };
