@@ -215,7 +215,8 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
     let worker = MatchingWorker::start()?;
     let run = service::matching::create_run(db, &worker, &admin, cycle, RunParams::default())
         .await
-        .map_err(|e| failed("running matching", e))?;
+        .map_err(|e| failed("running matching", e))?
+        .run;
     let proposed = service::matching::accept(db, &admin, run.id, None)
         .await
         .map_err(|e| failed("accepting the matching run", e))?;

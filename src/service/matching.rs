@@ -92,6 +92,13 @@ async fn cohort(db: &Db, cycle_id: Uuid, also: Option<Uuid>) -> ServiceResult<Ve
         .collect())
 }
 
+/// A run just stored, with its result as the database holds it (JSON
+/// text), so that the answer need not serialise megabytes again.
+pub struct CreatedRun {
+    pub run: MatchingRun,
+    pub result_json: String,
+}
+
 /// Runs the engine over the cycle's free applicants on the matching thread
 /// and stores the run. Settings the engine refuses are a 422.
 #[tracing::instrument(skip_all, fields(cycle_id = %cycle_id))]
@@ -101,7 +108,7 @@ pub async fn create_run(
     actor: &Actor,
     cycle_id: Uuid,
     params: RunParams,
-) -> ServiceResult<MatchingRun> {
+) -> ServiceResult<CreatedRun> {
     may_run_matching(actor)?;
     let params = params.normalized();
     let started = Instant::now();
@@ -128,7 +135,8 @@ pub async fn create_run(
         parameters: RunParameters(params),
         result: RunResult(result),
     };
-    runs::insert(db, &run).await?;
+    let result_json = runs::serialise_result(&run)?;
+    runs::insert_serialised(db, &run, result_json.clone()).await?;
     // Where a run's time goes, for whoever wonders why one was slow.
     tracing::info!(
         proposals = run.proposal_count,
@@ -137,7 +145,7 @@ pub async fn create_run(
         store_ms = (started.elapsed() - computed).as_millis() as u64,
         "matching run stored"
     );
-    Ok(run)
+    Ok(CreatedRun { run, result_json })
 }
 
 /// A page of a cycle's runs, newest first, without their results.

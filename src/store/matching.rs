@@ -36,11 +36,24 @@ pub struct RunSummary {
 /// what was written. The result (megabytes of JSON for a big cohort) is
 /// serialised once, straight to text, rather than cloned into a
 /// `serde_json::Value` tree first; PostgreSQL casts the text to `json`.
-#[tracing::instrument(skip_all, fields(cycle_id = %run.cycle_id))]
 pub async fn insert(db: &impl ConnectionTrait, run: &MatchingRun) -> StoreResult<()> {
+    insert_serialised(db, run, serialise_result(run)?).await
+}
+
+/// The run's result as stored: JSON text.
+pub fn serialise_result(run: &MatchingRun) -> StoreResult<String> {
+    serde_json::to_string(&run.result).map_err(|e| sea_orm::DbErr::Json(e.to_string()).into())
+}
+
+/// [`insert`] with the result already serialised ([`serialise_result`]),
+/// for a caller that sends the same text on.
+#[tracing::instrument(skip_all, fields(cycle_id = %run.cycle_id))]
+pub async fn insert_serialised(
+    db: &impl ConnectionTrait,
+    run: &MatchingRun,
+    result: String,
+) -> StoreResult<()> {
     use matching_run::Column as C;
-    let result =
-        serde_json::to_string(&run.result).map_err(|e| sea_orm::DbErr::Json(e.to_string()))?;
     let result = match db.get_database_backend() {
         DbBackend::Postgres => Expr::val(result).cast_as(Alias::new("json")),
         _ => Expr::val(result),

@@ -39,6 +39,42 @@ impl From<MatchingRun> for RunDto {
     }
 }
 
+/// Every field of a [`RunDto`] but the result's.
+#[derive(Serialize)]
+struct RunHead<'a> {
+    id: Uuid,
+    cycle_id: Uuid,
+    status: RunStatus,
+    parameters: &'a RunParams,
+    created_by: Uuid,
+    created_at: DateTime<Utc>,
+}
+
+/// A [`RunDto`] as JSON, from the run and its result as stored (JSON
+/// text, megabytes for a big cohort): the result's fields are spliced in
+/// after the others rather than serialised a second time.
+pub fn run_body(run: &MatchingRun, result_json: &str) -> anyhow::Result<Vec<u8>> {
+    let mut body = serde_json::to_vec(&RunHead {
+        id: run.id,
+        cycle_id: run.cycle_id,
+        status: run.status,
+        parameters: &run.parameters.0,
+        created_by: run.created_by,
+        created_at: run.created_at,
+    })?;
+    let fields = result_json
+        .strip_prefix('{')
+        .filter(|rest| rest.trim_start() != "}")
+        .ok_or_else(|| anyhow::anyhow!("a run's stored result is not an object with fields"))?;
+    if body.pop() != Some(b'}') {
+        anyhow::bail!("a run's fields did not serialise to an object");
+    }
+    body.reserve_exact(fields.len() + 1);
+    body.push(b',');
+    body.extend_from_slice(fields.as_bytes());
+    Ok(body)
+}
+
 /// A run without its proposals, for lists.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RunSummary {
@@ -86,4 +122,57 @@ pub struct AcceptRequest {
     /// The pairs to accept, each one of the run's proposals; omitted or
     /// null: all of them.
     pub proposals: Option<Vec<Pin>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::application::ApplicationRole;
+    use crate::domain::matching::Unmatched;
+    use crate::store::matching::{RunParameters, RunResult, serialise_result};
+
+    fn stored(unmatched: Vec<Unmatched>) -> MatchingRun {
+        MatchingRun {
+            id: Uuid::from_u128(1),
+            cycle_id: Uuid::from_u128(2),
+            created_by: Uuid::from_u128(3),
+            status: RunStatus::Completed,
+            parameters: RunParameters(RunParams::default()),
+            unmatched_count: unmatched.len() as i32,
+            result: RunResult(MatchResult {
+                proposals: vec![],
+                unmatched,
+                pin_conflicts: vec![],
+                total_score: 0,
+                min_score: None,
+                blocking_pairs: Some(0),
+            }),
+            total_score: 0,
+            min_score: None,
+            proposal_count: 0,
+            created_at: DateTime::from_timestamp(1_700_000_000, 0).expect("a time"),
+        }
+    }
+
+    #[test]
+    fn a_spliced_run_body_is_the_run_as_serialised_whole() {
+        let run = stored(vec![Unmatched {
+            application_id: Uuid::from_u128(4),
+            role: ApplicationRole::Mentee,
+            reason: "no feasible partner: \"quoted\", {braced}".into(),
+        }]);
+        let text = serialise_result(&run).expect("serialises");
+        let spliced: serde_json::Value =
+            serde_json::from_slice(&run_body(&run, &text).expect("splices")).expect("parses");
+        let whole = serde_json::to_value(RunDto::from(run)).expect("serialises");
+        assert_eq!(spliced, whole);
+    }
+
+    #[test]
+    fn a_result_that_is_not_an_object_with_fields_is_refused() {
+        let run = stored(vec![]);
+        for text in ["{}", "{ }", "[1]", ""] {
+            assert!(run_body(&run, text).is_err(), "{text:?}");
+        }
+    }
 }

@@ -1,9 +1,9 @@
 //! Matching runs (committee): start one, list a cycle's, read one back.
+use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use uuid::Uuid;
 
-use super::dto::{RunDto, RunSummary};
-use crate::api::created;
+use super::dto::{RunDto, RunSummary, run_body};
 use crate::api::error::ApiResult;
 use crate::api::extract::AuthUser;
 use crate::api::json::Json;
@@ -41,7 +41,7 @@ pub async fn create_run(
     id: web::Path<Uuid>,
     body: Json<RunParams>,
 ) -> ApiResult<HttpResponse> {
-    let run = matching::create_run(
+    let created = matching::create_run(
         &state.db,
         &state.matching,
         &user.actor(),
@@ -49,10 +49,13 @@ pub async fn create_run(
         body.into_inner(),
     )
     .await?;
-    let response = created(
-        format!("/api/v1/matching-runs/{}", run.id),
-        RunDto::from(run),
-    );
+    let body = run_body(&created.run, &created.result_json)?;
+    let location = format!("/api/v1/matching-runs/{}", created.run.id);
+    drop(created);
+    let response = HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .content_type(ContentType::json())
+        .body(body);
     // The run's working data and its result are freed by now (the answer
     // is bytes): give the pages back rather than keep them for the next.
     crate::memory::release_freed();
