@@ -49,7 +49,8 @@ fn tie_break(r: usize, c: usize) -> u32 {
 
 /// Maximum-cardinality, then maximum-score assignment of rows to columns
 /// where column `c` takes at most `capacity[c]` rows; `score(r, c)` is
-/// `None` where the pair is impossible. Returns (row, column) pairs by row.
+/// `None` where the pair is impossible, and fits in 16 bits (as a run's
+/// scores do). Returns (row, column) pairs by row.
 pub(crate) fn assign(
     rows: usize,
     capacity: &[u32],
@@ -66,7 +67,9 @@ fn assign_with<const R: usize, const C: usize>(
     score: impl Fn(usize, usize) -> Option<i64> + Sync,
 ) -> Vec<(usize, usize)> {
     let cols = capacity.len();
-    let possible = |r: usize, c: usize| if capacity[c] == 0 { None } else { score(r, c) };
+    let possible = Dense::new(rows, cols, |r, c| {
+        if capacity[c] == 0 { None } else { score(r, c) }
+    });
     let zero = vec![0; cols];
     let Some((mut candidates, costs)) = Candidates::best::<R, C>(rows, cols, &possible, &zero)
     else {
@@ -138,6 +141,50 @@ fn scaled_solve(candidates: &Candidates, capacity: &[u32], unmatched: i64) -> St
     state
 }
 
+/// Every pair's score in one block, row by row, [`Dense::NONE`] where the
+/// pair is impossible: read once through the caller's function, then
+/// scanned as plain memory by the choice of candidates and each proof.
+struct Dense {
+    cols: usize,
+    cells: Vec<i16>,
+}
+
+impl Dense {
+    const NONE: i16 = i16::MIN;
+
+    /// Scores must fit in 16 bits (a run's do: see `solve`'s `Cell`).
+    fn new(rows: usize, cols: usize, score: impl Fn(usize, usize) -> Option<i64> + Sync) -> Dense {
+        let parts = parallel::by_rows(rows, cols, |part| {
+            let mut cells = Vec::with_capacity(part.len() * cols);
+            for r in part {
+                cells.extend((0..cols).map(|c| {
+                    match score(r, c) {
+                        Some(s) => i16::try_from(s)
+                            .ok()
+                            .filter(|&s| s != Dense::NONE)
+                            .expect("a pair's score fits in 16 bits"),
+                        None => Dense::NONE,
+                    }
+                }));
+            }
+            cells
+        });
+        Dense {
+            cols,
+            cells: parts.concat(),
+        }
+    }
+
+    /// Row `r`'s possible pairs as (column, score).
+    fn row(&self, r: usize) -> impl Iterator<Item = (usize, i64)> + '_ {
+        self.cells[r * self.cols..(r + 1) * self.cols]
+            .iter()
+            .enumerate()
+            .filter(|&(_, &s)| s != Dense::NONE)
+            .map(|(c, &s)| (c, i64::from(s)))
+    }
+}
+
 /// Scores turned into costs to minimise.
 struct Costs {
     /// The highest score of any possible pair: a pair's cost is
@@ -183,7 +230,7 @@ impl Candidates {
     fn best<const R: usize, const C: usize>(
         rows: usize,
         cols: usize,
-        possible: &(impl Fn(usize, usize) -> Option<i64> + Sync),
+        possible: &Dense,
         prices: &[i64],
     ) -> Option<(Candidates, Costs)> {
         // Highest score first, equal scores in a fixed scrambled order
@@ -202,8 +249,7 @@ impl Candidates {
                 // nothing at or above it can make the cut (keys are unique,
                 // so the kept set is exactly the best ones).
                 let mut worst = EMPTY;
-                for c in 0..cols {
-                    let Some(s) = possible(r, c) else { continue };
+                for (c, s) in possible.row(r) {
                     (min, max) = (min.min(s), max.max(s));
                     let tie = tie_break(r, c);
                     let key = -s - prices[c];
@@ -715,18 +761,13 @@ impl<'a> Flow<'a> {
 
     /// The possible pairs outside the candidates with a negative reduced
     /// cost: none means the flow is optimal over every pair.
-    fn violations(
-        &self,
-        costs: &Costs,
-        possible: &(impl Fn(usize, usize) -> Option<i64> + Sync),
-    ) -> Vec<(usize, u32, i64)> {
+    fn violations(&self, costs: &Costs, possible: &Dense) -> Vec<(usize, u32, i64)> {
         let rows = self.rows();
         let cols = self.capacity.len();
         let parts = parallel::by_rows(rows, cols, |part| {
             let mut missed = Vec::new();
             for r in part {
-                for c in 0..cols {
-                    let Some(s) = possible(r, c) else { continue };
+                for (c, s) in possible.row(r) {
                     let cost = costs.cost(s);
                     if self.reduced(cost, r, rows + c) < 0 && !self.candidates.has(r, c) {
                         missed.push((r, c as u32, cost));
