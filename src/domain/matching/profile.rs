@@ -146,6 +146,23 @@ fn shared(a: &[u32], b: &[u32]) -> usize {
     n
 }
 
+/// `MAX_CRITERION_SCORE × shared / wanted` (rounded down; 0 when nothing
+/// is wanted) for up to 16 library types: a lookup instead of a division
+/// for each of millions of pairs.
+const LIBRARY_SHARE: [[i64; 17]; 17] = {
+    let mut table = [[0; 17]; 17];
+    let mut wanted = 1;
+    while wanted <= 16 {
+        let mut shared = 0;
+        while shared <= 16 {
+            table[wanted][shared] = MAX_CRITERION_SCORE * shared as i64 / wanted as i64;
+            shared += 1;
+        }
+        wanted += 1;
+    }
+    table
+};
+
 /// The run's rules and weights, ready for many pairs.
 pub(crate) struct PairJudge {
     combined: CombinedTable,
@@ -206,13 +223,9 @@ impl PairJudge {
     /// [`score_pair`](super::score::score_pair) computes it.
     pub(crate) fn score(&self, mentor: &Profile, mentee: &Profile) -> i64 {
         let w: &Weights = self.combined.get(mentor.preference, mentee.preference);
-        let wanted = mentee.library_types.count_ones() as i64;
-        let library_types = if wanted == 0 {
-            0
-        } else {
-            MAX_CRITERION_SCORE * (mentor.library_types & mentee.library_types).count_ones() as i64
-                / wanted
-        };
+        let wanted = mentee.library_types.count_ones() as usize;
+        let shared = (mentor.library_types & mentee.library_types).count_ones() as usize;
+        let library_types = LIBRARY_SHARE[wanted][shared];
         let interests = match mentor.interests.shared(&mentee.interests) {
             0 => 0,
             1 => 4,
