@@ -60,6 +60,10 @@ pub fn run(
 ) -> anyhow::Result<Server> {
     let state = web::Data::new(AppState::new(db, &settings)?);
     start_mail(&state, &settings)?;
+    tokio::spawn(crate::store::checkpoint_log(
+        state.db.clone(),
+        crate::store::CHECKPOINT_EVERY,
+    ));
     let doc = api::docs::openapi();
     let routes = web::Data::new(middleware::RouteTable::from_openapi(&doc));
     // Serialised once and shared by every worker: the document as a JSON
