@@ -60,7 +60,7 @@ pub(crate) fn assign(
 }
 
 /// [`assign`] with `R` candidates per row and `C` per column (the tests
-/// use few, to make the solve choose again many times).
+/// use few, to make the proof fail and the solve go on many times).
 fn assign_with<const R: usize, const C: usize>(
     rows: usize,
     capacity: &[u32],
@@ -901,22 +901,35 @@ mod tests {
         (pairs.len(), total)
     }
 
+    /// Random capacities below `capacities` and a table of scores (row by
+    /// row), each pair possible with probability `density`, its score
+    /// drawn by `score`.
+    fn random_problem(
+        rng: &mut StdRng,
+        (rows, cols): (usize, usize),
+        capacities: u32,
+        density: f64,
+        score: impl Fn(&mut StdRng) -> i64,
+    ) -> (Vec<u32>, Vec<Option<i64>>) {
+        let capacity = (0..cols).map(|_| rng.random_range(0..capacities)).collect();
+        let table = (0..rows * cols)
+            .map(|_| rng.random_bool(density).then(|| score(rng)))
+            .collect();
+        (capacity, table)
+    }
+
     #[test]
     fn it_finds_the_dense_solvers_optimum_on_random_tied_problems() {
         let mut rng = StdRng::seed_from_u64(16);
         for round in 0..300 {
             let rows = rng.random_range(0..40);
             let cols = rng.random_range(0..25);
-            let capacity: Vec<u32> = (0..cols).map(|_| rng.random_range(0..4)).collect();
             // Few distinct scores (many ties) and some impossible pairs.
             let levels = rng.random_range(1..6);
             let density = rng.random_range(0.05..1.0);
-            let table: Vec<Option<i64>> = (0..rows * cols)
-                .map(|_| {
-                    rng.random_bool(density)
-                        .then(|| rng.random_range(0..levels) * 7)
-                })
-                .collect();
+            let (capacity, table) = random_problem(&mut rng, (rows, cols), 4, density, |rng| {
+                rng.random_range(0..levels) * 7
+            });
             let score = |r: usize, c: usize| table[r * cols + c];
             let pairs = assign(rows, &capacity, score);
             assert_optimal(round, rows, &capacity, &score, &pairs);
@@ -953,15 +966,15 @@ mod tests {
     #[test]
     fn choosing_the_candidates_again_and_again_still_ends_at_the_optimum() {
         // One candidate per row and per column: almost every solve fails
-        // its proof and the candidates are chosen again with its prices.
+        // its proof, round after round, and every fourth round the
+        // candidates are chosen again with its prices.
         let mut rng = StdRng::seed_from_u64(61);
         for round in 0..150 {
             let rows = rng.random_range(1..30);
             let cols = rng.random_range(1..15);
-            let capacity: Vec<u32> = (0..cols).map(|_| rng.random_range(0..3)).collect();
-            let table: Vec<Option<i64>> = (0..rows * cols)
-                .map(|_| rng.random_bool(0.7).then(|| rng.random_range(0..4) * 5))
-                .collect();
+            let (capacity, table) = random_problem(&mut rng, (rows, cols), 3, 0.7, |rng| {
+                rng.random_range(0..4) * 5
+            });
             let score = |r: usize, c: usize| table[r * cols + c];
             let pairs = assign_with::<1, 1>(rows, &capacity, score);
             assert_optimal(round, rows, &capacity, &score, &pairs);
@@ -970,21 +983,17 @@ mod tests {
 
     #[test]
     fn wide_scores_solved_level_by_level_still_end_at_the_optimum() {
-        // Spreads up to 4,000: two or three coarser levels before the
-        // costs themselves, some rounds with few candidates as well.
+        // Spreads of 20, 200 and 4,000: one to three coarser levels before
+        // the costs themselves, some rounds with few candidates as well.
         let mut rng = StdRng::seed_from_u64(616);
         for round in 0..200 {
             let rows = rng.random_range(1..40);
             let cols = rng.random_range(1..20);
-            let capacity: Vec<u32> = (0..cols).map(|_| rng.random_range(0..4)).collect();
             let spread = [20, 200, 4_000][round % 3];
             let density = rng.random_range(0.1..1.0);
-            let table: Vec<Option<i64>> = (0..rows * cols)
-                .map(|_| {
-                    rng.random_bool(density)
-                        .then(|| rng.random_range(0..=spread))
-                })
-                .collect();
+            let (capacity, table) = random_problem(&mut rng, (rows, cols), 4, density, |rng| {
+                rng.random_range(0..=spread)
+            });
             let score = |r: usize, c: usize| table[r * cols + c];
             let pairs = match round % 2 {
                 0 => assign(rows, &capacity, score),
