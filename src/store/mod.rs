@@ -147,8 +147,57 @@ pub async fn connect_with(url: &str, pool_size: Option<u32>) -> anyhow::Result<D
                 // past this many pages (32 MB).
                 .pragma("wal_autocheckpoint", "8192")
         });
+        options.map_sqlx_sqlite_pool_opts(|o| {
+            o.after_connect(|conn, _| Box::pin(stable_query_plans(conn)))
+        });
     }
     Ok(Database::connect(options).await?)
+}
+
+/// Turns on SQLite's query planner stability guarantee (QPSG) for a new
+/// connection: plans no longer depend on the values bound to a statement.
+/// Without it SQLite 3.51 looks at the value bound to `LIMIT ?` (which
+/// sea-orm writes for every `.one()` and page), marks the statement to be
+/// compiled again whenever that parameter is bound, and so parses and plans
+/// every such query on every execution: the statement cache saved nothing
+/// for them (bench/README.md, reads). The same holds for a bound value
+/// compared with a partial index's condition. What the guarantee gives up
+/// (plans tuned to one bound value) this schema never used.
+async fn stable_query_plans(
+    conn: &mut sea_orm::sqlx::SqliteConnection,
+) -> Result<(), sea_orm::sqlx::Error> {
+    match qpsg(conn, 1).await? {
+        Ok(true) => Ok(()),
+        answer => Err(sea_orm::sqlx::Error::Configuration(
+            format!("SQLite refused the query planner stability guarantee: {answer:?}").into(),
+        )),
+    }
+}
+
+/// Sets SQLite's QPSG on a connection (`set` 1: on, 0: off) or only reads
+/// it (-1); the setting in force after the call, or SQLite's error code.
+async fn qpsg(
+    conn: &mut sea_orm::sqlx::SqliteConnection,
+    set: std::ffi::c_int,
+) -> Result<Result<bool, std::ffi::c_int>, sea_orm::sqlx::Error> {
+    let mut handle = conn.lock_handle().await?;
+    let mut now: std::ffi::c_int = -1;
+    // SAFETY: the handle is this connection's open database, locked for
+    // the call; SQLITE_DBCONFIG_ENABLE_QPSG takes an int and a pointer to
+    // an int that receives the setting in force.
+    let rc = unsafe {
+        libsqlite3_sys::sqlite3_db_config(
+            handle.as_raw_handle().as_ptr(),
+            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+            set,
+            &mut now as *mut std::ffi::c_int,
+        )
+    };
+    Ok(if rc == libsqlite3_sys::SQLITE_OK {
+        Ok(now == 1)
+    } else {
+        Err(rc)
+    })
 }
 
 fn sqlite_file(url: &str) -> Option<&str> {
@@ -229,6 +278,22 @@ mod tests {
         assert_eq!(copied, log);
         db.close().await.expect("closes");
         std::fs::remove_dir_all(dir).expect("removes the folder");
+    }
+
+    #[tokio::test]
+    async fn every_sqlite_connection_plans_queries_without_looking_at_bound_values() {
+        let db = super::connect("sqlite::memory:").await.expect("opens");
+        let pool = db.get_sqlite_connection_pool();
+        let mut conn = pool.acquire().await.expect("a connection");
+        assert_eq!(super::qpsg(&mut conn, -1).await.expect("reads"), Ok(true));
+        // A fresh connection of sqlx's own starts without it: the hook is
+        // what turns it on.
+        let mut bare = <sea_orm::sqlx::SqliteConnection as sea_orm::sqlx::Connection>::connect(
+            "sqlite::memory:",
+        )
+        .await
+        .expect("opens");
+        assert_eq!(super::qpsg(&mut bare, -1).await.expect("reads"), Ok(false));
     }
 
     #[test]
