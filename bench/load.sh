@@ -14,7 +14,10 @@
 # (64), BENCH_THREADS (2), BENCH_DATABASE_URL (a PostgreSQL URL whose role
 # may create databases; default postgres://postgres@127.0.0.1:5432/postgres),
 # BENCH_PG_DB (wla_load_bench_<pid>; created, and dropped at the end),
-# BENCH_NO_BUILD=1 to skip `cargo build --release`. Server settings such as
+# BENCH_PG_SSLMODE (disable: the server talks to the loopback database in
+# clear; Debian's PostgreSQL offers TLS and sqlx takes it by default, which
+# costs a fifth of the PostgreSQL figures), BENCH_NO_BUILD=1 to skip
+# `cargo build --release`. Server settings such as
 # DATABASE_POOL_SIZE pass through. The exit status is 1 when a target is
 # missed. See bench/README.md.
 set -euo pipefail
@@ -96,7 +99,7 @@ run_db() {
             psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $pg_db" >/dev/null
             psql "$pg_admin" -qc "CREATE DATABASE $pg_db" >/dev/null
             pg_made=1
-            export DATABASE_URL="$pg_url/$pg_db"
+            export DATABASE_URL="$pg_url/$pg_db?sslmode=${BENCH_PG_SSLMODE:-disable}"
             # "The same on PostgreSQL within a factor of 2."
             factor=2
             ;;

@@ -161,9 +161,12 @@ pub async fn list(
     super::page_and_total(
         db,
         query,
+        // Ties by id in the same direction: `-field` is the exact
+        // reverse of `field`, and one index (field, id) serves
+        // both, read backwards for `-field`: no sort per request.
         |q| {
             q.order_by(column, sort.1.into())
-                .order_by_asc(member::Column::Id)
+                .order_by(member::Column::Id, sort.1.into())
         },
         page,
     )
