@@ -44,6 +44,15 @@ pub struct Review {
 }
 
 fn view(application: Application, member: &Member, actor: &Actor) -> ApplicationView {
+    view_named(application, &member.full_name, &member.email, actor)
+}
+
+/// [`view`] of a row read with its author's name and address.
+fn view_authored(row: rows::Authored, actor: &Actor) -> ApplicationView {
+    view_named(row.application, &row.author_name, &row.author_email, actor)
+}
+
+fn view_named(application: Application, name: &str, email: &str, actor: &Actor) -> ApplicationView {
     let mut form = rows::form_of(&application);
     if !rules::sees_identity(actor, application.member_id) {
         form = form.without_identity();
@@ -56,8 +65,8 @@ fn view(application: Application, member: &Member, actor: &Actor) -> Application
     ApplicationView {
         application,
         form,
-        member_name: member.full_name.clone(),
-        member_email: member.email.clone(),
+        member_name: name.to_owned(),
+        member_email: email.to_owned(),
         review,
     }
 }

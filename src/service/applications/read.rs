@@ -1,7 +1,7 @@
 //! An application, the caller's own, and a prefill from the latest one.
 use uuid::Uuid;
 
-use super::{ApplicationView, member, view};
+use super::{ApplicationView, member, view, view_authored};
 use crate::domain::access::Actor;
 use crate::domain::application::{ApplicationForm, ApplicationRole};
 use crate::paging::PageRequest;
@@ -10,11 +10,11 @@ use crate::store::{self, applications as rows};
 
 /// An application its author or the committee reads.
 pub async fn get(db: &impl store::Conn, actor: &Actor, id: Uuid) -> ServiceResult<ApplicationView> {
-    let (app, author) = rows::find_with_author(db, id)
+    let row = rows::find_with_author(db, id)
         .await?
         .ok_or_else(|| ServiceError::not_found("application"))?;
-    crate::domain::application::may_read(actor, app.member_id)?;
-    Ok(view(app, &author, actor))
+    crate::domain::application::may_read(actor, row.application.member_id)?;
+    Ok(view_authored(row, actor))
 }
 
 /// A page of the actor's own applications, newest first, and their count.

@@ -7,8 +7,8 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::{
-    Application, ApplicationView, AuditRow, Decided, change_status, members_by_id, view, view_of,
-    visible,
+    Application, ApplicationView, AuditRow, Decided, change_status, members_by_id, view,
+    view_authored, view_of, visible,
 };
 use crate::domain::access::Actor;
 use crate::domain::application::{
@@ -113,7 +113,10 @@ pub async fn list(
             // Nothing listed: a 404 if there is no such cycle either.
             cycles::get_any(db, cycle_id).await?;
         }
-        let items = apps.into_iter().map(|(a, m)| view(a, &m, actor)).collect();
+        let items = apps
+            .into_iter()
+            .map(|row| view_authored(row, actor))
+            .collect();
         return Ok((items, total));
     }
     // Filters on the form, and sorts on text compared as Rust lowercases
