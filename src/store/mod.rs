@@ -160,7 +160,7 @@ pub async fn connect_with(url: &str, pool_size: Option<u32>) -> anyhow::Result<D
 /// sea-orm writes for every `.one()` and page), marks the statement to be
 /// compiled again whenever that parameter is bound, and so parses and plans
 /// every such query on every execution: the statement cache saved nothing
-/// for them (bench/README.md, reads). The same holds for a bound value
+/// for them (README, "Reads under load"). The same holds for a bound value
 /// compared with a partial index's condition. What the guarantee gives up
 /// (plans tuned to one bound value) this schema never used.
 async fn stable_query_plans(

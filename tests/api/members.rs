@@ -294,6 +294,36 @@ async fn committee_sorts_members_by_name_or_email_either_way() {
 }
 
 #[tokio::test]
+async fn members_created_together_list_newest_first_as_the_exact_reverse_of_oldest_first() {
+    let app = spawn_app().await;
+    let committee = app.committee().await;
+    // One import writes its rows with one creation time: a tie of 12.
+    let res = app
+        .import(&committee, "", "text/csv", crate::imports::roster(12))
+        .await;
+    assert_eq!(res.status(), 200);
+    let q = "&role=member&per_page=200";
+
+    let oldest_first = emails(&list(&app, &committee, &format!("?sort=created_at{q}")).await);
+    let mut newest_first = emails(&list(&app, &committee, &format!("?sort=-created_at{q}")).await);
+    assert_eq!(oldest_first.len(), 12);
+    newest_first.reverse();
+    assert_eq!(
+        oldest_first, newest_first,
+        "ties go by id in the sort's direction"
+    );
+
+    // Paging through the tie neither repeats nor skips anyone.
+    let mut paged = Vec::new();
+    for page in 1..=3 {
+        let query = format!("?sort=-created_at&role=member&per_page=5&page={page}");
+        paged.extend(emails(&list(&app, &committee, &query).await));
+    }
+    newest_first.reverse();
+    assert_eq!(paged, newest_first);
+}
+
+#[tokio::test]
 async fn an_unknown_sort_field_or_an_oversized_page_is_a_422() {
     let app = spawn_app().await;
     let committee = app.committee().await;
