@@ -10,11 +10,14 @@ use sea_orm::DatabaseConnection;
 use crate::auth::JwtKeys;
 use crate::config::{MailSettings, Settings, TrustedProxies};
 use crate::notify::dispatch::Outbox;
+use crate::store::local::LocalReads;
 use crate::worker::MatchingWorker;
 
 /// Shared by every request.
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// The caller's row read on the request's thread (SQLite files only).
+    pub local_reads: Option<LocalReads>,
     pub jwt: Arc<JwtKeys>,
     auth_limiter: DefaultKeyedRateLimiter<IpAddr>,
     /// Where matching runs are computed, one at a time.
@@ -39,6 +42,7 @@ impl AppState {
             NonZeroU32::new(settings.login_rate_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         Ok(Self {
             db,
+            local_reads: LocalReads::for_url(&settings.database_url),
             jwt: Arc::new(JwtKeys::new(&settings.jwt)),
             auth_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             matching: MatchingWorker::start()?,

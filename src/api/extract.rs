@@ -162,7 +162,14 @@ fn request_parts(req: &HttpRequest) -> ApiResult<Parts> {
 /// Who the token belongs to, through the one service action.
 async fn authenticate(state: &AppState, token: &str, method: &Method) -> ApiResult<AuthUser> {
     let is_read = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
-    let (actor, member) = sessions::authenticate(&state.db, &state.jwt, token, is_read).await?;
+    let (actor, member) = sessions::authenticate(
+        &state.db,
+        state.local_reads.as_ref(),
+        &state.jwt,
+        token,
+        is_read,
+    )
+    .await?;
     Ok(AuthUser {
         id: actor.id,
         role: actor.role,

@@ -142,7 +142,7 @@ pub struct MemberChanges {
 }
 
 /// Filters of the committee's member list.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct MemberFilter {
     pub q: Option<String>,
     pub role: Option<Role>,

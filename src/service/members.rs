@@ -11,6 +11,7 @@ use crate::domain::member::{
     may_use_roster,
 };
 use crate::paging::{PageRequest, Sort};
+use crate::store::local::LocalReads;
 use crate::store::{self, Db, StoreError, members as rows, tokens};
 
 pub use rows::{Member, SORT_FIELDS};
@@ -35,13 +36,14 @@ pub(super) async fn get_any(db: &impl store::Conn, id: Uuid) -> ServiceResult<Me
 /// A page of members (committee).
 pub async fn list(
     db: &Db,
+    local: Option<&LocalReads>,
     actor: &Actor,
     filter: MemberFilter,
     sort: Sort,
     page: PageRequest,
 ) -> ServiceResult<(Vec<Member>, u64)> {
     may_use_roster(actor)?;
-    Ok(rows::list(db, &filter, sort, page).await?)
+    Ok(rows::list(db, local, &filter, sort, page).await?)
 }
 
 /// One member (committee).

@@ -12,6 +12,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::secret::{self, API_TOKEN_PREFIX, REFRESH_TOKEN_PREFIX};
 use crate::domain::access::Actor;
 use crate::domain::member::token_allows;
+use crate::store::local::LocalReads;
 use crate::store::{self, Db, members, sessions as rows, tokens};
 
 pub use members::Member;
@@ -128,6 +129,7 @@ pub async fn end_all(db: &impl store::Conn, member_id: Uuid) -> ServiceResult<()
 /// request about the caller's own account needs no second read.
 pub async fn authenticate(
     db: &Db,
+    local: Option<&LocalReads>,
     keys: &JwtKeys,
     token: &str,
     method_is_read: bool,
@@ -140,7 +142,7 @@ pub async fn authenticate(
         let claims = keys.verify(token).ok_or_else(invalid_token)?;
         (claims.sub, false, Some(claims.epoch))
     };
-    let member = members::find(db, member_id)
+    let member = members::find_caller(db, local, member_id)
         .await?
         .ok_or_else(invalid_token)?;
     if epoch.is_some_and(|e| e != member.session_epoch) {

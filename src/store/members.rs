@@ -8,6 +8,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::entities::member;
+use super::local::LocalReads;
 use super::{StoreError, StoreResult};
 use crate::domain::member::normalize_email;
 pub use crate::domain::member::{MemberChanges, MemberFilter, NewMember};
@@ -17,6 +18,19 @@ pub use member::Model as Member;
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<Member>> {
     Ok(member::Entity::find_by_id(id).one(db).await?)
+}
+
+/// `find` for the caller of a request: on a SQLite file, read on the
+/// calling thread (`local`), else through the pool.
+pub async fn find_caller(
+    db: &impl ConnectionTrait,
+    local: Option<&LocalReads>,
+    id: Uuid,
+) -> StoreResult<Option<Member>> {
+    match local {
+        Some(local) => local.member(id),
+        None => find(db, id).await,
+    }
 }
 
 /// A member read to be changed in this transaction: on PostgreSQL the row
@@ -122,6 +136,7 @@ pub const SORT_FIELDS: &[&str] = &["email", "full_name", "created_at"];
 
 pub async fn list(
     db: &impl ConnectionTrait,
+    local: Option<&LocalReads>,
     filter: &MemberFilter,
     sort: Sort,
     page: PageRequest,
@@ -158,8 +173,10 @@ pub async fn list(
         "full_name" => member::Column::FullName,
         _ => member::Column::CreatedAt,
     };
-    super::page_and_total(
+    super::page_and_total_with(
         db,
+        local,
+        super::local::member_row,
         query,
         // Ties by id in the same direction: `-field` is the exact
         // reverse of `field`, and one index (field, id) serves

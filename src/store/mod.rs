@@ -8,6 +8,7 @@ pub mod entities;
 mod error;
 pub mod evaluations;
 pub mod imports;
+pub mod local;
 pub mod matches;
 pub mod matching;
 pub mod meetings;
@@ -51,29 +52,14 @@ pub async fn page_and_total<E>(
 where
     E: sea_orm::EntityTrait,
 {
-    use sea_orm::sea_query::{Expr, SubQueryStatement};
-    use sea_orm::{FromQueryResult, QuerySelect, QueryTrait};
-    const TOTAL: &str = "page_total_rows";
-    let mut count = filtered.clone().into_query();
-    count
-        .clear_selects()
-        .clear_order_by()
-        .expr_as(Expr::cust("COUNT(*)"), TOTAL);
-    let subquery = Expr::SubQuery(
-        None,
-        Box::new(SubQueryStatement::SelectStatement(count.clone())),
-    );
-    let query = sort(filtered)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .expr_as(subquery, TOTAL)
-        .into_query();
+    use sea_orm::FromQueryResult;
+    let (query, count) = page_statements(filtered, sort, page);
     let rows = db.query_all(&query).await?;
     let total: i64 = match rows.first() {
-        Some(first) => first.try_get("", TOTAL)?,
+        Some(first) => first.try_get("", PAGE_TOTAL)?,
         // Past the last page: the count alone.
         None => match db.query_one(&count).await? {
-            Some(row) => row.try_get("", TOTAL)?,
+            Some(row) => row.try_get("", PAGE_TOTAL)?,
             None => 0,
         },
     };
@@ -82,6 +68,64 @@ where
         .map(|row| E::Model::from_query_result(row, ""))
         .collect::<Result<Vec<_>, _>>()?;
     Ok((items, u64::try_from(total).unwrap_or(0)))
+}
+
+/// The column that carries the total on every row of a page.
+const PAGE_TOTAL: &str = "page_total_rows";
+
+/// `page_and_total`'s two statements: the page, whose last column is the
+/// total, and the count alone.
+fn page_statements<E>(
+    filtered: sea_orm::Select<E>,
+    sort: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
+    page: crate::paging::PageRequest,
+) -> (
+    sea_orm::sea_query::SelectStatement,
+    sea_orm::sea_query::SelectStatement,
+)
+where
+    E: sea_orm::EntityTrait,
+{
+    use sea_orm::sea_query::{Expr, SubQueryStatement};
+    use sea_orm::{QuerySelect, QueryTrait};
+    let mut count = filtered.clone().into_query();
+    count
+        .clear_selects()
+        .clear_order_by()
+        .expr_as(Expr::cust("COUNT(*)"), PAGE_TOTAL);
+    let subquery = Expr::SubQuery(
+        None,
+        Box::new(SubQueryStatement::SelectStatement(count.clone())),
+    );
+    let query = sort(filtered)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .expr_as(subquery, PAGE_TOTAL)
+        .into_query();
+    (query, count)
+}
+
+/// `page_and_total`, read on the calling thread when `local` is set (a
+/// SQLite file): `decode` reads a model from a row's leading columns, in
+/// the entity's column order.
+pub async fn page_and_total_with<E>(
+    db: &impl Conn,
+    local: Option<&local::LocalReads>,
+    decode: local::Decode<E::Model>,
+    filtered: sea_orm::Select<E>,
+    sort: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
+    page: crate::paging::PageRequest,
+) -> StoreResult<(Vec<E::Model>, u64)>
+where
+    E: sea_orm::EntityTrait,
+{
+    match local {
+        Some(local) => {
+            let (query, count) = page_statements(filtered, sort, page);
+            local.page_and_total(&query, &count, decode)
+        }
+        None => page_and_total(db, filtered, sort, page).await,
+    }
 }
 
 /// Begins a transaction that writes. On SQLite it takes the write lock up

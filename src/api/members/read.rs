@@ -36,7 +36,15 @@ pub async fn list(
     let page = paging.page_request_for(&req)?;
     let sort = sorting.sort_by(members::SORT_FIELDS, ("created_at", SortOrder::Desc))?;
     let filter = filter.into_inner().into();
-    let (rows, total) = members::list(&state.db, &user.actor(), filter, sort, page).await?;
+    let (rows, total) = members::list(
+        &state.db,
+        state.local_reads.as_ref(),
+        &user.actor(),
+        filter,
+        sort,
+        page,
+    )
+    .await?;
     Ok(Page::new(rows.into_iter().map(MemberDto::from).collect(), page, total).respond(&req))
 }
 

@@ -1,0 +1,408 @@
+//! SQLite reads on the request's own thread.
+//!
+//! sqlx gives every SQLite connection a thread of its own: each statement
+//! is handed to that thread, each row handed back, and the pool pings the
+//! connection (one more round trip) whenever it is returned. For the one
+//! read every signed-in request makes, its caller's row, those hand-offs
+//! cost more than the rest of the request together (README, "Reads under
+//! load"). `LocalReads` keeps a few read-only connections to the same file
+//! and runs that read directly on the calling thread: a lookup of one row
+//! by its key takes microseconds, and in WAL mode a reader never waits for
+//! a writer. It reads what has been committed, like any other connection:
+//! nothing is cached.
+//!
+//! Only a SQLite file has them; on PostgreSQL (and an in-memory SQLite) the
+//! same reads go through the pool. The API suite runs on both, so each way
+//! answers every request that signs in; a unit test below holds the two
+//! readings of the same row equal.
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::config::DbConfig;
+use rusqlite::types::{Type, Value as SqlValue};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params_from_iter};
+use sea_orm::ActiveEnum;
+use sea_orm::sea_query::{OptionEnum, SelectStatement, SqliteQueryBuilder, Value, Values};
+use uuid::Uuid;
+
+use super::entities::member;
+use super::{StoreError, StoreResult};
+
+/// Idle connections kept for reuse. A read holds its connection only while
+/// it runs and never across an `.await`, so no more are busy at once than
+/// there are threads serving requests.
+const KEEP_IDLE: usize = 8;
+
+/// How long a read waits for a lock before it fails. In WAL mode readers
+/// wait only while the log is being reset, for microseconds; the bound
+/// keeps a stuck database from holding a request thread for long.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Read-only connections to one SQLite file, opened on demand.
+pub struct LocalReads {
+    path: String,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for LocalReads {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalReads")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LocalReads {
+    /// Reads for the database at `url` if it is a SQLite file, `None` for
+    /// any other database.
+    pub fn for_url(url: &str) -> Option<Self> {
+        super::sqlite_file(url).map(|path| Self {
+            path: path.to_owned(),
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The member with this id, as `members::find` reads it.
+    pub fn member(&self, id: Uuid) -> StoreResult<Option<member::Model>> {
+        self.read(|conn| {
+            conn.prepare_cached(
+                "SELECT id, email, password_hash, full_name, pronouns, role, wla_member_id, \
+                 membership_status, membership_expires_on, session_epoch, reminders, \
+                 created_at, updated_at FROM members WHERE id = ?1",
+            )?
+            .query_row([id], member_row)
+            .optional()
+        })
+    }
+
+    /// A page and the total, as `store::page_and_total` reads them: `query`
+    /// is the page, its last column the total; `count` counts alone for a
+    /// page past the end.
+    pub fn page_and_total<M>(
+        &self,
+        query: &SelectStatement,
+        count: &SelectStatement,
+        decode: Decode<M>,
+    ) -> StoreResult<(Vec<M>, u64)> {
+        self.read(|conn| {
+            let (sql, values) = query.build(SqliteQueryBuilder);
+            let mut statement = conn.prepare_cached(&sql)?;
+            let last = statement.column_count().saturating_sub(1);
+            let mut rows = statement.query(params_from_iter(bound(values)?))?;
+            let mut items = Vec::new();
+            let mut total = None;
+            while let Some(row) = rows.next()? {
+                total.get_or_insert(row.get::<_, i64>(last)?);
+                items.push(decode(row)?);
+            }
+            let total = match total {
+                Some(total) => total,
+                // Past the last page: the count alone.
+                None => {
+                    let (sql, values) = count.build(SqliteQueryBuilder);
+                    conn.prepare_cached(&sql)?
+                        .query_row(params_from_iter(bound(values)?), |row| row.get(0))?
+                }
+            };
+            Ok((items, u64::try_from(total).unwrap_or(0)))
+        })
+    }
+
+    /// Runs `read` on an idle connection (or a new one) and puts the
+    /// connection back.
+    fn read<T>(&self, read: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> StoreResult<T> {
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => self.open()?,
+        };
+        let out = read(&conn);
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() < KEEP_IDLE {
+            idle.push(conn);
+        }
+        out.map_err(failed)
+    }
+
+    fn open(&self) -> StoreResult<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(failed)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(failed)?;
+        // Plans that do not depend on bound values, as on the pool's
+        // connections (`store::stable_query_plans`): without it a page's
+        // `LIMIT ?` would compile its statement again on every read.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(failed)?;
+        Ok(conn)
+    }
+}
+
+/// Reads one model from a row's leading columns, in its entity's column
+/// order.
+pub type Decode<M> = fn(&Row<'_>) -> rusqlite::Result<M>;
+
+/// A member row, its columns in the entity's order. Every field is named,
+/// so a column added to the entity fails to compile here until it is read.
+pub fn member_row(row: &Row<'_>) -> rusqlite::Result<member::Model> {
+    Ok(member::Model {
+        id: row.get(0)?,
+        email: row.get(1)?,
+        password_hash: row.get(2)?,
+        full_name: row.get(3)?,
+        pronouns: row.get(4)?,
+        role: stored_enum(row, 5)?,
+        wla_member_id: row.get(6)?,
+        membership_status: stored_enum(row, 7)?,
+        membership_expires_on: row.get(8)?,
+        session_epoch: row.get(9)?,
+        reminders: row.get(10)?,
+        created_at: row.get(11)?,
+        updated_at: row.get(12)?,
+    })
+}
+
+/// An enum stored as its string value.
+fn stored_enum<E: ActiveEnum<Value = String>>(row: &Row<'_>, index: usize) -> rusqlite::Result<E> {
+    let stored: String = row.get(index)?;
+    E::try_from_value(&stored).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, Type::Text, e.to_string().into())
+    })
+}
+
+/// A statement's values as sqlx binds them on SQLite (sea-query-sqlx), so
+/// a value compares with what the pool stored: ids as 16-byte blobs,
+/// instants as RFC 3339 text, dates as `YYYY-MM-DD`, enums as their
+/// strings. A kind this schema never binds is refused, not guessed.
+fn bound(values: Values) -> rusqlite::Result<Vec<SqlValue>> {
+    values.into_iter().map(bound_value).collect()
+}
+
+fn bound_value(value: Value) -> rusqlite::Result<SqlValue> {
+    fn int(i: Option<impl Into<i64>>) -> SqlValue {
+        i.map_or(SqlValue::Null, |i| SqlValue::Integer(i.into()))
+    }
+    fn text(s: Option<String>) -> SqlValue {
+        s.map_or(SqlValue::Null, SqlValue::Text)
+    }
+    Ok(match value {
+        Value::Bool(b) => int(b),
+        Value::TinyInt(i) => int(i),
+        Value::SmallInt(i) => int(i),
+        Value::Int(i) => int(i),
+        Value::BigInt(i) => int(i),
+        Value::TinyUnsigned(i) => int(i),
+        Value::SmallUnsigned(i) => int(i),
+        Value::Unsigned(i) => int(i),
+        Value::BigUnsigned(i) => match i {
+            None => SqlValue::Null,
+            Some(i) => SqlValue::Integer(
+                i64::try_from(i).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?,
+            ),
+        },
+        Value::Float(f) => f.map_or(SqlValue::Null, |f| SqlValue::Real(f.into())),
+        Value::Double(f) => f.map_or(SqlValue::Null, SqlValue::Real),
+        Value::String(s) => text(s),
+        Value::Char(c) => text(c.map(String::from)),
+        Value::Enum(OptionEnum::Some(e)) => SqlValue::Text(e.value.into_owned()),
+        Value::Enum(OptionEnum::None(_)) => SqlValue::Null,
+        Value::Bytes(b) => b.map_or(SqlValue::Null, SqlValue::Blob),
+        Value::Uuid(u) => u.map_or(SqlValue::Null, |u| SqlValue::Blob(u.as_bytes().to_vec())),
+        Value::ChronoDate(d) => text(d.map(|d| d.format("%F").to_string())),
+        Value::ChronoDateTimeUtc(t) => {
+            text(t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)))
+        }
+        Value::Json(j) => text(j.map(|j| j.to_string())),
+        other => {
+            return Err(rusqlite::Error::ToSqlConversionFailure(
+                format!("no local binding for {other:?}").into(),
+            ));
+        }
+    })
+}
+
+/// A value that does not decode is data to look at; anything else is a
+/// database fault.
+fn failed(err: rusqlite::Error) -> StoreError {
+    match err {
+        rusqlite::Error::FromSqlConversionFailure(..)
+        | rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::IntegralValueOutOfRange(..) => StoreError::Corrupt(err.to_string()),
+        other => StoreError::Db(sea_orm::DbErr::Query(sea_orm::RuntimeErr::Internal(
+            other.to_string(),
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use migration::MigratorTrait;
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    use uuid::Uuid;
+
+    use super::LocalReads;
+    use crate::domain::member::{MembershipStatus, Role};
+    use crate::store::entities::member;
+
+    fn someone(id: Uuid, full: bool) -> member::Model {
+        let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 30, 15).unwrap()
+            + chrono::Duration::microseconds(123_456);
+        member::Model {
+            id,
+            email: format!("{id}@example.org"),
+            password_hash: full.then(|| "$argon2id$v=19$...".to_owned()),
+            full_name: "Ada Byron".into(),
+            pronouns: full.then(|| "she/her".to_owned()),
+            role: if full { Role::Committee } else { Role::Member },
+            wla_member_id: full.then(|| "WLA-0042".to_owned()),
+            membership_status: if full {
+                MembershipStatus::Active
+            } else {
+                MembershipStatus::Pending
+            },
+            membership_expires_on: full.then(|| NaiveDate::from_ymd_opt(2027, 6, 30).unwrap()),
+            session_epoch: 7,
+            reminders: !full,
+            created_at: at,
+            updated_at: at + chrono::Duration::seconds(90),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_member_reads_the_same_on_the_calling_thread_as_through_the_pool() {
+        let dir = std::env::temp_dir().join(format!("wla-local-{}", Uuid::new_v4()));
+        let url = format!("sqlite://{}/x.db?mode=rwc", dir.display());
+        let db = crate::store::connect(&url).await.expect("opens");
+        migration::Migrator::up(&db, None).await.expect("migrates");
+        let local = LocalReads::for_url(&url).expect("a SQLite file");
+        let ids = [Uuid::new_v4(), Uuid::new_v4()];
+        for (id, full) in ids.into_iter().zip([true, false]) {
+            let written = someone(id, full);
+            written
+                .clone()
+                .into_active_model()
+                .reset_all()
+                .insert(&db)
+                .await
+                .expect("inserts");
+            let pooled = crate::store::members::find(&db, written.id)
+                .await
+                .expect("reads")
+                .expect("exists");
+            assert_eq!(pooled, written);
+            assert_eq!(local.member(written.id).expect("reads"), Some(written));
+        }
+        assert_eq!(local.member(Uuid::new_v4()).expect("reads"), None);
+        // Nothing is kept between reads: a demotion through the pool shows
+        // on the next local read.
+        let first = local.member(ids[0]).expect("reads").expect("exists");
+        assert_eq!(first.role, Role::Committee);
+        let mut demoted = first.into_active_model();
+        demoted.role = sea_orm::Set(Role::Member);
+        demoted.update(&db).await.expect("updates");
+        let now = local.member(ids[0]).expect("reads").expect("exists");
+        assert_eq!(now.role, Role::Member);
+        db.close().await.expect("closes");
+        std::fs::remove_dir_all(dir).expect("removes the folder");
+    }
+
+    #[tokio::test]
+    async fn a_page_reads_the_same_on_the_calling_thread_as_through_the_pool() {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+        use crate::domain::member::MemberFilter;
+        use crate::paging::{PageRequest, SortOrder};
+        use crate::store::members;
+
+        let dir = std::env::temp_dir().join(format!("wla-local-{}", Uuid::new_v4()));
+        let url = format!("sqlite://{}/x.db?mode=rwc", dir.display());
+        let db = crate::store::connect(&url).await.expect("opens");
+        migration::Migrator::up(&db, None).await.expect("migrates");
+        let local = LocalReads::for_url(&url).expect("a SQLite file");
+        let mut written = Vec::new();
+        for i in 0..7 {
+            let mut m = someone(Uuid::new_v4(), i % 2 == 0);
+            m.full_name = format!("Reader {} 50%_off", i % 3);
+            m.created_at += chrono::Duration::seconds(i64::from(i % 3));
+            m.clone()
+                .into_active_model()
+                .reset_all()
+                .insert(&db)
+                .await
+                .expect("inserts");
+            written.push(m);
+        }
+        let filters = [
+            MemberFilter::default(),
+            MemberFilter {
+                q: Some("50%_".into()),
+                ..Default::default()
+            },
+            MemberFilter {
+                q: Some("reader 1".into()),
+                role: Some(Role::Member),
+                ..Default::default()
+            },
+            MemberFilter {
+                membership_status: Some(MembershipStatus::Active),
+                ..Default::default()
+            },
+        ];
+        for filter in &filters {
+            for sort in [
+                ("created_at", SortOrder::Desc),
+                ("full_name", SortOrder::Asc),
+                ("email", SortOrder::Desc),
+            ] {
+                for page in 1..=4 {
+                    let page = PageRequest { page, per_page: 3 };
+                    let pooled = members::list(&db, None, filter, sort, page)
+                        .await
+                        .expect("reads");
+                    let here = members::list(&db, Some(&local), filter, sort, page)
+                        .await
+                        .expect("reads");
+                    assert_eq!(here, pooled, "{filter:?} {sort:?} {page:?}");
+                }
+            }
+        }
+        // Every kind of value the schema binds compares with what the pool
+        // stored: an id, an instant, a date, an enum, a flag, a number.
+        let one = &written[0];
+        let exact = member::Entity::find()
+            .filter(member::Column::Id.eq(one.id))
+            .filter(member::Column::CreatedAt.eq(one.created_at))
+            .filter(member::Column::MembershipExpiresOn.eq(one.membership_expires_on))
+            .filter(member::Column::Role.eq(one.role))
+            .filter(member::Column::Reminders.eq(one.reminders))
+            .filter(member::Column::SessionEpoch.eq(one.session_epoch));
+        let page = PageRequest {
+            page: 1,
+            per_page: 50,
+        };
+        let sort = |q: sea_orm::Select<member::Entity>| q.order_by_asc(member::Column::Id);
+        let found = crate::store::page_and_total_with(
+            &db,
+            Some(&local),
+            super::member_row,
+            exact,
+            sort,
+            page,
+        )
+        .await
+        .expect("reads");
+        assert_eq!(found, (vec![one.clone()], 1));
+        db.close().await.expect("closes");
+        std::fs::remove_dir_all(dir).expect("removes the folder");
+    }
+
+    #[test]
+    fn only_a_sqlite_file_reads_locally() {
+        assert!(LocalReads::for_url("sqlite://data/x.db?mode=rwc").is_some());
+        assert!(LocalReads::for_url("sqlite::memory:").is_none());
+        assert!(LocalReads::for_url("postgres://postgres@127.0.0.1/wla").is_none());
+    }
+}
