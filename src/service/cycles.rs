@@ -6,6 +6,7 @@ use crate::domain::FieldError;
 use crate::domain::access::{Actor, sees_drafts};
 use crate::domain::cycle::{CycleChanges, CycleDates, CycleStatus, NewCycle};
 use crate::paging::{PageRequest, Sort};
+use crate::store::local::LocalReads;
 use crate::store::{self, Db, cycles as rows};
 
 pub use rows::{Cycle, SORT_FIELDS, dates_of};
@@ -156,8 +157,8 @@ pub async fn transition(db: &Db, actor: &Actor, id: Uuid, to: CycleStatus) -> Se
 }
 
 /// The cycle open for applications, else the active one.
-pub async fn current(db: &impl store::Conn) -> ServiceResult<Cycle> {
-    rows::newest_in_first_status_of(db, CycleStatus::Open, CycleStatus::Active)
+pub async fn current(db: &impl store::Conn, local: Option<&LocalReads>) -> ServiceResult<Cycle> {
+    rows::newest_in_first_status_of(db, local, CycleStatus::Open, CycleStatus::Active)
         .await?
         .ok_or_else(|| ServiceError::NotFound("no cycle is open or active".into()))
 }

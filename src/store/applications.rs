@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::entities::application::{Answers, CareerStages, LibraryTypes, MeetingModes, Tags};
 use super::entities::application_audit::FieldNames;
 use super::entities::{application, application_audit, member};
+use super::local::LocalReads;
 use super::{StoreError, StoreResult};
 use crate::domain::application::{
     ApplicationForm, ApplicationRole, ApplicationStatus, AuditAction, CareerStage,
@@ -285,6 +286,7 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Application
 /// many there are.
 pub async fn page_for_cycle(
     db: &impl ConnectionTrait,
+    local: Option<&LocalReads>,
     cycle_id: Uuid,
     role: Option<ApplicationRole>,
     status: Option<ApplicationStatus>,
@@ -298,32 +300,38 @@ pub async fn page_for_cycle(
     if let Some(status) = status {
         query = query.filter(application::Column::Status.eq(status));
     }
-    let total = query.clone().count(db).await?;
-    if total <= page.offset() {
-        return Ok((Vec::new(), total));
-    }
     let column = match field {
         "updated_at" => application::Column::UpdatedAt,
         _ => application::Column::CreatedAt,
     };
     let order: sea_orm::Order = order.into();
-    let page_rows = query
-        .order_by(column, order.clone())
-        .order_by(application::Column::Id, order)
-        .offset(page.offset())
-        .limit(page.per_page);
-    let items = with_author(page_rows).all(db).await?;
-    Ok((items, total))
+    super::page_and_total_with(
+        db,
+        local,
+        super::local::authored_row,
+        with_author(query),
+        |q| {
+            q.order_by(column, order.clone())
+                .order_by(application::Column::Id, order)
+        },
+        page,
+    )
+    .await
 }
 
 /// An application and its author, in one query.
 pub async fn find_with_author(
     db: &impl ConnectionTrait,
+    local: Option<&LocalReads>,
     id: Uuid,
 ) -> StoreResult<Option<Authored>> {
-    Ok(with_author(application::Entity::find_by_id(id))
-        .one(db)
-        .await?)
+    super::one_with(
+        db,
+        local,
+        super::local::authored_row,
+        with_author(application::Entity::find_by_id(id)),
+    )
+    .await
 }
 
 /// An application with its author's name and address, as its views show
@@ -342,7 +350,7 @@ pub struct Authored {
 /// about a quarter of a page's CPU).
 fn with_author(
     select: sea_orm::Select<application::Entity>,
-) -> sea_orm::Selector<sea_orm::SelectModel<Authored>> {
+) -> sea_orm::Select<application::Entity> {
     select
         .join(
             sea_orm::JoinType::InnerJoin,
@@ -350,7 +358,6 @@ fn with_author(
         )
         .column_as(member::Column::FullName, AUTHOR_NAME)
         .column_as(member::Column::Email, AUTHOR_EMAIL)
-        .into_model::<Authored>()
 }
 
 const AUTHOR_NAME: &str = "author_full_name";

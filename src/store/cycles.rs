@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::StoreResult;
 use super::entities::cycle;
+use super::local::LocalReads;
 pub use crate::domain::cycle::NewCycle;
 use crate::domain::cycle::{CycleDates, CycleStatus};
 use crate::paging::{PageRequest, Sort};
@@ -77,6 +78,7 @@ pub async fn all_in_status(
 /// the newest in `second`: one query.
 pub async fn newest_in_first_status_of(
     db: &impl ConnectionTrait,
+    local: Option<&LocalReads>,
     first: CycleStatus,
     second: CycleStatus,
 ) -> StoreResult<Option<Cycle>> {
@@ -84,12 +86,11 @@ pub async fn newest_in_first_status_of(
     let preference: Expr = Expr::case(cycle::Column::Status.eq(first), 0)
         .finally(1)
         .into();
-    Ok(cycle::Entity::find()
+    let newest = cycle::Entity::find()
         .filter(cycle::Column::Status.is_in([first, second]))
         .order_by(preference, sea_orm::Order::Asc)
-        .order_by_desc(cycle::Column::ApplicationsOpenAt)
-        .one(db)
-        .await?)
+        .order_by_desc(cycle::Column::ApplicationsOpenAt);
+    super::one_with(db, local, super::local::cycle_row, newest).await
 }
 
 pub async fn insert(db: &impl ConnectionTrait, new: NewCycle) -> StoreResult<Cycle> {

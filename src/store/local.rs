@@ -19,13 +19,15 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use rusqlite::config::DbConfig;
-use rusqlite::types::{Type, Value as SqlValue};
+use rusqlite::types::{Type, Value as SqlValue, ValueRef};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params_from_iter};
 use sea_orm::ActiveEnum;
 use sea_orm::sea_query::{OptionEnum, SelectStatement, SqliteQueryBuilder, Value, Values};
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use super::entities::member;
+use super::applications::Authored;
+use super::entities::{application, cycle, matches, member};
 use super::{StoreError, StoreResult};
 
 /// Idle connections kept for reuse. A read holds its connection only while
@@ -72,6 +74,16 @@ impl LocalReads {
             )?
             .query_row([id], member_row)
             .optional()
+        })
+    }
+
+    /// The first row `query` finds, as `.one()` reads it.
+    pub fn one<M>(&self, query: &SelectStatement, decode: Decode<M>) -> StoreResult<Option<M>> {
+        self.read(|conn| {
+            let (sql, values) = query.build(SqliteQueryBuilder);
+            conn.prepare_cached(&sql)?
+                .query_row(params_from_iter(bound(values)?), decode)
+                .optional()
         })
     }
 
@@ -162,6 +174,125 @@ pub fn member_row(row: &Row<'_>) -> rusqlite::Result<member::Model> {
         created_at: row.get(11)?,
         updated_at: row.get(12)?,
     })
+}
+
+/// A cycle row, its columns in the entity's order.
+pub fn cycle_row(row: &Row<'_>) -> rusqlite::Result<cycle::Model> {
+    Ok(cycle::Model {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        description: row.get(2)?,
+        status: stored_enum(row, 3)?,
+        applications_open_at: row.get(4)?,
+        applications_close_at: row.get(5)?,
+        match_by: row.get(6)?,
+        mentoring_starts_on: row.get(7)?,
+        mentoring_ends_on: row.get(8)?,
+        evaluation_closes_on: row.get(9)?,
+        meetings_expected: row.get(10)?,
+        created_at: row.get(11)?,
+        updated_at: row.get(12)?,
+    })
+}
+
+/// An application row, its columns in the entity's order.
+pub fn application_row(row: &Row<'_>) -> rusqlite::Result<application::Model> {
+    Ok(application::Model {
+        id: row.get(0)?,
+        cycle_id: row.get(1)?,
+        member_id: row.get(2)?,
+        role: stored_enum(row, 3)?,
+        status: stored_enum(row, 4)?,
+        library_types: stored_json(row, 5)?,
+        interests: stored_json(row, 6)?,
+        career_stage: stored_enum(row, 7)?,
+        region: row.get(8)?,
+        meeting_modes: stored_json(row, 9)?,
+        availability: row.get(10)?,
+        matching_preference: stored_enum(row, 11)?,
+        identity_tags: stored_json(row, 12)?,
+        identity_consent: row.get(13)?,
+        employer: row.get(14)?,
+        pronouns: row.get(15)?,
+        current_role: row.get(16)?,
+        years_experience: row.get(17)?,
+        past_experience: row.get(18)?,
+        support_approach: row.get(19)?,
+        motivation: row.get(20)?,
+        capacity: row.get(21)?,
+        learning_goals: row.get(22)?,
+        career_goals: row.get(23)?,
+        library_school: stored_enum_or_null(row, 24)?,
+        mentee_stages: stored_json_or_null(row, 25)?,
+        answers: stored_json(row, 26)?,
+        review_note: row.get(27)?,
+        reviewed_by: row.get(28)?,
+        reviewed_at: row.get(29)?,
+        submitted_by: row.get(30)?,
+        created_at: row.get(31)?,
+        updated_at: row.get(32)?,
+    })
+}
+
+/// An application row followed by its author's name and address
+/// (`applications::with_author`).
+pub fn authored_row(row: &Row<'_>) -> rusqlite::Result<Authored> {
+    Ok(Authored {
+        application: application_row(row)?,
+        author_name: row.get(33)?,
+        author_email: row.get(34)?,
+    })
+}
+
+/// A match row, its columns in the entity's order.
+pub fn match_row(row: &Row<'_>) -> rusqlite::Result<matches::Model> {
+    Ok(matches::Model {
+        id: row.get(0)?,
+        cycle_id: row.get(1)?,
+        mentor_application_id: row.get(2)?,
+        mentee_application_id: row.get(3)?,
+        matching_run_id: row.get(4)?,
+        status: stored_enum(row, 5)?,
+        score: row.get(6)?,
+        breakdown: stored_json(row, 7)?,
+        note: row.get(8)?,
+        published_at: row.get(9)?,
+        extended_until: row.get(10)?,
+        ended_reason: row.get(11)?,
+        ended_on: row.get(12)?,
+        ended_reason_code: stored_enum_or_null(row, 13)?,
+        extension_reason: row.get(14)?,
+        created_by: row.get(15)?,
+        created_at: row.get(16)?,
+        updated_at: row.get(17)?,
+    })
+}
+
+/// A JSON column, stored as text.
+fn stored_json<T: DeserializeOwned>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
+    let text = row.get_ref(index)?.as_str()?;
+    serde_json::from_str(text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, e.into()))
+}
+
+fn stored_json_or_null<T: DeserializeOwned>(
+    row: &Row<'_>,
+    index: usize,
+) -> rusqlite::Result<Option<T>> {
+    match row.get_ref(index)? {
+        ValueRef::Null => Ok(None),
+        _ => stored_json(row, index).map(Some),
+    }
+}
+
+fn stored_enum_or_null<E: ActiveEnum<Value = String>>(
+    row: &Row<'_>,
+    index: usize,
+) -> rusqlite::Result<Option<E>> {
+    match row.get_ref(index)? {
+        ValueRef::Null => Ok(None),
+        _ => stored_enum(row, index).map(Some),
+    }
 }
 
 /// An enum stored as its string value.
@@ -395,6 +526,76 @@ mod tests {
         .await
         .expect("reads");
         assert_eq!(found, (vec![one.clone()], 1));
+        db.close().await.expect("closes");
+        std::fs::remove_dir_all(dir).expect("removes the folder");
+    }
+
+    #[tokio::test]
+    async fn a_match_reads_the_same_on_the_calling_thread_as_through_the_pool() {
+        use sea_orm::ConnectionTrait;
+
+        use crate::domain::matches::{EndReason, MatchStatus};
+        use crate::paging::{PageRequest, SortOrder};
+        use crate::store::entities::matches::Breakdown;
+        use crate::store::matches::{self, NewMatchRow};
+
+        let dir = std::env::temp_dir().join(format!("wla-local-{}", Uuid::new_v4()));
+        let url = format!("sqlite://{}/x.db?mode=rwc", dir.display());
+        // One connection, so switching foreign keys off holds for every
+        // write: the match needs no cycle or applications.
+        let db = crate::store::connect_with(&url, Some(1))
+            .await
+            .expect("opens");
+        migration::Migrator::up(&db, None).await.expect("migrates");
+        db.execute_unprepared("PRAGMA foreign_keys = OFF")
+            .await
+            .expect("switches");
+        let local = LocalReads::for_url(&url).expect("a SQLite file");
+        let cycle_id = Uuid::new_v4();
+        let new = |note: Option<&str>| NewMatchRow {
+            cycle_id,
+            mentor_application_id: Uuid::new_v4(),
+            mentee_application_id: Uuid::new_v4(),
+            matching_run_id: note.map(|_| Uuid::new_v4()),
+            score: 7,
+            breakdown: Breakdown::default(),
+            note: note.map(str::to_owned),
+            created_by: Uuid::new_v4(),
+        };
+        let bare = matches::insert(&db, new(None)).await.expect("inserts");
+        let full = matches::insert(&db, new(Some("a note")))
+            .await
+            .expect("inserts");
+        let mut ended = full.into_active_model();
+        ended.status = sea_orm::Set(MatchStatus::EndedEarly);
+        ended.published_at = sea_orm::Set(Some(Utc::now()));
+        ended.extended_until = sea_orm::Set(NaiveDate::from_ymd_opt(2027, 8, 31));
+        ended.ended_on = sea_orm::Set(NaiveDate::from_ymd_opt(2027, 2, 1));
+        ended.ended_reason = sea_orm::Set(Some("moved away".into()));
+        ended.ended_reason_code = sea_orm::Set(Some(EndReason::Schedule));
+        ended.extension_reason = sea_orm::Set(Some("a late start".into()));
+        let full = ended.update(&db).await.expect("updates");
+        for m in [&bare, &full] {
+            let pooled = matches::find_read(&db, None, m.id).await.expect("reads");
+            let here = matches::find_read(&db, Some(&local), m.id)
+                .await
+                .expect("reads");
+            assert_eq!(pooled.as_ref(), Some(m));
+            assert_eq!(here, pooled);
+        }
+        let page = PageRequest {
+            page: 1,
+            per_page: 50,
+        };
+        let sort = ("created_at", SortOrder::Asc);
+        let pooled = matches::list(&db, None, cycle_id, None, sort, page)
+            .await
+            .expect("reads");
+        let here = matches::list(&db, Some(&local), cycle_id, None, sort, page)
+            .await
+            .expect("reads");
+        assert_eq!(pooled.1, 2);
+        assert_eq!(here, pooled);
         db.close().await.expect("closes");
         std::fs::remove_dir_all(dir).expect("removes the folder");
     }

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::StoreResult;
 use super::applications::Application;
 use super::entities::{application, match_event, matches};
+use super::local::LocalReads;
 use crate::domain::matches::{EndReason, MatchAction, MatchStatus};
 use crate::paging::{PageRequest, Sort};
 
@@ -49,6 +50,21 @@ pub struct StatusExtras {
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<Match>> {
     Ok(matches::Entity::find_by_id(id).one(db).await?)
+}
+
+/// `find` for a read: on a SQLite file, on the calling thread (`local`).
+pub async fn find_read(
+    db: &impl ConnectionTrait,
+    local: Option<&LocalReads>,
+    id: Uuid,
+) -> StoreResult<Option<Match>> {
+    super::one_with(
+        db,
+        local,
+        super::local::match_row,
+        matches::Entity::find_by_id(id),
+    )
+    .await
 }
 
 /// Loads an application of the cycle, locking its row on PostgreSQL so
@@ -197,6 +213,7 @@ pub const SORT_FIELDS: &[&str] = &["created_at", "score", "status", "updated_at"
 /// and the count of all that match.
 pub async fn list(
     db: &impl ConnectionTrait,
+    local: Option<&LocalReads>,
     cycle_id: Uuid,
     status: Option<MatchStatus>,
     sort: Sort,
@@ -212,8 +229,10 @@ pub async fn list(
         "updated_at" => matches::Column::UpdatedAt,
         _ => matches::Column::CreatedAt,
     };
-    super::page_and_total(
+    super::page_and_total_with(
         db,
+        local,
+        super::local::match_row,
         query,
         // Ties by id in the same direction: `-field` is the exact
         // reverse of `field`, and one index (cycle_id, field, id) serves

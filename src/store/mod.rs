@@ -43,16 +43,16 @@ impl From<SortOrder> for sea_orm::Order {
 /// `filtered` keeps, in one statement: the count rides on every row of the
 /// page as a scalar subquery the database evaluates once. Only a page past
 /// the end (no row to carry it) counts on its own.
-pub async fn page_and_total<E>(
+pub async fn page_and_total<E, M>(
     db: &impl Conn,
     filtered: sea_orm::Select<E>,
     sort: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
     page: crate::paging::PageRequest,
-) -> StoreResult<(Vec<E::Model>, u64)>
+) -> StoreResult<(Vec<M>, u64)>
 where
     E: sea_orm::EntityTrait,
+    M: sea_orm::FromQueryResult,
 {
-    use sea_orm::FromQueryResult;
     let (query, count) = page_statements(filtered, sort, page);
     let rows = db.query_all(&query).await?;
     let total: i64 = match rows.first() {
@@ -65,7 +65,7 @@ where
     };
     let items = rows
         .iter()
-        .map(|row| E::Model::from_query_result(row, ""))
+        .map(|row| M::from_query_result(row, ""))
         .collect::<Result<Vec<_>, _>>()?;
     Ok((items, u64::try_from(total).unwrap_or(0)))
 }
@@ -106,18 +106,18 @@ where
 }
 
 /// `page_and_total`, read on the calling thread when `local` is set (a
-/// SQLite file): `decode` reads a model from a row's leading columns, in
-/// the entity's column order.
-pub async fn page_and_total_with<E>(
+/// SQLite file): `decode` reads a row as the pool's `M` would.
+pub async fn page_and_total_with<E, M>(
     db: &impl Conn,
     local: Option<&local::LocalReads>,
-    decode: local::Decode<E::Model>,
+    decode: local::Decode<M>,
     filtered: sea_orm::Select<E>,
     sort: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
     page: crate::paging::PageRequest,
-) -> StoreResult<(Vec<E::Model>, u64)>
+) -> StoreResult<(Vec<M>, u64)>
 where
     E: sea_orm::EntityTrait,
+    M: sea_orm::FromQueryResult,
 {
     match local {
         Some(local) => {
@@ -125,6 +125,25 @@ where
             local.page_and_total(&query, &count, decode)
         }
         None => page_and_total(db, filtered, sort, page).await,
+    }
+}
+
+/// The first row `select` finds, read on the calling thread when `local`
+/// is set (a SQLite file): `decode` reads a row as the pool's `M` would.
+pub async fn one_with<E, M>(
+    db: &impl Conn,
+    local: Option<&local::LocalReads>,
+    decode: local::Decode<M>,
+    select: sea_orm::Select<E>,
+) -> StoreResult<Option<M>>
+where
+    E: sea_orm::EntityTrait,
+    M: sea_orm::FromQueryResult + Send + Sync,
+{
+    use sea_orm::{QuerySelect, QueryTrait};
+    match local {
+        Some(local) => local.one(&select.limit(1).into_query(), decode),
+        None => Ok(select.into_model::<M>().one(db).await?),
     }
 }
 

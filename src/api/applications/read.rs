@@ -29,7 +29,7 @@ pub async fn get(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let view = applications::get(&state.db, &user.actor(), *id).await?;
+    let view = applications::get(&state.db, state.local_reads.as_ref(), &user.actor(), *id).await?;
     Ok(HttpResponse::Ok().json(ApplicationDto::from(view)))
 }
 

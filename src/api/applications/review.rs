@@ -77,8 +77,16 @@ pub async fn list(
     let page = paging.page_request_for(&req)?;
     let sort = sorting.sort_by(applications::SORT_FIELDS, ("created_at", SortOrder::Asc))?;
     let filter = filter.into_inner().into();
-    let (views, total) =
-        applications::list(&state.db, &user.actor(), *id, &filter, sort, page).await?;
+    let (views, total) = applications::list(
+        &state.db,
+        state.local_reads.as_ref(),
+        &user.actor(),
+        *id,
+        &filter,
+        sort,
+        page,
+    )
+    .await?;
     let items = views.into_iter().map(ApplicationDto::from).collect();
     Ok(Page::new(items, page, total).respond(&req))
 }

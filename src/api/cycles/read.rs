@@ -57,7 +57,9 @@ pub async fn list(
     ))]
 #[get("/cycles/current")]
 pub async fn current(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(CycleDto::from(cycles::current(&state.db).await?)))
+    Ok(HttpResponse::Ok().json(CycleDto::from(
+        cycles::current(&state.db, state.local_reads.as_ref()).await?,
+    )))
 }
 
 /// Read a cycle.

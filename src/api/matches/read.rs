@@ -36,7 +36,16 @@ pub async fn list(
     let page = paging.page_request_for(&req)?;
     let sort = sorting.sort_by(matches::SORT_FIELDS, ("created_at", SortOrder::Asc))?;
     let actor = user.actor();
-    let (rows, total) = matches::list(&state.db, &actor, *id, filter.status, sort, page).await?;
+    let (rows, total) = matches::list(
+        &state.db,
+        state.local_reads.as_ref(),
+        &actor,
+        *id,
+        filter.status,
+        sort,
+        page,
+    )
+    .await?;
     Ok(Page::new(rows.into_iter().map(MatchDto::from).collect(), page, total).respond(&req))
 }
 
@@ -58,7 +67,7 @@ pub async fn get(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let m = matches::get(&state.db, &user.actor(), *id).await?;
+    let m = matches::get(&state.db, state.local_reads.as_ref(), &user.actor(), *id).await?;
     Ok(HttpResponse::Ok().json(MatchDto::from(m)))
 }
 

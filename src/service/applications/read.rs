@@ -6,11 +6,17 @@ use crate::domain::access::Actor;
 use crate::domain::application::{ApplicationForm, ApplicationRole};
 use crate::paging::PageRequest;
 use crate::service::{ServiceError, ServiceResult};
+use crate::store::local::LocalReads;
 use crate::store::{self, applications as rows};
 
 /// An application its author or the committee reads.
-pub async fn get(db: &impl store::Conn, actor: &Actor, id: Uuid) -> ServiceResult<ApplicationView> {
-    let row = rows::find_with_author(db, id)
+pub async fn get(
+    db: &impl store::Conn,
+    local: Option<&LocalReads>,
+    actor: &Actor,
+    id: Uuid,
+) -> ServiceResult<ApplicationView> {
+    let row = rows::find_with_author(db, local, id)
         .await?
         .ok_or_else(|| ServiceError::not_found("application"))?;
     crate::domain::application::may_read(actor, row.application.member_id)?;

@@ -16,6 +16,7 @@ use crate::domain::application::{
 };
 use crate::paging::{PageRequest, Sort, SortOrder};
 use crate::service::{ServiceResult, cycles};
+use crate::store::local::LocalReads;
 use crate::store::{self, Db, applications as rows, members::Member};
 
 /// Reviews an application (committee): accepted, waitlisted or declined,
@@ -89,6 +90,7 @@ fn compare(
 /// the count of all that pass the filter.
 pub async fn list(
     db: &impl store::Conn,
+    local: Option<&LocalReads>,
     actor: &Actor,
     cycle_id: Uuid,
     filter: &ApplicationFilter,
@@ -102,6 +104,7 @@ pub async fn list(
         // direction.
         let (apps, total) = rows::page_for_cycle(
             db,
+            local,
             cycle_id,
             filter.role,
             filter.status,

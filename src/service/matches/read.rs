@@ -5,17 +5,26 @@ use super::{Match, MatchEvent, find, rows};
 use crate::domain::access::Actor;
 use crate::domain::matches::{MatchStatus, may_run_matching};
 use crate::paging::{PageRequest, Sort};
-use crate::service::{ServiceResult, cycles};
+use crate::service::{ServiceError, ServiceResult, cycles};
 use crate::store::Db;
+use crate::store::local::LocalReads;
 
-pub async fn get(db: &Db, actor: &Actor, id: Uuid) -> ServiceResult<Match> {
+pub async fn get(
+    db: &Db,
+    local: Option<&LocalReads>,
+    actor: &Actor,
+    id: Uuid,
+) -> ServiceResult<Match> {
     may_run_matching(actor)?;
-    find(db, id).await
+    rows::find_read(db, local, id)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("match"))
 }
 
 /// A page of a cycle's matches, optionally of one status, oldest first.
 pub async fn list(
     db: &Db,
+    local: Option<&LocalReads>,
     actor: &Actor,
     cycle_id: Uuid,
     status: Option<MatchStatus>,
@@ -23,7 +32,7 @@ pub async fn list(
     page: PageRequest,
 ) -> ServiceResult<(Vec<Match>, u64)> {
     may_run_matching(actor)?;
-    let (items, total) = rows::list(db, cycle_id, status, sort, page).await?;
+    let (items, total) = rows::list(db, local, cycle_id, status, sort, page).await?;
     if total == 0 {
         // No match at all: a 404 if there is no such cycle either.
         cycles::get_any(db, cycle_id).await?;
