@@ -309,9 +309,11 @@ pub async fn page_for_cycle(
         db,
         local,
         super::local::authored_row,
-        with_author(query),
+        query,
+        // The authors join the page only: the count needs none of them.
         |q| {
-            q.order_by(column, order.clone())
+            with_author(q)
+                .order_by(column, order.clone())
                 .order_by(application::Column::Id, order)
         },
         page,

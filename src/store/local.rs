@@ -18,6 +18,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::config::DbConfig;
 use rusqlite::types::{Type, Value as SqlValue, ValueRef};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params_from_iter};
@@ -168,11 +169,11 @@ pub fn member_row(row: &Row<'_>) -> rusqlite::Result<member::Model> {
         role: stored_enum(row, 5)?,
         wla_member_id: row.get(6)?,
         membership_status: stored_enum(row, 7)?,
-        membership_expires_on: row.get(8)?,
+        membership_expires_on: or_null(row, 8, day)?,
         session_epoch: row.get(9)?,
         reminders: row.get(10)?,
-        created_at: row.get(11)?,
-        updated_at: row.get(12)?,
+        created_at: instant(row, 11)?,
+        updated_at: instant(row, 12)?,
     })
 }
 
@@ -183,15 +184,15 @@ pub fn cycle_row(row: &Row<'_>) -> rusqlite::Result<cycle::Model> {
         name: row.get(1)?,
         description: row.get(2)?,
         status: stored_enum(row, 3)?,
-        applications_open_at: row.get(4)?,
-        applications_close_at: row.get(5)?,
-        match_by: row.get(6)?,
-        mentoring_starts_on: row.get(7)?,
-        mentoring_ends_on: row.get(8)?,
-        evaluation_closes_on: row.get(9)?,
+        applications_open_at: instant(row, 4)?,
+        applications_close_at: instant(row, 5)?,
+        match_by: day(row, 6)?,
+        mentoring_starts_on: day(row, 7)?,
+        mentoring_ends_on: day(row, 8)?,
+        evaluation_closes_on: day(row, 9)?,
         meetings_expected: row.get(10)?,
-        created_at: row.get(11)?,
-        updated_at: row.get(12)?,
+        created_at: instant(row, 11)?,
+        updated_at: instant(row, 12)?,
     })
 }
 
@@ -222,15 +223,15 @@ pub fn application_row(row: &Row<'_>) -> rusqlite::Result<application::Model> {
         capacity: row.get(21)?,
         learning_goals: row.get(22)?,
         career_goals: row.get(23)?,
-        library_school: stored_enum_or_null(row, 24)?,
-        mentee_stages: stored_json_or_null(row, 25)?,
+        library_school: or_null(row, 24, stored_enum)?,
+        mentee_stages: or_null(row, 25, stored_json)?,
         answers: stored_json(row, 26)?,
         review_note: row.get(27)?,
         reviewed_by: row.get(28)?,
-        reviewed_at: row.get(29)?,
+        reviewed_at: or_null(row, 29, instant)?,
         submitted_by: row.get(30)?,
-        created_at: row.get(31)?,
-        updated_at: row.get(32)?,
+        created_at: instant(row, 31)?,
+        updated_at: instant(row, 32)?,
     })
 }
 
@@ -256,15 +257,15 @@ pub fn match_row(row: &Row<'_>) -> rusqlite::Result<matches::Model> {
         score: row.get(6)?,
         breakdown: stored_json(row, 7)?,
         note: row.get(8)?,
-        published_at: row.get(9)?,
-        extended_until: row.get(10)?,
+        published_at: or_null(row, 9, instant)?,
+        extended_until: or_null(row, 10, day)?,
         ended_reason: row.get(11)?,
-        ended_on: row.get(12)?,
-        ended_reason_code: stored_enum_or_null(row, 13)?,
+        ended_on: or_null(row, 12, day)?,
+        ended_reason_code: or_null(row, 13, stored_enum)?,
         extension_reason: row.get(14)?,
         created_by: row.get(15)?,
-        created_at: row.get(16)?,
-        updated_at: row.get(17)?,
+        created_at: instant(row, 16)?,
+        updated_at: instant(row, 17)?,
     })
 }
 
@@ -275,24 +276,41 @@ fn stored_json<T: DeserializeOwned>(row: &Row<'_>, index: usize) -> rusqlite::Re
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, e.into()))
 }
 
-fn stored_json_or_null<T: DeserializeOwned>(
+/// `read` for a nullable column: `None` for NULL.
+fn or_null<T>(
     row: &Row<'_>,
     index: usize,
+    read: fn(&Row<'_>, usize) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<Option<T>> {
     match row.get_ref(index)? {
         ValueRef::Null => Ok(None),
-        _ => stored_json(row, index).map(Some),
+        _ => read(row, index).map(Some),
     }
 }
 
-fn stored_enum_or_null<E: ActiveEnum<Value = String>>(
-    row: &Row<'_>,
-    index: usize,
-) -> rusqlite::Result<Option<E>> {
-    match row.get_ref(index)? {
-        ValueRef::Null => Ok(None),
-        _ => stored_enum(row, index).map(Some),
+/// An instant as sqlx stores it (RFC 3339 text), read with chrono's RFC
+/// 3339 parser; anything else SQLite may hold (`2026-12-04 10:00:00`, a
+/// Unix time) as rusqlite reads it, which interprets a format string for
+/// every value.
+fn instant(row: &Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
+    if let ValueRef::Text(text) = row.get_ref(index)?
+        && let Ok(text) = std::str::from_utf8(text)
+        && let Ok(at) = DateTime::parse_from_rfc3339(text)
+    {
+        return Ok(at.with_timezone(&Utc));
     }
+    row.get(index)
+}
+
+/// A date as sqlx stores it (`YYYY-MM-DD`), the same way.
+fn day(row: &Row<'_>, index: usize) -> rusqlite::Result<NaiveDate> {
+    if let ValueRef::Text(text) = row.get_ref(index)?
+        && let Ok(text) = std::str::from_utf8(text)
+        && let Ok(day) = text.parse()
+    {
+        return Ok(day);
+    }
+    row.get(index)
 }
 
 /// An enum stored as its string value.
