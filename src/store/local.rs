@@ -2,19 +2,22 @@
 //!
 //! sqlx gives every SQLite connection a thread of its own: each statement
 //! is handed to that thread, each row handed back, and the pool pings the
-//! connection (one more round trip) whenever it is returned. For the one
-//! read every signed-in request makes, its caller's row, those hand-offs
-//! cost more than the rest of the request together (README, "Reads under
-//! load"). `LocalReads` keeps a few read-only connections to the same file
-//! and runs that read directly on the calling thread: a lookup of one row
-//! by its key takes microseconds, and in WAL mode a reader never waits for
-//! a writer. It reads what has been committed, like any other connection:
-//! nothing is cached.
+//! connection (one more round trip) whenever it is returned, about 100 µs
+//! of the two cores' time per query, more than the rest of a one-row
+//! request (README, "Reads under load"). `LocalReads` keeps a few read-only
+//! connections to the same file and runs the hottest reads directly on the
+//! calling thread: the caller's row (every signed-in request),
+//! `/cycles/current`, one application or match, and the member,
+//! application and match pages. Each takes microseconds, and in WAL mode a
+//! reader never waits for a writer. It reads what has been committed, like
+//! any other connection: nothing is cached.
 //!
-//! Only a SQLite file has them; on PostgreSQL (and an in-memory SQLite) the
-//! same reads go through the pool. The API suite runs on both, so each way
-//! answers every request that signs in; a unit test below holds the two
-//! readings of the same row equal.
+//! The statements are the sea-query ones the pool runs (`store::one_with`,
+//! `store::page_and_total_with`); the decoders here read each row in its
+//! entity's column order. Only a SQLite file has them; on PostgreSQL (and
+//! an in-memory SQLite) the same functions use the pool. The API suite runs
+//! on both, so each way answers every request; the unit tests below hold
+//! both readings of the same rows equal.
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -35,6 +38,9 @@ use super::{StoreError, StoreResult};
 /// it runs and never across an `.await`, so no more are busy at once than
 /// there are threads serving requests.
 const KEEP_IDLE: usize = 8;
+
+/// Prepared statements each connection keeps.
+const STATEMENTS_KEPT: usize = 128;
 
 /// How long a read waits for a lock before it fails. In WAL mode readers
 /// wait only while the log is being reset, for microseconds; the bound
@@ -149,6 +155,9 @@ impl LocalReads {
         // `LIMIT ?` would compile its statement again on every read.
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
             .map_err(failed)?;
+        // Room for every list's filter and sort combinations (rusqlite
+        // keeps 16 by default).
+        conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
         Ok(conn)
     }
 }
@@ -238,10 +247,11 @@ pub fn application_row(row: &Row<'_>) -> rusqlite::Result<application::Model> {
 /// An application row followed by its author's name and address
 /// (`applications::with_author`).
 pub fn authored_row(row: &Row<'_>) -> rusqlite::Result<Authored> {
+    let after = <application::Column as sea_orm::Iterable>::iter().count();
     Ok(Authored {
         application: application_row(row)?,
-        author_name: row.get(33)?,
-        author_email: row.get(34)?,
+        author_name: row.get(after)?,
+        author_email: row.get(after + 1)?,
     })
 }
 
@@ -614,6 +624,137 @@ mod tests {
             .expect("reads");
         assert_eq!(pooled.1, 2);
         assert_eq!(here, pooled);
+        db.close().await.expect("closes");
+        std::fs::remove_dir_all(dir).expect("removes the folder");
+    }
+
+    #[tokio::test]
+    async fn an_application_and_its_author_read_the_same_on_the_calling_thread_as_through_the_pool()
+    {
+        use sea_orm::ConnectionTrait;
+
+        use crate::domain::application::{
+            Answer, ApplicationForm, ApplicationRole, CareerStage, LibrarySchool, LibraryType,
+            MatchingPreference, MeetingMode,
+        };
+        use crate::paging::{PageRequest, SortOrder};
+        use crate::store::applications;
+
+        let dir = std::env::temp_dir().join(format!("wla-local-{}", Uuid::new_v4()));
+        let url = format!("sqlite://{}/x.db?mode=rwc", dir.display());
+        // One connection, so switching foreign keys off holds for every
+        // write: the applications need no cycle.
+        let db = crate::store::connect_with(&url, Some(1))
+            .await
+            .expect("opens");
+        migration::Migrator::up(&db, None).await.expect("migrates");
+        db.execute_unprepared("PRAGMA foreign_keys = OFF")
+            .await
+            .expect("switches");
+        let local = LocalReads::for_url(&url).expect("a SQLite file");
+        let cycle_id = Uuid::new_v4();
+        let mentee = ApplicationForm {
+            role: ApplicationRole::Mentee,
+            library_types: vec![LibraryType::Academic, LibraryType::Public],
+            interests: vec!["outreach".into()],
+            career_stage: CareerStage::Student,
+            region: "Puget Sound".into(),
+            meeting_modes: vec![MeetingMode::Online],
+            availability: "Evenings".into(),
+            matching_preference: MatchingPreference::Career,
+            identity_tags: vec!["first-generation".into()],
+            identity_consent: true,
+            employer: String::new(),
+            pronouns: "they/them".into(),
+            current_role: None,
+            years_experience: None,
+            past_experience: None,
+            support_approach: None,
+            motivation: "Why \"quoted\" and ünïcode".into(),
+            capacity: None,
+            learning_goals: Some("Learn".into()),
+            career_goals: Some("Work".into()),
+            library_school: Some(LibrarySchool::Enrolled),
+            mentee_stages: vec![],
+            answers: vec![Answer {
+                question_id: Uuid::new_v4(),
+                value: serde_json::json!(["a", 2]),
+            }],
+        };
+        let mentor = ApplicationForm {
+            role: ApplicationRole::Mentor,
+            current_role: Some("Branch manager".into()),
+            years_experience: Some(12),
+            past_experience: Some("Mentored two".into()),
+            support_approach: Some("Listening".into()),
+            capacity: Some(2),
+            learning_goals: None,
+            career_goals: None,
+            library_school: None,
+            mentee_stages: vec![CareerStage::Student],
+            answers: vec![],
+            ..mentee.clone()
+        };
+        let mut ids = Vec::new();
+        for (i, form) in [mentee, mentor].into_iter().enumerate() {
+            let author = someone(Uuid::new_v4(), i == 0);
+            author
+                .clone()
+                .into_active_model()
+                .reset_all()
+                .insert(&db)
+                .await
+                .expect("inserts");
+            let app = applications::insert(&db, cycle_id, author.id, author.id, form)
+                .await
+                .expect("inserts");
+            ids.push(app.id);
+        }
+        let mut reviewed = applications::find(&db, ids[0])
+            .await
+            .expect("reads")
+            .expect("exists")
+            .into_active_model();
+        reviewed.reviewed_by = sea_orm::Set(Some(Uuid::new_v4()));
+        reviewed.reviewed_at = sea_orm::Set(Some(Utc::now()));
+        reviewed.review_note = sea_orm::Set(Some("fine".into()));
+        reviewed.update(&db).await.expect("updates");
+        let same = |a: &applications::Authored, b: &applications::Authored| {
+            assert_eq!(a.application, b.application);
+            assert_eq!(
+                (&a.author_name, &a.author_email),
+                (&b.author_name, &b.author_email)
+            );
+        };
+        for id in &ids {
+            let pooled = applications::find_with_author(&db, None, *id)
+                .await
+                .expect("reads")
+                .expect("exists");
+            let here = applications::find_with_author(&db, Some(&local), *id)
+                .await
+                .expect("reads")
+                .expect("exists");
+            same(&here, &pooled);
+        }
+        let page = PageRequest {
+            page: 1,
+            per_page: 50,
+        };
+        let sort = ("created_at", SortOrder::Asc);
+        let (pooled, pooled_total) =
+            applications::page_for_cycle(&db, None, cycle_id, None, None, sort, page)
+                .await
+                .expect("reads");
+        let (here, total) =
+            applications::page_for_cycle(&db, Some(&local), cycle_id, None, None, sort, page)
+                .await
+                .expect("reads");
+        assert_eq!((total, pooled_total), (2, 2));
+        assert_eq!(here.len(), pooled.len());
+        for (a, b) in here.iter().zip(&pooled) {
+            same(a, b);
+        }
         db.close().await.expect("closes");
         std::fs::remove_dir_all(dir).expect("removes the folder");
     }
