@@ -305,7 +305,7 @@ pub async fn page_for_cycle(
         _ => application::Column::CreatedAt,
     };
     let order: sea_orm::Order = order.into();
-    super::page_and_total_with(
+    super::page_and_total(
         db,
         local,
         super::local::authored_row,

@@ -13,7 +13,7 @@
 //! any other connection: nothing is cached.
 //!
 //! The statements are the sea-query ones the pool runs (`store::one_with`,
-//! `store::page_and_total_with`); the decoders here read each row in its
+//! `store::page_and_total`); the decoders here read each row in its
 //! entity's column order. Only a SQLite file has them; on PostgreSQL (and
 //! an in-memory SQLite) the same functions use the pool. The API suite runs
 //! on both, so each way answers every request; the unit tests below hold
@@ -543,16 +543,10 @@ mod tests {
             per_page: 50,
         };
         let sort = |q: sea_orm::Select<member::Entity>| q.order_by_asc(member::Column::Id);
-        let found = crate::store::page_and_total_with(
-            &db,
-            Some(&local),
-            super::member_row,
-            exact,
-            sort,
-            page,
-        )
-        .await
-        .expect("reads");
+        let found =
+            crate::store::page_and_total(&db, Some(&local), super::member_row, exact, sort, page)
+                .await
+                .expect("reads");
         assert_eq!(found, (vec![one.clone()], 1));
         db.close().await.expect("closes");
         std::fs::remove_dir_all(dir).expect("removes the folder");

@@ -229,7 +229,7 @@ pub async fn list(
         "updated_at" => matches::Column::UpdatedAt,
         _ => matches::Column::CreatedAt,
     };
-    super::page_and_total_with(
+    super::page_and_total(
         db,
         local,
         super::local::match_row,

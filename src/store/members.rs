@@ -173,7 +173,7 @@ pub async fn list(
         "full_name" => member::Column::FullName,
         _ => member::Column::CreatedAt,
     };
-    super::page_and_total_with(
+    super::page_and_total(
         db,
         local,
         super::local::member_row,

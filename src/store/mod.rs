@@ -42,9 +42,13 @@ impl From<SortOrder> for sea_orm::Order {
 /// One page of `filtered` in the order `sort` gives it, and how many rows
 /// `filtered` keeps, in one statement: the count rides on every row of the
 /// page as a scalar subquery the database evaluates once. Only a page past
-/// the end (no row to carry it) counts on its own.
+/// the end (no row to carry it) counts on its own. Read on the calling
+/// thread when `local` is set (a SQLite file), where `decode` reads a row
+/// as the pool's `M` would.
 pub async fn page_and_total<E, M>(
     db: &impl Conn,
+    local: Option<&local::LocalReads>,
+    decode: local::Decode<M>,
     filtered: sea_orm::Select<E>,
     sort: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
     page: crate::paging::PageRequest,
@@ -54,6 +58,9 @@ where
     M: sea_orm::FromQueryResult,
 {
     let (query, count) = page_statements(filtered, sort, page);
+    if let Some(local) = local {
+        return local.page_and_total(&query, &count, decode);
+    }
     let rows = db.query_all(&query).await?;
     let total: i64 = match rows.first() {
         Some(first) => first.try_get("", PAGE_TOTAL)?,
@@ -103,29 +110,6 @@ where
         .expr_as(subquery, PAGE_TOTAL)
         .into_query();
     (query, count)
-}
-
-/// `page_and_total`, read on the calling thread when `local` is set (a
-/// SQLite file): `decode` reads a row as the pool's `M` would.
-pub async fn page_and_total_with<E, M>(
-    db: &impl Conn,
-    local: Option<&local::LocalReads>,
-    decode: local::Decode<M>,
-    filtered: sea_orm::Select<E>,
-    sort: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
-    page: crate::paging::PageRequest,
-) -> StoreResult<(Vec<M>, u64)>
-where
-    E: sea_orm::EntityTrait,
-    M: sea_orm::FromQueryResult,
-{
-    match local {
-        Some(local) => {
-            let (query, count) = page_statements(filtered, sort, page);
-            local.page_and_total(&query, &count, decode)
-        }
-        None => page_and_total(db, filtered, sort, page).await,
-    }
 }
 
 /// The first row `select` finds, read on the calling thread when `local`
