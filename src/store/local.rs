@@ -34,9 +34,9 @@ use super::applications::Authored;
 use super::entities::{application, cycle, matches, member};
 use super::{StoreError, StoreResult};
 
-/// Idle connections kept for reuse. A read holds its connection only while
-/// it runs and never across an `.await`, so no more are busy at once than
-/// there are threads serving requests.
+/// Idle connections kept for reuse, at least: a read holds its connection
+/// only while it runs and never across an `.await`, so no more are busy at
+/// once than there are threads serving requests (one per core).
 const KEEP_IDLE: usize = 8;
 
 /// Prepared statements each connection keeps.
@@ -51,6 +51,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(1);
 pub struct LocalReads {
     path: String,
     idle: Mutex<Vec<Connection>>,
+    keep_idle: usize,
 }
 
 impl std::fmt::Debug for LocalReads {
@@ -68,6 +69,8 @@ impl LocalReads {
         super::sqlite_file(url).map(|path| Self {
             path: path.to_owned(),
             idle: Mutex::new(Vec::new()),
+            keep_idle: std::thread::available_parallelism()
+                .map_or(KEEP_IDLE, |cores| cores.get().max(KEEP_IDLE)),
         })
     }
 
@@ -137,7 +140,7 @@ impl LocalReads {
         };
         let out = read(&conn);
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-        if idle.len() < KEEP_IDLE {
+        if idle.len() < self.keep_idle {
             idle.push(conn);
         }
         out.map_err(failed)
