@@ -16,7 +16,8 @@ use crate::worker::MatchingWorker;
 /// Shared by every request.
 pub struct AppState {
     pub db: DatabaseConnection,
-    /// The caller's row read on the request's thread (SQLite files only).
+    /// The hottest reads, run on the request's own thread (SQLite files
+    /// only; `store::local`).
     pub local_reads: Option<LocalReads>,
     pub jwt: Arc<JwtKeys>,
     auth_limiter: DefaultKeyedRateLimiter<IpAddr>,

@@ -74,7 +74,9 @@ impl LocalReads {
         })
     }
 
-    /// The member with this id, as `members::find` reads it.
+    /// The member with this id, as `members::find` reads it. Every signed-in
+    /// request makes this read, so its statement is written out once here
+    /// rather than built by sea-query on each call like the others.
     pub fn member(&self, id: Uuid) -> StoreResult<Option<member::Model>> {
         self.read(|conn| {
             conn.prepare_cached(
