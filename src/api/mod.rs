@@ -13,6 +13,7 @@ pub mod export;
 pub mod extract;
 pub mod health;
 pub mod imports;
+pub mod instant;
 pub mod json;
 pub mod matches;
 pub mod matching;

@@ -76,6 +76,7 @@ pub struct AgreementTemplateDto {
     pub updated_by: Option<Uuid>,
     /// When the template was last set; null for the default.
     #[schema(required = true)]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -118,8 +119,10 @@ pub struct AgreementSectionDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SignaturesDto {
     #[schema(required = true)]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub mentor_signed_at: Option<DateTime<Utc>>,
     #[schema(required = true)]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub mentee_signed_at: Option<DateTime<Utc>>,
 }
 
@@ -159,6 +162,7 @@ pub struct AgreementDto {
     pub updated_by: Option<Uuid>,
     /// When the current version was saved; null before the first save.
     #[schema(required = true)]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub updated_at: Option<DateTime<Utc>>,
     pub term: TermDto,
 }
@@ -269,6 +273,7 @@ pub struct AgreementVersionDto {
     #[schema(required = true)]
     pub updated_by: Option<Uuid>,
     /// When it was saved.
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
 }
 

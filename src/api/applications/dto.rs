@@ -105,6 +105,7 @@ pub struct ReviewDto {
     pub reviewed_by: Option<Uuid>,
     /// When it was last reviewed; null before any review.
     #[schema(required = true)]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub reviewed_at: Option<DateTime<Utc>>,
 }
 
@@ -142,7 +143,9 @@ pub struct ApplicationDto {
     /// The committee's review; present for the committee only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<ReviewDto>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -236,6 +239,7 @@ pub struct AuditEntry {
     pub action: AuditAction,
     /// Names of the fields changed; never their values.
     pub fields: Vec<String>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -28,9 +28,11 @@ pub struct CycleDto {
     /// When applications are announced to open (RFC 3339, UTC). The dates
     /// inform; whether members may apply follows `status` (`open`).
     #[schema(example = "2024-09-01T00:00:00Z")]
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub applications_open_at: DateTime<Utc>,
     /// When applications are announced to close (RFC 3339, UTC).
     #[schema(example = "2024-09-30T23:59:59Z")]
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub applications_close_at: DateTime<Utc>,
     /// Target date for publishing matches.
     #[schema(example = "2024-10-15")]
@@ -47,7 +49,9 @@ pub struct CycleDto {
     /// Meetings each pair is expected to hold (one a month for six months).
     #[schema(example = 6)]
     pub meetings_expected: i32,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -101,10 +105,12 @@ pub struct CreateCycleRequest {
     /// RFC 3339 instant, e.g. `2024-09-01T00:00:00Z`.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}T")]
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub applications_open_at: DateTime<Utc>,
     /// RFC 3339 instant, after `applications_open_at`.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}T")]
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub applications_close_at: DateTime<Utc>,
     /// Target date for publishing matches (`YYYY-MM-DD`), on or after the
     /// day applications close.
@@ -150,9 +156,11 @@ pub struct UpdateCycleRequest {
     pub description: Option<String>,
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}T")]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub applications_open_at: Option<DateTime<Utc>>,
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}T")]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub applications_close_at: Option<DateTime<Utc>>,
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$")]

@@ -61,7 +61,9 @@ pub struct EvaluationDto {
     pub quote_position: Option<i32>,
     /// Answers to the cycle's own evaluation questions.
     pub answers: Vec<Answer>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -101,7 +103,9 @@ impl From<Evaluation> for EvaluationDto {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EvaluationExportRow {
     pub evaluation_id: Uuid,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub submitted_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub updated_at: DateTime<Utc>,
     pub role: ApplicationRole,
     /// Empty where the author asked for their quote to be anonymous.
@@ -553,6 +557,7 @@ pub struct ReportDto {
     /// the public one).
     #[schema(required = true)]
     pub ended_early_reasons: Option<Vec<EndReasonCountDto>>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub generated_at: DateTime<Utc>,
 }
 

@@ -42,6 +42,7 @@ pub struct ImportDto {
     pub cycle_id: Option<Uuid>,
     /// Who imported it.
     pub created_by: Uuid,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
     pub format: ImportFormat,
     /// SHA-256 of the file, hex.

@@ -50,6 +50,7 @@ pub struct MatchDto {
     pub note: Option<String>,
     /// When the match was published (became `active`); null before.
     #[schema(required = true)]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub published_at: Option<DateTime<Utc>>,
     /// The date a formal extension runs to; null when not extended.
     #[schema(required = true)]
@@ -66,7 +67,9 @@ pub struct MatchDto {
     /// The committee's words on why it ended early; null when none.
     #[schema(required = true)]
     pub ended_reason: Option<String>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -219,6 +222,7 @@ pub struct MyMatch {
     pub role: ApplicationRole,
     /// When the committee published it.
     #[schema(required = true)]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub published_at: Option<DateTime<Utc>>,
     /// The date a formal extension runs to; null when not extended.
     #[schema(required = true)]
@@ -262,6 +266,7 @@ pub struct MatchEventDto {
     /// What goes with the action: the run a proposal came from, the reason
     /// for ending early, the extension's date; often empty.
     pub detail: String,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -22,6 +22,7 @@ pub struct RunDto {
     pub result: MatchResult,
     /// The committee member who started the run.
     pub created_by: Uuid,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -47,6 +48,7 @@ struct RunHead<'a> {
     status: RunStatus,
     parameters: &'a RunParams,
     created_by: Uuid,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     created_at: DateTime<Utc>,
 }
 
@@ -93,6 +95,7 @@ pub struct RunSummary {
     pub proposal_count: i32,
     /// Accepted applicants left without a partner.
     pub unmatched_count: i32,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -81,6 +81,7 @@ pub struct CreateTokenRequest {
     /// (422). Omitted or null: it never expires.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}T")]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub expires_at: Option<DateTime<Utc>>,
     /// A read-only token may only read (GET); anything else is a 403.
     /// Default false.
@@ -110,11 +111,14 @@ pub struct ApiTokenDto {
     pub read_only: bool,
     /// When it stops working; null: never. An expired token is still listed.
     #[schema(required = true)]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub expires_at: Option<DateTime<Utc>>,
     /// When it was last used (noted at most once a minute); null if never
     /// used.
     #[schema(required = true)]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub last_used_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -38,7 +38,9 @@ pub struct MeetingDto {
     /// The author's own notes: null for anyone but the author.
     #[schema(required = true)]
     pub private_notes: Option<String>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 

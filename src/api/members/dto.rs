@@ -37,7 +37,9 @@ pub struct MemberDto {
     pub membership_expires_on: Option<NaiveDate>,
     /// False for members the committee created who have not accepted an invitation.
     pub has_password: bool,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -183,6 +185,7 @@ pub struct Invitation {
     /// The secret to send to the member; shown once, single use.
     pub token: String,
     /// When it stops working: 14 days after it was issued.
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub expires_at: DateTime<Utc>,
 }
 

@@ -24,6 +24,7 @@ pub struct NotificationDto {
     /// Delivery attempts so far.
     pub attempts: i32,
     /// When the next attempt is due (pending messages).
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub next_attempt_at: DateTime<Utc>,
     /// The subject as sent; null before.
     #[schema(required = true)]
@@ -32,7 +33,9 @@ pub struct NotificationDto {
     #[schema(required = true)]
     pub last_error: Option<String>,
     #[schema(required = true)]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub sent_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -30,7 +30,9 @@ pub struct QuestionDto {
     /// Retired questions are no longer shown to new applicants; answers
     /// already given are kept.
     pub retired: bool,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 

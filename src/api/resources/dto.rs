@@ -43,7 +43,9 @@ pub struct ResourceDto {
     pub public: bool,
     /// Order in lists, ascending (then by title).
     pub position: i32,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 

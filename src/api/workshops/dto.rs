@@ -61,14 +61,18 @@ pub struct WorkshopDto {
     /// only, null for everyone else.
     #[schema(required = true)]
     pub join_url: Option<String>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub ends_at: DateTime<Utc>,
     pub capacity: i32,
     /// Null: registration is open from publication.
     #[schema(required = true)]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub registration_opens_at: Option<DateTime<Utc>>,
     /// Null: registration closes at the start.
     #[schema(required = true)]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub registration_closes_at: Option<DateTime<Utc>>,
     pub audience: WorkshopAudience,
     /// The cycle whose participants it is for (audience `cycle`).
@@ -83,7 +87,9 @@ pub struct WorkshopDto {
     /// callers).
     #[schema(required = true)]
     pub my_registration: Option<RegistrationDto>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -149,19 +155,23 @@ pub struct NewWorkshopRequest {
     /// RFC 3339.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-")]
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub starts_at: DateTime<Utc>,
     /// RFC 3339, after `starts_at`.
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-")]
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub ends_at: DateTime<Utc>,
     /// 1 to 10,000 places.
     #[schema(minimum = 1, maximum = 10000)]
     pub capacity: i32,
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-")]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub registration_opens_at: Option<DateTime<Utc>>,
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-")]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub registration_closes_at: Option<DateTime<Utc>>,
     pub audience: WorkshopAudience,
     /// Required when `audience` is `cycle`, refused otherwise.
@@ -210,9 +220,11 @@ pub struct WorkshopPatch {
     pub join_url: Option<Option<String>>,
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-")]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub starts_at: Option<DateTime<Utc>>,
     #[validate(custom(function = "crate::domain::dates::plausible"))]
     #[schema(pattern = r"^(19|2[0-9])[0-9]{2}-")]
+    #[serde(serialize_with = "crate::api::instant::option")]
     pub ends_at: Option<DateTime<Utc>>,
     #[schema(minimum = 1, maximum = 10000)]
     pub capacity: Option<i32>,
@@ -285,6 +297,7 @@ pub struct RegistrationLineDto {
     /// On the waitlist: 1 for the first in line; null when registered.
     #[schema(required = true, minimum = 1)]
     pub position: Option<u64>,
+    #[serde(serialize_with = "crate::api::instant::serialize")]
     pub joined_at: DateTime<Utc>,
     pub attended: bool,
 }
