@@ -42,6 +42,12 @@ const KEEP_IDLE: usize = 8;
 /// Prepared statements each connection keeps.
 const STATEMENTS_KEPT: usize = 128;
 
+/// Read pages through a memory map rather than the page cache: a read
+/// then takes no lock shared with every other connection of the process
+/// (this build of SQLite keeps one page cache group for all of them) and
+/// copies no page. Pages still in the WAL are read as before.
+const MMAP_BYTES: i64 = 1 << 30;
+
 /// How long a read waits for a lock before it fails. In WAL mode readers
 /// wait only while the log is being reset, for microseconds; the bound
 /// keeps a stuck database from holding a request thread for long.
@@ -163,6 +169,8 @@ impl LocalReads {
         // Room for every list's filter and sort combinations (rusqlite
         // keeps 16 by default).
         conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
+        conn.pragma_update(None, "mmap_size", MMAP_BYTES)
+            .map_err(failed)?;
         Ok(conn)
     }
 }
