@@ -308,7 +308,6 @@ pub async fn page_for_cycle(
     super::page_and_total(
         db,
         local,
-        super::local::authored_row,
         query,
         // The authors join the page only: the count needs none of them.
         |q| {
@@ -327,13 +326,7 @@ pub async fn find_with_author(
     local: Option<&LocalReads>,
     id: Uuid,
 ) -> StoreResult<Option<Authored>> {
-    super::one_with(
-        db,
-        local,
-        super::local::authored_row,
-        with_author(application::Entity::find_by_id(id)),
-    )
-    .await
+    super::one_with(db, local, with_author(application::Entity::find_by_id(id))).await
 }
 
 /// An application with its author's name and address, as its views show

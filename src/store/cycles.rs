@@ -90,7 +90,7 @@ pub async fn newest_in_first_status_of(
         .filter(cycle::Column::Status.is_in([first, second]))
         .order_by(preference, sea_orm::Order::Asc)
         .order_by_desc(cycle::Column::ApplicationsOpenAt);
-    super::one_with(db, local, super::local::cycle_row, newest).await
+    super::one_with(db, local, newest).await
 }
 
 pub async fn insert(db: &impl ConnectionTrait, new: NewCycle) -> StoreResult<Cycle> {

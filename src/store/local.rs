@@ -13,25 +13,22 @@
 //! any other connection: nothing is cached.
 //!
 //! The statements are the sea-query ones the pool runs (`store::one_with`,
-//! `store::page_and_total`); the decoders here read each row in its
-//! entity's column order. Only a SQLite file has them; on PostgreSQL (and
-//! an in-memory SQLite) the same functions use the pool. The API suite runs
+//! `store::page_and_total`); `store::rows` reads each row in its entity's
+//! column order. Only a SQLite file has them; on PostgreSQL (and an
+//! in-memory SQLite) the same functions use the pool. The API suite runs
 //! on both, so each way answers every request; the unit tests below hold
 //! both readings of the same rows equal.
 use std::sync::Mutex;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::config::DbConfig;
-use rusqlite::types::{Type, Value as SqlValue, ValueRef};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, params_from_iter};
-use sea_orm::ActiveEnum;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params_from_iter};
 use sea_orm::sea_query::{OptionEnum, SelectStatement, SqliteQueryBuilder, Value, Values};
-use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use super::applications::Authored;
-use super::entities::{application, cycle, matches, member};
+use super::entities::member;
+use super::rows::Decoded;
 use super::{StoreError, StoreResult};
 
 /// Idle connections kept for reuse, at least: a read holds its connection
@@ -90,17 +87,17 @@ impl LocalReads {
                  membership_status, membership_expires_on, session_epoch, reminders, \
                  created_at, updated_at FROM members WHERE id = ?1",
             )?
-            .query_row([id], member_row)
+            .query_row([id], |row| member::Model::decode(row))
             .optional()
         })
     }
 
     /// The first row `query` finds, as `.one()` reads it.
-    pub fn one<M>(&self, query: &SelectStatement, decode: Decode<M>) -> StoreResult<Option<M>> {
+    pub fn one<M: Decoded>(&self, query: &SelectStatement) -> StoreResult<Option<M>> {
         self.read(|conn| {
             let (sql, values) = query.build(SqliteQueryBuilder);
             conn.prepare_cached(&sql)?
-                .query_row(params_from_iter(bound(values)?), decode)
+                .query_row(params_from_iter(bound(values)?), |row| M::decode(row))
                 .optional()
         })
     }
@@ -108,11 +105,10 @@ impl LocalReads {
     /// A page and the total, as `store::page_and_total` reads them: `query`
     /// is the page, its last column the total; `count` counts alone for a
     /// page past the end.
-    pub fn page_and_total<M>(
+    pub fn page_and_total<M: Decoded>(
         &self,
         query: &SelectStatement,
         count: &SelectStatement,
-        decode: Decode<M>,
     ) -> StoreResult<(Vec<M>, u64)> {
         self.read(|conn| {
             let (sql, values) = query.build(SqliteQueryBuilder);
@@ -123,7 +119,7 @@ impl LocalReads {
             let mut total = None;
             while let Some(row) = rows.next()? {
                 total.get_or_insert(row.get::<_, i64>(last)?);
-                items.push(decode(row)?);
+                items.push(M::decode(row)?);
             }
             let total = match total {
                 Some(total) => total,
@@ -173,175 +169,6 @@ impl LocalReads {
             .map_err(failed)?;
         Ok(conn)
     }
-}
-
-/// Reads one model from a row's leading columns, in its entity's column
-/// order.
-pub type Decode<M> = fn(&Row<'_>) -> rusqlite::Result<M>;
-
-/// A member row, its columns in the entity's order. Every field is named,
-/// so a column added to the entity fails to compile here until it is read.
-pub fn member_row(row: &Row<'_>) -> rusqlite::Result<member::Model> {
-    Ok(member::Model {
-        id: row.get(0)?,
-        email: row.get(1)?,
-        password_hash: row.get(2)?,
-        full_name: row.get(3)?,
-        pronouns: row.get(4)?,
-        role: stored_enum(row, 5)?,
-        wla_member_id: row.get(6)?,
-        membership_status: stored_enum(row, 7)?,
-        membership_expires_on: or_null(row, 8, day)?,
-        session_epoch: row.get(9)?,
-        reminders: row.get(10)?,
-        created_at: instant(row, 11)?,
-        updated_at: instant(row, 12)?,
-    })
-}
-
-/// A cycle row, its columns in the entity's order.
-pub fn cycle_row(row: &Row<'_>) -> rusqlite::Result<cycle::Model> {
-    Ok(cycle::Model {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        description: row.get(2)?,
-        status: stored_enum(row, 3)?,
-        applications_open_at: instant(row, 4)?,
-        applications_close_at: instant(row, 5)?,
-        match_by: day(row, 6)?,
-        mentoring_starts_on: day(row, 7)?,
-        mentoring_ends_on: day(row, 8)?,
-        evaluation_closes_on: day(row, 9)?,
-        meetings_expected: row.get(10)?,
-        created_at: instant(row, 11)?,
-        updated_at: instant(row, 12)?,
-    })
-}
-
-/// An application row, its columns in the entity's order.
-pub fn application_row(row: &Row<'_>) -> rusqlite::Result<application::Model> {
-    Ok(application::Model {
-        id: row.get(0)?,
-        cycle_id: row.get(1)?,
-        member_id: row.get(2)?,
-        role: stored_enum(row, 3)?,
-        status: stored_enum(row, 4)?,
-        library_types: stored_json(row, 5)?,
-        interests: stored_json(row, 6)?,
-        career_stage: stored_enum(row, 7)?,
-        region: row.get(8)?,
-        meeting_modes: stored_json(row, 9)?,
-        availability: row.get(10)?,
-        matching_preference: stored_enum(row, 11)?,
-        identity_tags: stored_json(row, 12)?,
-        identity_consent: row.get(13)?,
-        employer: row.get(14)?,
-        pronouns: row.get(15)?,
-        current_role: row.get(16)?,
-        years_experience: row.get(17)?,
-        past_experience: row.get(18)?,
-        support_approach: row.get(19)?,
-        motivation: row.get(20)?,
-        capacity: row.get(21)?,
-        learning_goals: row.get(22)?,
-        career_goals: row.get(23)?,
-        library_school: or_null(row, 24, stored_enum)?,
-        mentee_stages: or_null(row, 25, stored_json)?,
-        answers: stored_json(row, 26)?,
-        review_note: row.get(27)?,
-        reviewed_by: row.get(28)?,
-        reviewed_at: or_null(row, 29, instant)?,
-        submitted_by: row.get(30)?,
-        created_at: instant(row, 31)?,
-        updated_at: instant(row, 32)?,
-    })
-}
-
-/// An application row followed by its author's name and address
-/// (`applications::with_author`).
-pub fn authored_row(row: &Row<'_>) -> rusqlite::Result<Authored> {
-    let after = <application::Column as sea_orm::Iterable>::iter().count();
-    Ok(Authored {
-        application: application_row(row)?,
-        author_name: row.get(after)?,
-        author_email: row.get(after + 1)?,
-    })
-}
-
-/// A match row, its columns in the entity's order.
-pub fn match_row(row: &Row<'_>) -> rusqlite::Result<matches::Model> {
-    Ok(matches::Model {
-        id: row.get(0)?,
-        cycle_id: row.get(1)?,
-        mentor_application_id: row.get(2)?,
-        mentee_application_id: row.get(3)?,
-        matching_run_id: row.get(4)?,
-        status: stored_enum(row, 5)?,
-        score: row.get(6)?,
-        breakdown: stored_json(row, 7)?,
-        note: row.get(8)?,
-        published_at: or_null(row, 9, instant)?,
-        extended_until: or_null(row, 10, day)?,
-        ended_reason: row.get(11)?,
-        ended_on: or_null(row, 12, day)?,
-        ended_reason_code: or_null(row, 13, stored_enum)?,
-        extension_reason: row.get(14)?,
-        created_by: row.get(15)?,
-        created_at: instant(row, 16)?,
-        updated_at: instant(row, 17)?,
-    })
-}
-
-/// A JSON column, stored as text.
-fn stored_json<T: DeserializeOwned>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
-    let text = row.get_ref(index)?.as_str()?;
-    serde_json::from_str(text)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, e.into()))
-}
-
-/// `read` for a nullable column: `None` for NULL.
-fn or_null<T>(
-    row: &Row<'_>,
-    index: usize,
-    read: fn(&Row<'_>, usize) -> rusqlite::Result<T>,
-) -> rusqlite::Result<Option<T>> {
-    match row.get_ref(index)? {
-        ValueRef::Null => Ok(None),
-        _ => read(row, index).map(Some),
-    }
-}
-
-/// An instant as sqlx stores it (RFC 3339 text), read with chrono's RFC
-/// 3339 parser; anything else SQLite may hold (`2026-12-04 10:00:00`, a
-/// Unix time) as rusqlite reads it, which interprets a format string for
-/// every value.
-fn instant(row: &Row<'_>, index: usize) -> rusqlite::Result<DateTime<Utc>> {
-    if let ValueRef::Text(text) = row.get_ref(index)?
-        && let Ok(text) = std::str::from_utf8(text)
-        && let Ok(at) = DateTime::parse_from_rfc3339(text)
-    {
-        return Ok(at.with_timezone(&Utc));
-    }
-    row.get(index)
-}
-
-/// A date as sqlx stores it (`YYYY-MM-DD`), the same way.
-fn day(row: &Row<'_>, index: usize) -> rusqlite::Result<NaiveDate> {
-    if let ValueRef::Text(text) = row.get_ref(index)?
-        && let Ok(text) = std::str::from_utf8(text)
-        && let Ok(day) = text.parse()
-    {
-        return Ok(day);
-    }
-    row.get(index)
-}
-
-/// An enum stored as its string value.
-fn stored_enum<E: ActiveEnum<Value = String>>(row: &Row<'_>, index: usize) -> rusqlite::Result<E> {
-    let stored: String = row.get(index)?;
-    E::try_from_value(&stored).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(index, Type::Text, e.to_string().into())
-    })
 }
 
 /// A statement's values as sqlx binds them on SQLite (sea-query-sqlx), so
@@ -556,10 +383,9 @@ mod tests {
             per_page: 50,
         };
         let sort = |q: sea_orm::Select<member::Entity>| q.order_by_asc(member::Column::Id);
-        let found =
-            crate::store::page_and_total(&db, Some(&local), super::member_row, exact, sort, page)
-                .await
-                .expect("reads");
+        let found = crate::store::page_and_total(&db, Some(&local), exact, sort, page)
+            .await
+            .expect("reads");
         assert_eq!(found, (vec![one.clone()], 1));
         db.close().await.expect("closes");
         std::fs::remove_dir_all(dir).expect("removes the folder");

@@ -58,13 +58,7 @@ pub async fn find_read(
     local: Option<&LocalReads>,
     id: Uuid,
 ) -> StoreResult<Option<Match>> {
-    super::one_with(
-        db,
-        local,
-        super::local::match_row,
-        matches::Entity::find_by_id(id),
-    )
-    .await
+    super::one_with(db, local, matches::Entity::find_by_id(id)).await
 }
 
 /// Loads an application of the cycle, locking its row on PostgreSQL so
@@ -232,7 +226,6 @@ pub async fn list(
     super::page_and_total(
         db,
         local,
-        super::local::match_row,
         query,
         // Ties by id in the same direction: `-field` is the exact
         // reverse of `field`, and one index (cycle_id, field, id) serves

@@ -21,7 +21,8 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<Mem
 }
 
 /// `find` for the caller of a request: on a SQLite file, read on the
-/// calling thread (`local`), else through the pool.
+/// calling thread (`local`), else through the pool (by position on
+/// PostgreSQL, `store::rows`).
 pub async fn find_caller(
     db: &impl ConnectionTrait,
     local: Option<&LocalReads>,
@@ -29,7 +30,7 @@ pub async fn find_caller(
 ) -> StoreResult<Option<Member>> {
     match local {
         Some(local) => local.member(id),
-        None => find(db, id).await,
+        None => super::one_with(db, None, member::Entity::find_by_id(id)).await,
     }
 }
 
@@ -176,7 +177,6 @@ pub async fn list(
     super::page_and_total(
         db,
         local,
-        super::local::member_row,
         query,
         // Ties by id in the same direction: `-field` is the exact
         // reverse of `field`, and one index (field, id) serves

@@ -16,6 +16,7 @@ pub mod members;
 pub mod notifications;
 pub mod questions;
 pub mod resources;
+pub mod rows;
 pub mod sessions;
 pub mod tokens;
 pub mod workshops;
@@ -48,18 +49,17 @@ impl From<SortOrder> for sea_orm::Order {
 pub async fn page_and_total<E, M>(
     db: &impl Conn,
     local: Option<&local::LocalReads>,
-    decode: local::Decode<M>,
     filtered: sea_orm::Select<E>,
     sort: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
     page: crate::paging::PageRequest,
 ) -> StoreResult<(Vec<M>, u64)>
 where
     E: sea_orm::EntityTrait,
-    M: sea_orm::FromQueryResult,
+    M: rows::Decoded + sea_orm::FromQueryResult,
 {
     let (query, count) = page_statements(filtered, sort, page);
     if let Some(local) = local {
-        return local.page_and_total(&query, &count, decode);
+        return local.page_and_total(&query, &count);
     }
     let rows = db.query_all(&query).await?;
     let total: i64 = match rows.first() {
@@ -72,8 +72,8 @@ where
     };
     let items = rows
         .iter()
-        .map(|row| M::from_query_result(row, ""))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(rows::from_pool)
+        .collect::<Result<Vec<M>, _>>()?;
     Ok((items, u64::try_from(total).unwrap_or(0)))
 }
 
@@ -117,17 +117,22 @@ where
 pub async fn one_with<E, M>(
     db: &impl Conn,
     local: Option<&local::LocalReads>,
-    decode: local::Decode<M>,
     select: sea_orm::Select<E>,
 ) -> StoreResult<Option<M>>
 where
     E: sea_orm::EntityTrait,
-    M: sea_orm::FromQueryResult + Send + Sync,
+    M: rows::Decoded + sea_orm::FromQueryResult,
 {
     use sea_orm::{QuerySelect, QueryTrait};
+    let query = select.limit(1).into_query();
     match local {
-        Some(local) => local.one(&select.limit(1).into_query(), decode),
-        None => Ok(select.into_model::<M>().one(db).await?),
+        Some(local) => local.one(&query),
+        None => db
+            .query_one(&query)
+            .await?
+            .as_ref()
+            .map(rows::from_pool)
+            .transpose(),
     }
 }
 
