@@ -246,6 +246,37 @@ mod tests {
     use crate::domain::member::{MembershipStatus, Role};
     use crate::store::entities::member;
 
+    /// Whether a scratch database checks foreign keys.
+    enum Checks {
+        ForeignKeys,
+        /// On one connection, so switching them off holds for every write.
+        NoForeignKeys,
+    }
+
+    /// A migrated SQLite file of a test's own, with the pool and the local
+    /// reads over it; the folder is the test's to remove.
+    async fn scratch(
+        checks: Checks,
+    ) -> (std::path::PathBuf, sea_orm::DatabaseConnection, LocalReads) {
+        use sea_orm::ConnectionTrait;
+
+        let dir = std::env::temp_dir().join(format!("wla-local-{}", Uuid::new_v4()));
+        let url = format!("sqlite://{}/x.db?mode=rwc", dir.display());
+        let db = match checks {
+            Checks::ForeignKeys => crate::store::connect(&url).await,
+            Checks::NoForeignKeys => crate::store::connect_with(&url, Some(1)).await,
+        }
+        .expect("opens");
+        migration::Migrator::up(&db, None).await.expect("migrates");
+        if let Checks::NoForeignKeys = checks {
+            db.execute_unprepared("PRAGMA foreign_keys = OFF")
+                .await
+                .expect("switches");
+        }
+        let local = LocalReads::for_url(&url).expect("a SQLite file");
+        (dir, db, local)
+    }
+
     fn someone(id: Uuid, full: bool) -> member::Model {
         let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 30, 15).unwrap()
             + chrono::Duration::microseconds(123_456);
@@ -272,11 +303,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_member_reads_the_same_on_the_calling_thread_as_through_the_pool() {
-        let dir = std::env::temp_dir().join(format!("wla-local-{}", Uuid::new_v4()));
-        let url = format!("sqlite://{}/x.db?mode=rwc", dir.display());
-        let db = crate::store::connect(&url).await.expect("opens");
-        migration::Migrator::up(&db, None).await.expect("migrates");
-        let local = LocalReads::for_url(&url).expect("a SQLite file");
+        let (dir, db, local) = scratch(Checks::ForeignKeys).await;
         let ids = [Uuid::new_v4(), Uuid::new_v4()];
         for (id, full) in ids.into_iter().zip([true, false]) {
             let written = someone(id, full);
@@ -316,11 +343,7 @@ mod tests {
         use crate::paging::{PageRequest, SortOrder};
         use crate::store::members;
 
-        let dir = std::env::temp_dir().join(format!("wla-local-{}", Uuid::new_v4()));
-        let url = format!("sqlite://{}/x.db?mode=rwc", dir.display());
-        let db = crate::store::connect(&url).await.expect("opens");
-        migration::Migrator::up(&db, None).await.expect("migrates");
-        let local = LocalReads::for_url(&url).expect("a SQLite file");
+        let (dir, db, local) = scratch(Checks::ForeignKeys).await;
         let mut written = Vec::new();
         for i in 0..7 {
             let mut m = someone(Uuid::new_v4(), i % 2 == 0);
@@ -393,25 +416,13 @@ mod tests {
 
     #[tokio::test]
     async fn a_match_reads_the_same_on_the_calling_thread_as_through_the_pool() {
-        use sea_orm::ConnectionTrait;
-
         use crate::domain::matches::{EndReason, MatchStatus};
         use crate::paging::{PageRequest, SortOrder};
         use crate::store::entities::matches::Breakdown;
         use crate::store::matches::{self, NewMatchRow};
 
-        let dir = std::env::temp_dir().join(format!("wla-local-{}", Uuid::new_v4()));
-        let url = format!("sqlite://{}/x.db?mode=rwc", dir.display());
-        // One connection, so switching foreign keys off holds for every
-        // write: the match needs no cycle or applications.
-        let db = crate::store::connect_with(&url, Some(1))
-            .await
-            .expect("opens");
-        migration::Migrator::up(&db, None).await.expect("migrates");
-        db.execute_unprepared("PRAGMA foreign_keys = OFF")
-            .await
-            .expect("switches");
-        let local = LocalReads::for_url(&url).expect("a SQLite file");
+        // The match needs no cycle or applications.
+        let (dir, db, local) = scratch(Checks::NoForeignKeys).await;
         let cycle_id = Uuid::new_v4();
         let new = |note: Option<&str>| NewMatchRow {
             cycle_id,
@@ -464,8 +475,6 @@ mod tests {
     #[tokio::test]
     async fn an_application_and_its_author_read_the_same_on_the_calling_thread_as_through_the_pool()
     {
-        use sea_orm::ConnectionTrait;
-
         use crate::domain::application::{
             Answer, ApplicationForm, ApplicationRole, CareerStage, LibrarySchool, LibraryType,
             MatchingPreference, MeetingMode,
@@ -473,18 +482,8 @@ mod tests {
         use crate::paging::{PageRequest, SortOrder};
         use crate::store::applications;
 
-        let dir = std::env::temp_dir().join(format!("wla-local-{}", Uuid::new_v4()));
-        let url = format!("sqlite://{}/x.db?mode=rwc", dir.display());
-        // One connection, so switching foreign keys off holds for every
-        // write: the applications need no cycle.
-        let db = crate::store::connect_with(&url, Some(1))
-            .await
-            .expect("opens");
-        migration::Migrator::up(&db, None).await.expect("migrates");
-        db.execute_unprepared("PRAGMA foreign_keys = OFF")
-            .await
-            .expect("switches");
-        let local = LocalReads::for_url(&url).expect("a SQLite file");
+        // The applications need no cycle.
+        let (dir, db, local) = scratch(Checks::NoForeignKeys).await;
         let cycle_id = Uuid::new_v4();
         let mentee = ApplicationForm {
             role: ApplicationRole::Mentee,
