@@ -10,7 +10,8 @@
 //! `/cycles/current`, one application or match, and the member,
 //! application and match pages. Each takes microseconds, and in WAL mode a
 //! reader never waits for a writer. It reads what has been committed, like
-//! any other connection: nothing is cached.
+//! any other connection. The one thing kept between reads is a page's
+//! total, and only until the next write (`LocalReads::page_and_total`).
 //!
 //! The statements are the sea-query ones the pool runs (`store::one_with`,
 //! `store::page_and_total`); `store::rows` reads each row in its entity's
@@ -18,6 +19,7 @@
 //! in-memory SQLite) the same functions use the pool. The API suite runs
 //! on both, so each way answers every request; the unit tests below hold
 //! both readings of the same rows equal.
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -29,7 +31,7 @@ use uuid::Uuid;
 
 use super::entities::member;
 use super::rows::Decoded;
-use super::{StoreError, StoreResult};
+use super::{PageStatements, StoreError, StoreResult};
 
 /// Idle connections kept for reuse, at least: a read holds its connection
 /// only while it runs and never across an `.await`, so no more are busy at
@@ -53,7 +55,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(1);
 /// Read-only connections to one SQLite file, opened on demand.
 pub struct LocalReads {
     path: String,
-    idle: Mutex<Vec<Connection>>,
+    idle: Mutex<Vec<Reader>>,
     keep_idle: usize,
 }
 
@@ -81,7 +83,7 @@ impl LocalReads {
     /// request makes this read, so its statement is written out once here
     /// rather than built by sea-query on each call like the others.
     pub fn member(&self, id: Uuid) -> StoreResult<Option<member::Model>> {
-        self.read(|conn| {
+        self.read(|Reader { conn, .. }| {
             conn.prepare_cached(
                 "SELECT id, email, password_hash, full_name, pronouns, role, wla_member_id, \
                  membership_status, membership_expires_on, session_epoch, reminders, \
@@ -94,7 +96,7 @@ impl LocalReads {
 
     /// The first row `query` finds, as `.one()` reads it.
     pub fn one<M: Decoded>(&self, query: &SelectStatement) -> StoreResult<Option<M>> {
-        self.read(|conn| {
+        self.read(|Reader { conn, .. }| {
             let (sql, values) = query.build(SqliteQueryBuilder);
             conn.prepare_cached(&sql)?
                 .query_row(params_from_iter(bound(values)?), |row| M::decode(row))
@@ -102,16 +104,37 @@ impl LocalReads {
         })
     }
 
-    /// A page and the total, as `store::page_and_total` reads them: `query`
-    /// is the page, its last column the total; `count` counts alone for a
-    /// page past the end.
+    /// A page and the total, as `store::page_and_total` reads them, in one
+    /// read transaction. The connection remembers the totals it counted
+    /// while the database's data version (`PRAGMA data_version`: it moves
+    /// whenever another connection commits, and every write goes through
+    /// another connection) stays where it was when it counted them; a page
+    /// whose count it holds for this version is read without counting
+    /// again. A total is thus never older than the page it comes with.
     pub fn page_and_total<M: Decoded>(
         &self,
-        query: &SelectStatement,
-        count: &SelectStatement,
+        statements: &PageStatements,
     ) -> StoreResult<(Vec<M>, u64)> {
-        self.read(|conn| {
-            let (sql, values) = query.build(SqliteQueryBuilder);
+        self.read(|reader| {
+            let conn = &reader.conn;
+            // Dropped at the end, it rolls back: the transaction only read.
+            let _snapshot = conn.unchecked_transaction()?;
+            let version: i64 = conn
+                .prepare_cached("PRAGMA data_version")?
+                .query_row([], |row| row.get(0))?;
+            let (count_sql, count_values) = statements.count.build(SqliteQueryBuilder);
+            let count_values = bound(count_values)?;
+            let counts = reader.counts.at(version);
+            let key = CountKey::new(&count_sql, &count_values);
+            if let Some(&total) = counts.get(&key) {
+                let (sql, values) = statements.page.build(SqliteQueryBuilder);
+                let items = conn
+                    .prepare_cached(&sql)?
+                    .query_map(params_from_iter(bound(values)?), |row| M::decode(row))?
+                    .collect::<rusqlite::Result<Vec<M>>>()?;
+                return Ok((items, total));
+            }
+            let (sql, values) = statements.with_total.build(SqliteQueryBuilder);
             let mut statement = conn.prepare_cached(&sql)?;
             let last = statement.column_count().saturating_sub(1);
             let mut rows = statement.query(params_from_iter(bound(values)?))?;
@@ -124,28 +147,31 @@ impl LocalReads {
             let total = match total {
                 Some(total) => total,
                 // Past the last page: the count alone.
-                None => {
-                    let (sql, values) = count.build(SqliteQueryBuilder);
-                    conn.prepare_cached(&sql)?
-                        .query_row(params_from_iter(bound(values)?), |row| row.get(0))?
-                }
+                None => conn
+                    .prepare_cached(&count_sql)?
+                    .query_row(params_from_iter(count_values.iter()), |row| row.get(0))?,
             };
-            Ok((items, u64::try_from(total).unwrap_or(0)))
+            let total = u64::try_from(total).unwrap_or(0);
+            counts.keep(key, total);
+            Ok((items, total))
         })
     }
 
     /// Runs `read` on an idle connection (or a new one) and puts the
     /// connection back.
-    fn read<T>(&self, read: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> StoreResult<T> {
+    fn read<T>(&self, read: impl FnOnce(&mut Reader) -> rusqlite::Result<T>) -> StoreResult<T> {
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let conn = match idle {
-            Some(conn) => conn,
-            None => self.open()?,
+        let mut reader = match idle {
+            Some(reader) => reader,
+            None => Reader {
+                conn: self.open()?,
+                counts: Counts::default(),
+            },
         };
-        let out = read(&conn);
+        let out = read(&mut reader);
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
         if idle.len() < self.keep_idle {
-            idle.push(conn);
+            idle.push(reader);
         }
         out.map_err(failed)
     }
@@ -168,6 +194,78 @@ impl LocalReads {
         conn.pragma_update(None, "mmap_size", MMAP_BYTES)
             .map_err(failed)?;
         Ok(conn)
+    }
+}
+
+/// A read-only connection and the totals it has counted.
+struct Reader {
+    conn: Connection,
+    counts: Counts,
+}
+
+/// The totals one connection counted at one data version of the database.
+#[derive(Default)]
+struct Counts {
+    version: i64,
+    totals: HashMap<CountKey, u64>,
+}
+
+/// Totals kept per connection, at most: one per filter of every list a
+/// page was read from since the last write. Past it they start again.
+const COUNTS_KEPT: usize = 256;
+
+impl Counts {
+    /// The totals counted at `version`: none once it has moved.
+    fn at(&mut self, version: i64) -> &mut Self {
+        if self.version != version {
+            self.version = version;
+            self.totals.clear();
+        }
+        self
+    }
+
+    fn get(&self, key: &CountKey) -> Option<&u64> {
+        self.totals.get(key)
+    }
+
+    fn keep(&mut self, key: CountKey, total: u64) {
+        if self.totals.len() >= COUNTS_KEPT {
+            self.totals.clear();
+        }
+        self.totals.insert(key, total);
+    }
+}
+
+/// A count statement and its bound values, each tagged with its kind and
+/// its length, so that no two different counts share a key.
+#[derive(PartialEq, Eq, Hash)]
+struct CountKey(Vec<u8>);
+
+impl CountKey {
+    fn new(sql: &str, values: &[SqlValue]) -> Self {
+        let mut key = Vec::with_capacity(sql.len() + 24 * values.len());
+        key.extend_from_slice(sql.as_bytes());
+        for value in values {
+            let (tag, bytes): (u8, &[u8]) = match value {
+                SqlValue::Null => (b'n', &[]),
+                SqlValue::Integer(i) => {
+                    key.push(b'i');
+                    key.extend_from_slice(&i.to_le_bytes());
+                    continue;
+                }
+                SqlValue::Real(f) => {
+                    key.push(b'r');
+                    key.extend_from_slice(&f.to_bits().to_le_bytes());
+                    continue;
+                }
+                SqlValue::Text(t) => (b't', t.as_bytes()),
+                SqlValue::Blob(b) => (b'b', b),
+            };
+            key.push(tag);
+            key.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            key.extend_from_slice(bytes);
+        }
+        Self(key)
     }
 }
 
@@ -410,6 +508,88 @@ mod tests {
             .await
             .expect("reads");
         assert_eq!(found, (vec![one.clone()], 1));
+        db.close().await.expect("closes");
+        std::fs::remove_dir_all(dir).expect("removes the folder");
+    }
+
+    #[tokio::test]
+    async fn a_kept_total_lasts_only_until_the_next_write() {
+        use sea_orm::{EntityTrait, ModelTrait};
+
+        use crate::domain::member::MemberFilter;
+        use crate::paging::{PageRequest, SortOrder};
+        use crate::store::members;
+
+        let (dir, db, local) = scratch(Checks::ForeignKeys).await;
+        let insert = |m: member::Model| {
+            let db = &db;
+            async move {
+                m.into_active_model()
+                    .reset_all()
+                    .insert(db)
+                    .await
+                    .expect("inserts")
+            }
+        };
+        for _ in 0..3 {
+            insert(someone(Uuid::new_v4(), false)).await;
+        }
+        let kept = |local: &LocalReads| -> usize {
+            let idle = local.idle.lock().unwrap();
+            idle.iter().map(|reader| reader.counts.totals.len()).sum()
+        };
+        let filter = MemberFilter::default();
+        let sort = ("created_at", SortOrder::Desc);
+        let first = PageRequest {
+            page: 1,
+            per_page: 2,
+        };
+        let past_the_end = PageRequest {
+            page: 9,
+            per_page: 2,
+        };
+        let read = |page| members::list(&db, Some(&local), &filter, sort, page);
+        let (items, total) = read(first).await.expect("reads");
+        assert_eq!((items.len(), total), (2, 3));
+        assert_eq!(kept(&local), 1);
+        // Read again before any write: the kept total, the same page.
+        assert_eq!(
+            read(first).await.expect("reads"),
+            members::list(&db, None, &filter, sort, first)
+                .await
+                .expect("reads")
+        );
+        assert_eq!(kept(&local), 1);
+        // Another filter or page of the same filter keeps its own.
+        let (items, total) = read(past_the_end).await.expect("reads");
+        assert_eq!((items.len(), total), (0, 3));
+        assert_eq!(kept(&local), 1, "the same count, the same key");
+        let members_only = MemberFilter {
+            role: Some(Role::Member),
+            ..Default::default()
+        };
+        let (_, total) = members::list(&db, Some(&local), &members_only, sort, first)
+            .await
+            .expect("reads");
+        assert_eq!(total, 3);
+        assert_eq!(kept(&local), 2);
+        // A write through the pool: every kept total is dropped at the next
+        // read, which counts again.
+        let added = insert(someone(Uuid::new_v4(), true)).await;
+        let (items, total) = read(first).await.expect("reads");
+        assert_eq!((items.len(), total), (2, 4));
+        assert_eq!(kept(&local), 1);
+        let (_, total) = members::list(&db, Some(&local), &members_only, sort, first)
+            .await
+            .expect("reads");
+        assert_eq!(total, 3, "the committee member added is not a member");
+        added.delete(&db).await.expect("deletes");
+        let (items, total) = read(past_the_end).await.expect("reads");
+        assert_eq!((items.len(), total), (0, 3));
+        assert_eq!(
+            member::Entity::find().all(&db).await.expect("reads").len(),
+            3
+        );
         db.close().await.expect("closes");
         std::fs::remove_dir_all(dir).expect("removes the folder");
     }

@@ -57,15 +57,15 @@ where
     E: sea_orm::EntityTrait,
     M: rows::Decoded + sea_orm::FromQueryResult,
 {
-    let (query, count) = page_statements(filtered, sort, page);
+    let statements = page_statements(filtered, sort, page);
     if let Some(local) = local {
-        return local.page_and_total(&query, &count);
+        return local.page_and_total(&statements);
     }
-    let rows = db.query_all(&query).await?;
+    let rows = db.query_all(&statements.with_total).await?;
     let total: i64 = match rows.first() {
         Some(first) => first.try_get("", PAGE_TOTAL)?,
         // Past the last page: the count alone.
-        None => match db.query_one(&count).await? {
+        None => match db.query_one(&statements.count).await? {
             Some(row) => row.try_get("", PAGE_TOTAL)?,
             None => 0,
         },
@@ -80,16 +80,21 @@ where
 /// The column that carries the total on every row of a page.
 const PAGE_TOTAL: &str = "page_total_rows";
 
-/// `page_and_total`'s two statements: the page, whose last column is the
-/// total, and the count alone.
+/// `page_and_total`'s statements.
+pub struct PageStatements {
+    /// The page alone.
+    pub page: sea_orm::sea_query::SelectStatement,
+    /// The page, whose last column is the total.
+    pub with_total: sea_orm::sea_query::SelectStatement,
+    /// The count alone.
+    pub count: sea_orm::sea_query::SelectStatement,
+}
+
 fn page_statements<E>(
     filtered: sea_orm::Select<E>,
     sort: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
     page: crate::paging::PageRequest,
-) -> (
-    sea_orm::sea_query::SelectStatement,
-    sea_orm::sea_query::SelectStatement,
-)
+) -> PageStatements
 where
     E: sea_orm::EntityTrait,
 {
@@ -104,12 +109,17 @@ where
         None,
         Box::new(SubQueryStatement::SelectStatement(count.clone())),
     );
-    let query = sort(filtered)
+    let page = sort(filtered)
         .offset(page.offset())
         .limit(page.per_page)
-        .expr_as(subquery, PAGE_TOTAL)
         .into_query();
-    (query, count)
+    let mut with_total = page.clone();
+    with_total.expr_as(subquery, PAGE_TOTAL);
+    PageStatements {
+        page,
+        with_total,
+        count,
+    }
 }
 
 /// The first row `select` finds, read on the calling thread when `local`
