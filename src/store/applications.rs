@@ -87,34 +87,39 @@ pub async fn matching_fields_for_cycle(
 
 /// The stored application as a form (what its author filled in).
 pub fn form_of(a: &Application) -> ApplicationForm {
+    take_form(&mut a.clone())
+}
+
+/// The stored application as a form, its fields moved out of `a` rather
+/// than copied (a page of applications answers with every form): what is
+/// left in `a` is its ids, status, review and instants, with empty form
+/// fields.
+pub fn take_form(a: &mut Application) -> ApplicationForm {
+    use std::mem::take;
     ApplicationForm {
         role: a.role,
-        library_types: a.library_types.0.clone(),
-        interests: a.interests.0.clone(),
+        library_types: take(&mut a.library_types.0),
+        interests: take(&mut a.interests.0),
         career_stage: a.career_stage,
-        region: a.region.clone(),
-        meeting_modes: a.meeting_modes.0.clone(),
-        availability: a.availability.clone(),
+        region: take(&mut a.region),
+        meeting_modes: take(&mut a.meeting_modes.0),
+        availability: take(&mut a.availability),
         matching_preference: a.matching_preference,
-        identity_tags: a.identity_tags.0.clone(),
+        identity_tags: take(&mut a.identity_tags.0),
         identity_consent: a.identity_consent,
-        employer: a.employer.clone(),
-        pronouns: a.pronouns.clone(),
-        current_role: a.current_role.clone(),
+        employer: take(&mut a.employer),
+        pronouns: take(&mut a.pronouns),
+        current_role: a.current_role.take(),
         years_experience: a.years_experience,
-        past_experience: a.past_experience.clone(),
-        support_approach: a.support_approach.clone(),
-        motivation: a.motivation.clone(),
+        past_experience: a.past_experience.take(),
+        support_approach: a.support_approach.take(),
+        motivation: take(&mut a.motivation),
         capacity: a.capacity,
-        learning_goals: a.learning_goals.clone(),
-        career_goals: a.career_goals.clone(),
+        learning_goals: a.learning_goals.take(),
+        career_goals: a.career_goals.take(),
         library_school: a.library_school,
-        mentee_stages: a
-            .mentee_stages
-            .as_ref()
-            .map(|s| s.0.clone())
-            .unwrap_or_default(),
-        answers: a.answers.0.clone(),
+        mentee_stages: a.mentee_stages.take().map(|s| s.0).unwrap_or_default(),
+        answers: take(&mut a.answers.0),
     }
 }
 

@@ -27,6 +27,8 @@ pub use rows::{Application, AuditRow};
 /// An application as one caller may see it.
 #[derive(Clone, Debug)]
 pub struct ApplicationView {
+    /// The row's ids, status, review and instants; its form fields are
+    /// moved into `form`.
     pub application: Application,
     /// The form; identity answers only for the author and the committee.
     pub form: ApplicationForm,
@@ -52,8 +54,13 @@ fn view_authored(row: rows::Authored, actor: &Actor) -> ApplicationView {
     view_named(row.application, &row.author_name, &row.author_email, actor)
 }
 
-fn view_named(application: Application, name: &str, email: &str, actor: &Actor) -> ApplicationView {
-    let mut form = rows::form_of(&application);
+fn view_named(
+    mut application: Application,
+    name: &str,
+    email: &str,
+    actor: &Actor,
+) -> ApplicationView {
+    let mut form = rows::take_form(&mut application);
     if !rules::sees_identity(actor, application.member_id) {
         form = form.without_identity();
     }
