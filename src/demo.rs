@@ -213,7 +213,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
         .await
         .map_err(|e| failed("moving the cycle to matching", e))?;
     let worker = MatchingWorker::start()?;
-    let run = service::matching::create_run(db, &worker, &admin, cycle, RunParams::default())
+    let run = service::matching::create_run(db, None, &worker, &admin, cycle, RunParams::default())
         .await
         .map_err(|e| failed("running matching", e))?
         .run;

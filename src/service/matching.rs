@@ -19,6 +19,7 @@ use crate::domain::matching::{
 };
 use crate::paging::PageRequest;
 use crate::store::applications::{self as apps, MatchingFields};
+use crate::store::local::LocalReads;
 use crate::store::matching::{self as runs, RunParameters, RunResult};
 use crate::store::{self, Db, matches as rows};
 use crate::worker::MatchingWorker;
@@ -69,12 +70,17 @@ pub(crate) fn candidate_of(app: MatchingFields, taken: u32) -> Candidate {
 /// left, so a run only proposes for who is still free. `also` keeps one
 /// application in whatever its place, with its true remaining capacity
 /// (the one the committee asks candidates for).
-async fn cohort(db: &Db, cycle_id: Uuid, also: Option<Uuid>) -> ServiceResult<Vec<Candidate>> {
-    let apps = apps::matching_fields_for_cycle(db, cycle_id).await?;
+async fn cohort(
+    db: &Db,
+    local: Option<&LocalReads>,
+    cycle_id: Uuid,
+    also: Option<Uuid>,
+) -> ServiceResult<Vec<Candidate>> {
+    let apps = apps::matching_fields_for_cycle(db, local, cycle_id).await?;
     let mut taken: HashMap<Uuid, u32> = HashMap::new();
-    for m in rows::placed_in_cycle(db, cycle_id).await? {
-        *taken.entry(m.mentor_application_id).or_default() += 1;
-        *taken.entry(m.mentee_application_id).or_default() += 1;
+    for (mentor, mentee) in rows::placed_pairs_in_cycle(db, cycle_id).await? {
+        *taken.entry(mentor).or_default() += 1;
+        *taken.entry(mentee).or_default() += 1;
     }
     Ok(apps
         .into_iter()
@@ -104,6 +110,7 @@ pub struct CreatedRun {
 #[tracing::instrument(skip_all, fields(cycle_id = %cycle_id))]
 pub async fn create_run(
     db: &Db,
+    local: Option<&LocalReads>,
     worker: &MatchingWorker,
     actor: &Actor,
     cycle_id: Uuid,
@@ -113,7 +120,7 @@ pub async fn create_run(
     let params = params.normalized();
     let started = Instant::now();
     let cycle = matching_cycle(db, cycle_id).await?;
-    let cohort = cohort(db, cycle.id, None).await?;
+    let cohort = cohort(db, local, cycle.id, None).await?;
     let loaded = started.elapsed();
     let run_params = params.clone();
     let result = worker
@@ -232,11 +239,16 @@ pub async fn accept(
 
 /// Every possible partner of an application, ranked with breakdowns, and
 /// the impossible ones with the rule that rules them out.
-pub async fn candidates(db: &Db, actor: &Actor, application_id: Uuid) -> ServiceResult<Candidates> {
+pub async fn candidates(
+    db: &Db,
+    local: Option<&LocalReads>,
+    actor: &Actor,
+    application_id: Uuid,
+) -> ServiceResult<Candidates> {
     may_run_matching(actor)?;
     let app = apps::get(db, application_id).await?;
     // Only who is still free, and the application asked about.
-    let cohort = cohort(db, app.cycle_id, Some(app.id)).await?;
+    let cohort = cohort(db, local, app.cycle_id, Some(app.id)).await?;
     candidates_for(app.id, &cohort, &RunParams::default())
         .map_err(|e| ServiceError::Internal(e.into()))
 }

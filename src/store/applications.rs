@@ -31,7 +31,7 @@ pub fn role_of(a: &Application) -> ApplicationRole {
 
 /// What the matching engine reads of an application: no free text, so a
 /// big cohort loads a fraction of its rows' bytes.
-#[derive(Clone, Debug, DerivePartialModel)]
+#[derive(Clone, Debug, PartialEq, DerivePartialModel)]
 #[sea_orm(entity = "application::Entity")]
 pub struct MatchingFields {
     pub id: Uuid,
@@ -73,16 +73,18 @@ impl From<&Application> for MatchingFields {
     }
 }
 
-/// A cycle's applications as the matching engine reads them.
+/// A cycle's applications as the matching engine reads them (read on the
+/// calling thread when `local` is set: a SQLite file).
 pub async fn matching_fields_for_cycle(
     db: &impl ConnectionTrait,
+    local: Option<&LocalReads>,
     cycle_id: Uuid,
 ) -> StoreResult<Vec<MatchingFields>> {
-    Ok(application::Entity::find()
-        .filter(application::Column::CycleId.eq(cycle_id))
-        .into_partial_model::<MatchingFields>()
-        .all(db)
-        .await?)
+    use sea_orm::PartialModelTrait;
+    let select = application::Entity::find()
+        .select_only()
+        .filter(application::Column::CycleId.eq(cycle_id));
+    super::all_with(db, local, MatchingFields::select_cols(select)).await
 }
 
 /// The stored application as a form (what its author filled in).
@@ -284,7 +286,6 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Application
         .ok_or_else(|| StoreError::NotFound("application not found".into()))
 }
 
-/// Every application of a cycle, oldest first.
 /// A page of a cycle's applications with their authors, optionally of one
 /// role and status, sorted by `created_at` or `updated_at` (anything else
 /// is `created_at`) with ties broken by id in the same direction; and how

@@ -104,6 +104,16 @@ impl LocalReads {
         })
     }
 
+    /// Every row `query` finds, as `.all()` reads them.
+    pub fn all<M: Decoded>(&self, query: &SelectStatement) -> StoreResult<Vec<M>> {
+        self.read(|Reader { conn, .. }| {
+            let (sql, values) = query.build(SqliteQueryBuilder);
+            conn.prepare_cached(&sql)?
+                .query_map(params_from_iter(bound(values)?), |row| M::decode(row))?
+                .collect()
+        })
+    }
+
     /// A page and the total, as `store::page_and_total` reads them, in one
     /// read transaction. The connection remembers the totals it counted
     /// while the database's data version (`PRAGMA data_version`: it moves
@@ -767,6 +777,16 @@ mod tests {
         for (a, b) in here.iter().zip(&pooled) {
             same(a, b);
         }
+        // What a matching run reads of them, the mentee's null capacity
+        // and the mentor's stages among it.
+        let pooled = applications::matching_fields_for_cycle(&db, None, cycle_id)
+            .await
+            .expect("reads");
+        let here = applications::matching_fields_for_cycle(&db, Some(&local), cycle_id)
+            .await
+            .expect("reads");
+        assert_eq!(pooled.len(), 2);
+        assert_eq!(here, pooled);
         db.close().await.expect("closes");
         std::fs::remove_dir_all(dir).expect("removes the folder");
     }

@@ -84,9 +84,20 @@ fn placed(cycle_id: Uuid) -> sea_orm::Select<matches::Entity> {
         .filter(matches::Column::Status.is_in(MatchStatus::PLACED))
 }
 
-/// Every placed match of a cycle.
-pub async fn placed_in_cycle(db: &impl ConnectionTrait, cycle_id: Uuid) -> StoreResult<Vec<Match>> {
-    Ok(placed(cycle_id).all(db).await?)
+/// The (mentor, mentee) applications of every placed match of a cycle.
+pub async fn placed_pairs_in_cycle(
+    db: &impl ConnectionTrait,
+    cycle_id: Uuid,
+) -> StoreResult<Vec<(Uuid, Uuid)>> {
+    Ok(placed(cycle_id)
+        .select_only()
+        .columns([
+            matches::Column::MentorApplicationId,
+            matches::Column::MenteeApplicationId,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// Placed matches of a cycle that involve this mentor or this mentee.

@@ -146,6 +146,30 @@ where
     }
 }
 
+/// Every row `select` finds, read on the calling thread when `local` is
+/// set (a SQLite file), by position on PostgreSQL ([`rows::from_pool`]).
+pub async fn all_with<E, M>(
+    db: &impl Conn,
+    local: Option<&local::LocalReads>,
+    select: sea_orm::Select<E>,
+) -> StoreResult<Vec<M>>
+where
+    E: sea_orm::EntityTrait,
+    M: rows::Decoded + sea_orm::FromQueryResult,
+{
+    use sea_orm::QueryTrait;
+    let query = select.into_query();
+    match local {
+        Some(local) => local.all(&query),
+        None => db
+            .query_all(&query)
+            .await?
+            .iter()
+            .map(rows::from_pool)
+            .collect(),
+    }
+}
+
 /// Begins a transaction that writes. On SQLite it takes the write lock up
 /// front: a deferred one that read before a concurrent writer committed
 /// could not upgrade (SQLITE_BUSY_SNAPSHOT) and the busy timeout would not

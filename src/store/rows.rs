@@ -13,11 +13,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::{Type, ValueRef};
 use sea_orm::ActiveEnum;
 use sea_orm::sqlx::postgres::PgRow;
-use sea_orm::sqlx::{Postgres, Row as _, ValueRef as _};
+use sea_orm::sqlx::{Postgres, Row as _, TypeInfo as _, ValueRef as _};
 use serde::de::DeserializeOwned;
 
 use super::StoreError;
-use super::applications::Authored;
+use super::applications::{Authored, MatchingFields};
 use super::entities::{application, cycle, matches, member};
 
 /// A model read from a row's leading cells, in its entity's column order.
@@ -262,6 +262,30 @@ impl Decoded for Authored {
             application: application::Model::decode(row)?,
             author_name: row.cell(after)?,
             author_email: row.cell(after + 1)?,
+        })
+    }
+}
+
+/// The columns of an application the matching engine reads, in the order
+/// of [`MatchingFields`] (the order its `select_cols` selects them in).
+impl Decoded for MatchingFields {
+    fn decode<R: Cells>(row: &R) -> Result<Self, R::Error> {
+        Ok(MatchingFields {
+            id: row.cell(0)?,
+            member_id: row.cell(1)?,
+            role: row.enumerated(2)?,
+            status: row.enumerated(3)?,
+            library_types: row.json(4)?,
+            interests: row.json(5)?,
+            career_stage: row.enumerated(6)?,
+            region: row.cell(7)?,
+            meeting_modes: row.json(8)?,
+            matching_preference: row.enumerated(9)?,
+            identity_tags: row.json(10)?,
+            identity_consent: row.cell(11)?,
+            employer: row.cell(12)?,
+            capacity: row.cell(13)?,
+            mentee_stages: or_null(row, 14, R::json)?,
         })
     }
 }

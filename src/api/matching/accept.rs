@@ -65,6 +65,7 @@ pub async fn candidates(
     user: AuthUser,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let result = matching::candidates(&state.db, &user.actor(), *id).await?;
+    let result =
+        matching::candidates(&state.db, state.local_reads.as_ref(), &user.actor(), *id).await?;
     Ok(HttpResponse::Ok().json(result))
 }

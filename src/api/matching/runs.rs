@@ -43,6 +43,7 @@ pub async fn create_run(
 ) -> ApiResult<HttpResponse> {
     let created = matching::create_run(
         &state.db,
+        state.local_reads.as_ref(),
         &state.matching,
         &user.actor(),
         *id,
