@@ -236,8 +236,32 @@ pub async fn connect_with(url: &str, pool_size: Option<u32>) -> anyhow::Result<D
         options.map_sqlx_sqlite_pool_opts(|o| {
             o.after_connect(|conn, _| Box::pin(stable_query_plans(conn)))
         });
+    } else if url.starts_with("postgres") {
+        options.map_sqlx_postgres_opts(generic_plans);
     }
     Ok(Database::connect(options).await?)
+}
+
+/// PostgreSQL's counterpart of SQLite's stability guarantee
+/// ([`stable_query_plans`]): each connection plans a prepared statement
+/// once, whatever the values bound to it. Left to choose, PostgreSQL
+/// planned a page of applications again on every execution (with `LIMIT`
+/// and `OFFSET` bound, the generic plan's estimate stays dearer than a
+/// custom one, so it never switches): a third of that page's time in the
+/// database (README, "Reads under load"). A URL that sets
+/// `plan_cache_mode` itself (`options=-c plan_cache_mode=auto`) keeps its
+/// own.
+fn generic_plans(
+    options: sea_orm::sqlx::postgres::PgConnectOptions,
+) -> sea_orm::sqlx::postgres::PgConnectOptions {
+    if options
+        .get_options()
+        .is_some_and(|set| set.contains("plan_cache_mode"))
+    {
+        options
+    } else {
+        options.options([("plan_cache_mode", "force_generic_plan")])
+    }
 }
 
 /// Turns on SQLite's query planner stability guarantee (QPSG) for a new
@@ -380,6 +404,28 @@ mod tests {
         .await
         .expect("opens");
         assert_eq!(super::qpsg(&mut bare, -1).await.expect("reads"), Ok(false));
+    }
+
+    #[test]
+    fn postgres_connections_plan_each_statement_once_unless_the_url_says_otherwise() {
+        use sea_orm::sqlx::postgres::PgConnectOptions;
+        let options = |url: &str| -> PgConnectOptions { url.parse().expect("a PostgreSQL URL") };
+        let ours = super::generic_plans(options("postgres://postgres@127.0.0.1/wla"));
+        assert_eq!(
+            ours.get_options(),
+            Some("-c plan_cache_mode=force_generic_plan")
+        );
+        let with_theirs = super::generic_plans(options(
+            "postgres://postgres@127.0.0.1/wla?options=-c%20statement_timeout%3D5s",
+        ));
+        assert_eq!(
+            with_theirs.get_options(),
+            Some("-c statement_timeout=5s -c plan_cache_mode=force_generic_plan")
+        );
+        let own = super::generic_plans(options(
+            "postgres://postgres@127.0.0.1/wla?options=-c%20plan_cache_mode%3Dauto",
+        ));
+        assert_eq!(own.get_options(), Some("-c plan_cache_mode=auto"));
     }
 
     #[test]
