@@ -14,11 +14,13 @@
 //! total, and only until the next write (`LocalReads::page_and_total`).
 //!
 //! The statements are the sea-query ones the pool runs (`store::one_with`,
-//! `store::page_and_total`); `store::rows` reads each row in its entity's
-//! column order. Only a SQLite file has them; on PostgreSQL (and an
-//! in-memory SQLite) the same functions use the pool. The API suite runs
-//! on both, so each way answers every request; the unit tests below hold
-//! both readings of the same rows equal.
+//! `store::page_and_total`, `store::all_with`); `store::rows` reads each
+//! row in its entity's column order. On PostgreSQL the same reads run on
+//! connections kept apart from the pool (`store::pg_reads`, which skips
+//! the pool's ping on release); only an in-memory SQLite leaves them to
+//! the pool. The API suite runs on both databases, so each way answers
+//! every request; the unit tests below hold both readings of the same
+//! SQLite rows equal.
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -52,22 +54,89 @@ const MMAP_BYTES: i64 = 1 << 30;
 /// keeps a stuck database from holding a request thread for long.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(1);
 
+/// Reads that bypass the pool: on the calling thread for a SQLite file,
+/// on connections returned without a ping for PostgreSQL
+/// ([`super::pg_reads`]). `None` from `for_url` (an in-memory SQLite)
+/// leaves every read to the pool.
+#[derive(Debug)]
+pub enum LocalReads {
+    Sqlite(SqliteReads),
+    Postgres(Box<super::pg_reads::PgReads>),
+}
+
+impl LocalReads {
+    /// Reads for the database at `url`, with the pool's default size on
+    /// PostgreSQL.
+    pub fn for_url(url: &str) -> Option<Self> {
+        Self::for_url_with(url, None)
+    }
+
+    /// Reads for the database at `url`; on PostgreSQL at most `pool_size`
+    /// connections of their own (the pool's default when `None`).
+    pub fn for_url_with(url: &str, pool_size: Option<u32>) -> Option<Self> {
+        if let Some(sqlite) = SqliteReads::for_url(url) {
+            return Some(Self::Sqlite(sqlite));
+        }
+        let size = pool_size.unwrap_or_else(|| super::default_pool_size(url));
+        super::pg_reads::PgReads::for_url(url, size).map(|reads| Self::Postgres(Box::new(reads)))
+    }
+
+    /// The member with this id, as `members::find` reads it.
+    pub async fn member(&self, id: Uuid) -> StoreResult<Option<member::Model>> {
+        match self {
+            Self::Sqlite(reads) => reads.member(id),
+            Self::Postgres(reads) => {
+                use sea_orm::{EntityTrait, QuerySelect, QueryTrait};
+                let query = member::Entity::find_by_id(id).limit(1).into_query();
+                reads.one(&query).await
+            }
+        }
+    }
+
+    /// The first row `query` finds, as `.one()` reads it.
+    pub async fn one<M: Decoded>(&self, query: &SelectStatement) -> StoreResult<Option<M>> {
+        match self {
+            Self::Sqlite(reads) => reads.one(query),
+            Self::Postgres(reads) => reads.one(query).await,
+        }
+    }
+
+    /// Every row `query` finds, as `.all()` reads them.
+    pub async fn all<M: Decoded>(&self, query: &SelectStatement) -> StoreResult<Vec<M>> {
+        match self {
+            Self::Sqlite(reads) => reads.all(query),
+            Self::Postgres(reads) => reads.all(query).await,
+        }
+    }
+
+    /// A page and the total, as `store::page_and_total` reads them.
+    pub async fn page_and_total<M: Decoded>(
+        &self,
+        statements: &PageStatements,
+    ) -> StoreResult<(Vec<M>, u64)> {
+        match self {
+            Self::Sqlite(reads) => reads.page_and_total(statements),
+            Self::Postgres(reads) => reads.page_and_total(statements).await,
+        }
+    }
+}
+
 /// Read-only connections to one SQLite file, opened on demand.
-pub struct LocalReads {
+pub struct SqliteReads {
     path: String,
     idle: Mutex<Vec<Reader>>,
     keep_idle: usize,
 }
 
-impl std::fmt::Debug for LocalReads {
+impl std::fmt::Debug for SqliteReads {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LocalReads")
+        f.debug_struct("SqliteReads")
             .field("path", &self.path)
             .finish_non_exhaustive()
     }
 }
 
-impl LocalReads {
+impl SqliteReads {
     /// Reads for the database at `url` if it is a SQLite file, `None` for
     /// any other database.
     pub fn for_url(url: &str) -> Option<Self> {
@@ -427,17 +496,20 @@ mod tests {
                 .expect("reads")
                 .expect("exists");
             assert_eq!(pooled, written);
-            assert_eq!(local.member(written.id).expect("reads"), Some(written));
+            assert_eq!(
+                local.member(written.id).await.expect("reads"),
+                Some(written)
+            );
         }
-        assert_eq!(local.member(Uuid::new_v4()).expect("reads"), None);
+        assert_eq!(local.member(Uuid::new_v4()).await.expect("reads"), None);
         // Nothing is kept between reads: a demotion through the pool shows
         // on the next local read.
-        let first = local.member(ids[0]).expect("reads").expect("exists");
+        let first = local.member(ids[0]).await.expect("reads").expect("exists");
         assert_eq!(first.role, Role::Committee);
         let mut demoted = first.into_active_model();
         demoted.role = sea_orm::Set(Role::Member);
         demoted.update(&db).await.expect("updates");
-        let now = local.member(ids[0]).expect("reads").expect("exists");
+        let now = local.member(ids[0]).await.expect("reads").expect("exists");
         assert_eq!(now.role, Role::Member);
         db.close().await.expect("closes");
         std::fs::remove_dir_all(dir).expect("removes the folder");
@@ -545,6 +617,9 @@ mod tests {
             insert(someone(Uuid::new_v4(), false)).await;
         }
         let kept = |local: &LocalReads| -> usize {
+            let LocalReads::Sqlite(local) = local else {
+                panic!("reads of a SQLite file")
+            };
             let idle = local.idle.lock().unwrap();
             idle.iter().map(|reader| reader.counts.totals.len()).sum()
         };
@@ -792,9 +867,12 @@ mod tests {
     }
 
     #[test]
-    fn only_a_sqlite_file_reads_locally() {
+    fn a_sqlite_file_reads_locally_and_postgresql_on_connections_of_its_own() {
         assert!(LocalReads::for_url("sqlite://data/x.db?mode=rwc").is_some());
         assert!(LocalReads::for_url("sqlite::memory:").is_none());
-        assert!(LocalReads::for_url("postgres://postgres@127.0.0.1/wla").is_none());
+        assert!(matches!(
+            LocalReads::for_url("postgres://postgres@127.0.0.1/wla"),
+            Some(LocalReads::Postgres(_))
+        ));
     }
 }

@@ -29,7 +29,7 @@ pub async fn find_caller(
     id: Uuid,
 ) -> StoreResult<Option<Member>> {
     match local {
-        Some(local) => local.member(id),
+        Some(local) => local.member(id).await,
         None => super::one_with(db, None, member::Entity::find_by_id(id)).await,
     }
 }

@@ -14,6 +14,7 @@ pub mod matching;
 pub mod meetings;
 pub mod members;
 pub mod notifications;
+pub mod pg_reads;
 pub mod questions;
 pub mod resources;
 pub mod rows;
@@ -59,7 +60,7 @@ where
 {
     let statements = page_statements(filtered, sort, page);
     if let Some(local) = local {
-        return local.page_and_total(&statements);
+        return local.page_and_total(&statements).await;
     }
     let rows = db.query_all(&statements.with_total).await?;
     let total: i64 = match rows.first() {
@@ -136,7 +137,7 @@ where
     use sea_orm::{QuerySelect, QueryTrait};
     let query = select.limit(1).into_query();
     match local {
-        Some(local) => local.one(&query),
+        Some(local) => local.one(&query).await,
         None => db
             .query_one(&query)
             .await?
@@ -160,7 +161,7 @@ where
     use sea_orm::QueryTrait;
     let query = select.into_query();
     match local {
-        Some(local) => local.all(&query),
+        Some(local) => local.all(&query).await,
         None => db
             .query_all(&query)
             .await?

@@ -688,3 +688,23 @@ async fn an_unknown_stored_role_is_a_500_problem_not_a_plain_member() {
     assert!(!detail.contains("root"), "{detail}");
     assert!(problem["request_id"].is_string());
 }
+
+#[tokio::test]
+async fn a_signed_in_read_answers_after_the_database_closed_the_servers_connections() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let member = app.member().await;
+    assert_eq!(me(&app, &member.token).await["id"], member.id.to_string());
+    if is_postgres() {
+        // What a restart of the database does to the connections the
+        // server keeps for reads: the next read runs on a new one.
+        app.db
+            .execute_unprepared(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .await
+            .expect("terminates the other connections");
+    }
+    assert_eq!(me(&app, &member.token).await["id"], member.id.to_string());
+}

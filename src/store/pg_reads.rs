@@ -1,0 +1,190 @@
+//! PostgreSQL reads on connections of their own, returned without a ping.
+//!
+//! sqlx's pool tests every connection it is given back with a round trip
+//! of its own (a `Sync` and the server's `ReadyForQuery`), so each query
+//! through the pool costs two round trips, and the database's process
+//! wakes twice: a sixth of the server's CPU on a one-row read, and as much
+//! again in the database (README, "Reads under load"). The hottest reads
+//! (the same ones `store::local` runs on SQLite) take a connection from a
+//! few kept here instead, run their one statement, and put it back as it
+//! is. A connection goes back only after a statement ran to its end; one
+//! whose read failed or was cancelled (a client that hung up) is closed,
+//! so no connection goes back in the middle of an answer. Each is opened
+//! with the pool's settings (`store::generic_plans`), and at most
+//! `max_connections` are open at once: more readers wait their turn.
+use std::sync::Mutex;
+
+use sea_orm::sea_query::{PostgresQueryBuilder, SelectStatement};
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
+use sea_orm::sqlx::{self, ConnectOptions as _, Connection as _};
+use sea_query_sqlx::SqlxValues;
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+use super::rows::Decoded;
+use super::{PAGE_TOTAL, PageStatements, StoreError, StoreResult};
+
+/// Connections to one PostgreSQL database for reads, opened on demand.
+pub struct PgReads {
+    options: PgConnectOptions,
+    idle: Mutex<Vec<PgConnection>>,
+    open: Semaphore,
+}
+
+impl std::fmt::Debug for PgReads {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgReads")
+            .field("available", &self.open.available_permits())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A connection lent to one read, with its place among the open ones.
+struct Lease<'a> {
+    reads: &'a PgReads,
+    conn: Option<PgConnection>,
+    /// Whether the connection was kept from an earlier read.
+    kept: bool,
+    _open: SemaphorePermit<'a>,
+}
+
+impl Lease<'_> {
+    fn conn(&mut self) -> &mut PgConnection {
+        self.conn
+            .as_mut()
+            .expect("a lease holds its connection until it ends")
+    }
+
+    /// The read ran to its end: the connection is idle again.
+    fn give_back(mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.reads
+                .idle
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(conn);
+        }
+    }
+}
+
+impl PgReads {
+    /// Reads for the PostgreSQL database at `url` with at most
+    /// `max_connections` open; `None` for any other URL.
+    pub fn for_url(url: &str, max_connections: u32) -> Option<Self> {
+        if !url.starts_with("postgres") {
+            return None;
+        }
+        let options: PgConnectOptions = url.parse().ok()?;
+        Some(Self {
+            options: super::generic_plans(options).disable_statement_logging(),
+            idle: Mutex::new(Vec::new()),
+            open: Semaphore::new(max_connections.max(1) as usize),
+        })
+    }
+
+    async fn lease(&self) -> StoreResult<Lease<'_>> {
+        let open = self.open.acquire().await.map_err(|_| {
+            StoreError::Db(sea_orm::DbErr::Custom(
+                "the PostgreSQL reads are closed".into(),
+            ))
+        })?;
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let kept = idle.is_some();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => self.connect().await?,
+        };
+        Ok(Lease {
+            reads: self,
+            conn: Some(conn),
+            kept,
+            _open: open,
+        })
+    }
+
+    async fn connect(&self) -> StoreResult<PgConnection> {
+        PgConnection::connect_with(&self.options)
+            .await
+            .map_err(failed)
+    }
+
+    /// Every row `query` finds. A kept connection that the server has
+    /// closed since (a restart, an administrator's
+    /// `pg_terminate_backend`, an idle timeout) fails the read: it runs
+    /// once more on a new connection, so a restart of the database costs
+    /// a read no error.
+    async fn rows(&self, query: &SelectStatement) -> StoreResult<Vec<PgRow>> {
+        let (sql, values) = query.build(PostgresQueryBuilder);
+        let mut lease = self.lease().await?;
+        let rows = match fetch(lease.conn(), &sql, values.clone()).await {
+            Err(err) if lease.kept && closed_by_the_server(&err) => {
+                lease.conn = Some(self.connect().await?);
+                lease.kept = false;
+                fetch(lease.conn(), &sql, values).await
+            }
+            answer => answer,
+        }
+        .map_err(failed)?;
+        lease.give_back();
+        Ok(rows)
+    }
+
+    /// The first row `query` finds (it carries its own `LIMIT`).
+    pub async fn one<M: Decoded>(&self, query: &SelectStatement) -> StoreResult<Option<M>> {
+        self.rows(query).await?.first().map(decode).transpose()
+    }
+
+    /// Every row `query` finds.
+    pub async fn all<M: Decoded>(&self, query: &SelectStatement) -> StoreResult<Vec<M>> {
+        self.rows(query).await?.iter().map(decode).collect()
+    }
+
+    /// A page and the total, as `store::page_and_total` reads them.
+    pub async fn page_and_total<M: Decoded>(
+        &self,
+        statements: &PageStatements,
+    ) -> StoreResult<(Vec<M>, u64)> {
+        let rows = self.rows(&statements.with_total).await?;
+        let total: i64 = match rows.first() {
+            Some(first) => sqlx::Row::try_get(first, PAGE_TOTAL).map_err(failed)?,
+            // Past the last page: the count alone.
+            None => match self.rows(&statements.count).await?.first() {
+                Some(row) => sqlx::Row::try_get(row, PAGE_TOTAL).map_err(failed)?,
+                None => 0,
+            },
+        };
+        let items = rows.iter().map(decode).collect::<StoreResult<Vec<M>>>()?;
+        Ok((items, u64::try_from(total).unwrap_or(0)))
+    }
+}
+
+async fn fetch(
+    conn: &mut PgConnection,
+    sql: &str,
+    values: sea_orm::sea_query::Values,
+) -> Result<Vec<PgRow>, sqlx::Error> {
+    sqlx::query_with(sqlx::AssertSqlSafe(sql), SqlxValues(values))
+        .fetch_all(conn)
+        .await
+}
+
+/// Whether `err` says the connection is gone: the socket failed or the
+/// server closed it, saying why (SQLSTATE class 57, operator intervention,
+/// as in `admin_shutdown`; class 08, connection exception).
+fn closed_by_the_server(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("57") || code.starts_with("08")),
+        _ => false,
+    }
+}
+
+fn decode<M: Decoded>(row: &PgRow) -> StoreResult<M> {
+    M::decode(row).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// A sqlx error as the pool's queries report it.
+fn failed(err: sqlx::Error) -> StoreError {
+    sea_orm::DbErr::Query(sea_orm::RuntimeErr::SqlxError(err.into())).into()
+}
