@@ -65,15 +65,9 @@ pub enum LocalReads {
 }
 
 impl LocalReads {
-    /// Reads for the database at `url`, with the pool's default size on
-    /// PostgreSQL.
-    pub fn for_url(url: &str) -> Option<Self> {
-        Self::for_url_with(url, None)
-    }
-
     /// Reads for the database at `url`; on PostgreSQL at most `pool_size`
     /// connections of their own (the pool's default when `None`).
-    pub fn for_url_with(url: &str, pool_size: Option<u32>) -> Option<Self> {
+    pub fn for_url(url: &str, pool_size: Option<u32>) -> Option<Self> {
         if let Some(sqlite) = SqliteReads::for_url(url) {
             return Some(Self::Sqlite(sqlite));
         }
@@ -450,7 +444,7 @@ mod tests {
                 .await
                 .expect("switches");
         }
-        let local = LocalReads::for_url(&url).expect("a SQLite file");
+        let local = LocalReads::for_url(&url, None).expect("a SQLite file");
         (dir, db, local)
     }
 
@@ -868,10 +862,10 @@ mod tests {
 
     #[test]
     fn a_sqlite_file_reads_locally_and_postgresql_on_connections_of_its_own() {
-        assert!(LocalReads::for_url("sqlite://data/x.db?mode=rwc").is_some());
-        assert!(LocalReads::for_url("sqlite::memory:").is_none());
+        assert!(LocalReads::for_url("sqlite://data/x.db?mode=rwc", None).is_some());
+        assert!(LocalReads::for_url("sqlite::memory:", None).is_none());
         assert!(matches!(
-            LocalReads::for_url("postgres://postgres@127.0.0.1/wla"),
+            LocalReads::for_url("postgres://postgres@127.0.0.1/wla", Some(2)),
             Some(LocalReads::Postgres(_))
         ));
     }

@@ -20,9 +20,9 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> StoreResult<Option<Mem
     Ok(member::Entity::find_by_id(id).one(db).await?)
 }
 
-/// `find` for the caller of a request: on a SQLite file, read on the
-/// calling thread (`local`), else through the pool (by position on
-/// PostgreSQL, `store::rows`).
+/// `find` for the caller of a request: outside the pool when `local` is
+/// set (`store::local`: on the calling thread for a SQLite file, on kept
+/// connections for PostgreSQL), else through the pool.
 pub async fn find_caller(
     db: &impl ConnectionTrait,
     local: Option<&LocalReads>,

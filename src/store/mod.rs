@@ -44,9 +44,10 @@ impl From<SortOrder> for sea_orm::Order {
 /// One page of `filtered` in the order `sort` gives it, and how many rows
 /// `filtered` keeps, in one statement: the count rides on every row of the
 /// page as a scalar subquery the database evaluates once. Only a page past
-/// the end (no row to carry it) counts on its own. Read on the calling
-/// thread when `local` is set (a SQLite file), where `decode` reads a row
-/// as the pool's `M` would.
+/// the end (no row to carry it) counts on its own. Read outside the pool
+/// when `local` is set ([`local::LocalReads`]: on the calling thread for
+/// a SQLite file, on kept connections for PostgreSQL), where `decode`
+/// reads a row as the pool's `M` would.
 pub async fn page_and_total<E, M>(
     db: &impl Conn,
     local: Option<&local::LocalReads>,
@@ -123,8 +124,8 @@ where
     }
 }
 
-/// The first row `select` finds, read on the calling thread when `local`
-/// is set (a SQLite file): `decode` reads a row as the pool's `M` would.
+/// The first row `select` finds, read outside the pool when `local` is set
+/// (as in [`page_and_total`]): `decode` reads a row as the pool's `M` would.
 pub async fn one_with<E, M>(
     db: &impl Conn,
     local: Option<&local::LocalReads>,
@@ -147,8 +148,8 @@ where
     }
 }
 
-/// Every row `select` finds, read on the calling thread when `local` is
-/// set (a SQLite file), by position on PostgreSQL ([`rows::from_pool`]).
+/// Every row `select` finds, read outside the pool when `local` is set (as
+/// in [`page_and_total`]).
 pub async fn all_with<E, M>(
     db: &impl Conn,
     local: Option<&local::LocalReads>,

@@ -75,15 +75,22 @@ fn or_null<R: Cells, T>(
 }
 
 /// A row of the pool as `M`: by position on PostgreSQL, by sea-orm
-/// otherwise (an in-memory SQLite; a SQLite file reads locally).
+/// otherwise (an in-memory SQLite; the hot reads of a SQLite file go
+/// through `store::local`).
 pub fn from_pool<M>(row: &sea_orm::QueryResult) -> Result<M, StoreError>
 where
     M: Decoded + sea_orm::FromQueryResult,
 {
     match row.try_as_pg_row() {
-        Some(row) => M::decode(row).map_err(|e| StoreError::Corrupt(e.to_string())),
+        Some(row) => from_pg(row),
         None => Ok(M::from_query_result(row, "")?),
     }
+}
+
+/// A PostgreSQL row as `M`, by position; a value `M` cannot take is
+/// corrupt data.
+pub fn from_pg<M: Decoded>(row: &PgRow) -> Result<M, StoreError> {
+    M::decode(row).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 impl Cells for rusqlite::Row<'_> {
