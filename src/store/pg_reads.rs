@@ -13,7 +13,23 @@
 //! so no connection goes back in the middle of an answer. Each is opened
 //! with the pool's settings (`store::generic_plans`), and at most
 //! `max_connections` are open at once: more readers wait their turn.
+//!
+//! Each connection goes back to the thread that opened it. actix-web runs
+//! one single-threaded runtime per worker thread, and a socket's readiness
+//! is reported by the runtime it was opened on: a connection opened on one
+//! worker and read on another waits, for every answer, until the first
+//! worker's runtime next looks at its sockets (after whatever it is busy
+//! with), and then wakes the second worker's thread. A read therefore
+//! takes a connection its own thread opened when one is idle, opens one
+//! while fewer than `max_connections` are open, and only then borrows
+//! another thread's (closing it instead, to open one here, made the
+//! connections churn under load: the next read to get a permit is as often
+//! on the other thread). A borrowed connection is served by its own
+//! thread's runtime, so every thread that reads here keeps its runtime
+//! running, as actix-web's workers do; the reads are made by the API's
+//! handlers alone.
 use std::sync::Mutex;
+use std::thread::ThreadId;
 
 use sea_orm::sea_query::{PostgresQueryBuilder, SelectStatement};
 use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
@@ -27,14 +43,30 @@ use super::{PAGE_TOTAL, PageStatements, StoreError, StoreResult};
 /// Connections to one PostgreSQL database for reads, opened on demand.
 pub struct PgReads {
     options: PgConnectOptions,
-    idle: Mutex<Vec<PgConnection>>,
-    open: Semaphore,
+    kept: Mutex<Kept>,
+    max_connections: usize,
+    /// One permit per read in progress.
+    reading: Semaphore,
+}
+
+/// The idle connections, most recently used last, and how many are open
+/// (idle, lent, or being opened).
+#[derive(Default)]
+struct Kept {
+    idle: Vec<Idle>,
+    open: usize,
+}
+
+/// A connection and the thread whose runtime it was opened on.
+struct Idle {
+    home: ThreadId,
+    conn: PgConnection,
 }
 
 impl std::fmt::Debug for PgReads {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgReads")
-            .field("available", &self.open.available_permits())
+            .field("available", &self.reading.available_permits())
             .finish_non_exhaustive()
     }
 }
@@ -42,27 +74,34 @@ impl std::fmt::Debug for PgReads {
 /// A connection lent to one read, with its place among the open ones.
 struct Lease<'a> {
     reads: &'a PgReads,
-    conn: Option<PgConnection>,
+    conn: Option<Idle>,
     /// Whether the connection was kept from an earlier read.
     kept: bool,
-    _open: SemaphorePermit<'a>,
+    _reading: SemaphorePermit<'a>,
 }
 
 impl Lease<'_> {
     fn conn(&mut self) -> &mut PgConnection {
-        self.conn
+        &mut self
+            .conn
             .as_mut()
             .expect("a lease holds its connection until it ends")
+            .conn
     }
 
     /// The read ran to its end: the connection is idle again.
     fn give_back(mut self) {
-        if let Some(conn) = self.conn.take() {
-            self.reads
-                .idle
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(conn);
+        if let Some(idle) = self.conn.take() {
+            self.reads.kept().idle.push(idle);
+        }
+    }
+}
+
+impl Drop for Lease<'_> {
+    /// A read that failed or was cancelled closes its connection.
+    fn drop(&mut self) {
+        if self.conn.take().is_some() {
+            self.reads.kept().open -= 1;
         }
     }
 }
@@ -76,31 +115,58 @@ impl PgReads {
             return None;
         }
         let options: PgConnectOptions = url.parse().ok()?;
+        let max_connections = max_connections.max(1) as usize;
         Some(Self {
             options: super::generic_plans(options).disable_statement_logging(),
-            idle: Mutex::new(Vec::new()),
-            open: Semaphore::new(max_connections.max(1) as usize),
+            kept: Mutex::default(),
+            max_connections,
+            reading: Semaphore::new(max_connections),
         })
     }
 
+    fn kept(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     async fn lease(&self) -> StoreResult<Lease<'_>> {
-        let open = self.open.acquire().await.map_err(|_| {
+        let reading = self.reading.acquire().await.map_err(|_| {
             StoreError::Db(sea_orm::DbErr::Custom(
                 "the PostgreSQL reads are closed".into(),
             ))
         })?;
-        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let kept = idle.is_some();
-        let conn = match idle {
-            Some(conn) => conn,
-            None => self.connect().await?,
+        let here = std::thread::current().id();
+        let found = {
+            let mut kept = self.kept();
+            match kept.idle.iter().rposition(|idle| idle.home == here) {
+                Some(mine) => Some(kept.idle.remove(mine)),
+                // As many are open as may be, and this read holds a
+                // permit: at least one of them is idle.
+                None if kept.open >= self.max_connections && !kept.idle.is_empty() => {
+                    kept.idle.pop()
+                }
+                None => {
+                    kept.open += 1;
+                    None
+                }
+            }
         };
-        Ok(Lease {
+        let mut lease = Lease {
             reads: self,
-            conn: Some(conn),
-            kept,
-            _open: open,
-        })
+            kept: found.is_some(),
+            conn: found,
+            _reading: reading,
+        };
+        if lease.conn.is_none() {
+            let conn = match self.connect().await {
+                Ok(conn) => conn,
+                Err(err) => {
+                    self.kept().open -= 1;
+                    return Err(err);
+                }
+            };
+            lease.conn = Some(Idle { home: here, conn });
+        }
+        Ok(lease)
     }
 
     async fn connect(&self) -> StoreResult<PgConnection> {
@@ -119,7 +185,11 @@ impl PgReads {
         let mut lease = self.lease().await?;
         let rows = match fetch(lease.conn(), &sql, values.clone()).await {
             Err(err) if lease.kept && closed_by_the_server(&err) => {
-                lease.conn = Some(self.connect().await?);
+                let conn = self.connect().await?;
+                lease.conn = Some(Idle {
+                    home: std::thread::current().id(),
+                    conn,
+                });
                 lease.kept = false;
                 fetch(lease.conn(), &sql, values).await
             }

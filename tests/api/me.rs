@@ -708,3 +708,72 @@ async fn a_signed_in_read_answers_after_the_database_closed_the_servers_connecti
     }
     assert_eq!(me(&app, &member.token).await["id"], member.id.to_string());
 }
+
+/// Reads made on several threads, each running its own runtime as
+/// actix-web's workers do, answer alike; on PostgreSQL each thread reads on
+/// connections it opened (a socket is served by the runtime it was opened
+/// on) while fewer than the limit are open, then borrows another's.
+#[actix_web::test]
+async fn reads_from_several_threads_answer_alike_within_their_connections() {
+    use sea_orm::{ConnectionTrait, Statement};
+    use wla_mentorship::store::local::LocalReads;
+    let app = spawn_app().await;
+    let member = app.member().await;
+    let reads = LocalReads::for_url(&app.database_url, Some(2)).expect("reads outside the pool");
+    let connections = || async {
+        let row = app
+            .db
+            .query_one_raw(Statement::from_string(
+                app.db.get_database_backend(),
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database()",
+            ))
+            .await
+            .expect("counts connections")
+            .expect("a count");
+        row.try_get::<i64>("", "n").expect("a number")
+    };
+    let before = if is_postgres() {
+        connections().await
+    } else {
+        0
+    };
+    // Three threads read in turn; each runtime keeps running (serving its
+    // sockets) while it waits for its next turn.
+    let emails = std::thread::scope(|scope| {
+        let turns: Vec<_> = (0..3)
+            .map(|_| {
+                let (go, mut turn) = tokio::sync::mpsc::unbounded_channel::<()>();
+                let (answer, answered) = std::sync::mpsc::channel();
+                let reads = &reads;
+                scope.spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("a runtime");
+                    runtime.block_on(async {
+                        while turn.recv().await.is_some() {
+                            let found = reads.member(member.id).await.expect("reads");
+                            answer.send(found.map(|m| m.email)).unwrap();
+                        }
+                    });
+                });
+                (go, answered)
+            })
+            .collect();
+        let mut emails = Vec::new();
+        // Twice round: the second time no thread opens another.
+        for _ in 0..2 {
+            for (go, answered) in &turns {
+                go.send(()).unwrap();
+                emails.push(answered.recv().unwrap());
+            }
+        }
+        drop(turns);
+        emails
+    });
+    assert_eq!(emails, vec![Some(member.email.clone()); 6]);
+    if is_postgres() {
+        // The first two threads opened one each; the third borrowed one.
+        assert_eq!(connections().await - before, 2);
+    }
+}
