@@ -80,7 +80,17 @@ where
 }
 
 /// The column that carries the total on every row of a page.
-const PAGE_TOTAL: &str = "page_total_rows";
+pub(crate) const PAGE_TOTAL: &str = "page_total_rows";
+
+/// `count` as a scalar subquery: the database evaluates it once for a
+/// whole page.
+pub(crate) fn total_of(count: &sea_orm::sea_query::SelectStatement) -> sea_orm::sea_query::Expr {
+    use sea_orm::sea_query::{Expr, SubQueryStatement};
+    Expr::SubQuery(
+        None,
+        Box::new(SubQueryStatement::SelectStatement(count.clone())),
+    )
+}
 
 /// `page_and_total`'s statements.
 pub struct PageStatements {
@@ -92,7 +102,7 @@ pub struct PageStatements {
     pub count: sea_orm::sea_query::SelectStatement,
 }
 
-fn page_statements<E>(
+pub(crate) fn page_statements<E>(
     filtered: sea_orm::Select<E>,
     sort: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
     page: crate::paging::PageRequest,
@@ -100,17 +110,14 @@ fn page_statements<E>(
 where
     E: sea_orm::EntityTrait,
 {
-    use sea_orm::sea_query::{Expr, SubQueryStatement};
+    use sea_orm::sea_query::Expr;
     use sea_orm::{QuerySelect, QueryTrait};
     let mut count = filtered.clone().into_query();
     count
         .clear_selects()
         .clear_order_by()
         .expr_as(Expr::cust("COUNT(*)"), PAGE_TOTAL);
-    let subquery = Expr::SubQuery(
-        None,
-        Box::new(SubQueryStatement::SelectStatement(count.clone())),
-    );
+    let subquery = total_of(&count);
     let page = sort(filtered)
         .offset(page.offset())
         .limit(page.per_page)
