@@ -327,14 +327,14 @@ pub async fn page_for_cycle(
     super::page_and_total(db, local, query, |q| sorted(with_author(q)), page).await
 }
 
-/// On PostgreSQL, the page of applications alone (`page.page`, named as
-/// the table), each of its rows then joined to its author by one lookup,
+/// On PostgreSQL, the page of applications alone (`statements.page`, named
+/// as the table), each of its rows then joined to its author by one lookup,
 /// and the total: as `with_author` and `page_and_total` read it, column for
 /// column. A plain join reaches the authors of the rows `OFFSET` skips as
 /// well (150 lookups for the third page of 50), and PostgreSQL's plan for
 /// a join of the page as a subquery reads the whole members table; a
 /// lateral lookup with `LIMIT 1` is always the 50 lookups (the database's
-/// CPU per applications page 439 → 368 µs, README "Reads under load").
+/// CPU per applications page 405 → 336 µs, README "Reads under load").
 /// SQLite has no lateral joins; its plain join costs it less.
 fn authors_beside(
     statements: &super::PageStatements,

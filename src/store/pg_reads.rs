@@ -63,6 +63,16 @@ struct Idle {
     conn: PgConnection,
 }
 
+impl Idle {
+    /// A connection just opened on this thread.
+    fn here(conn: PgConnection) -> Self {
+        Self {
+            home: std::thread::current().id(),
+            conn,
+        }
+    }
+}
+
 impl std::fmt::Debug for PgReads {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgReads")
@@ -74,9 +84,12 @@ impl std::fmt::Debug for PgReads {
 /// A connection lent to one read, with its place among the open ones.
 struct Lease<'a> {
     reads: &'a PgReads,
+    /// `None` only while the connection is being opened.
     conn: Option<Idle>,
     /// Whether the connection was kept from an earlier read.
     kept: bool,
+    /// Whether its statement ran to the end.
+    finished: bool,
     _reading: SemaphorePermit<'a>,
 }
 
@@ -91,17 +104,24 @@ impl Lease<'_> {
 
     /// The read ran to its end: the connection is idle again.
     fn give_back(mut self) {
-        if let Some(idle) = self.conn.take() {
-            self.reads.kept().idle.push(idle);
-        }
+        self.finished = true;
     }
 }
 
 impl Drop for Lease<'_> {
-    /// A read that failed or was cancelled closes its connection.
+    /// A finished read's connection goes back; any other lease (a read
+    /// that failed or was cancelled, or a connection that failed to open
+    /// or was cancelled opening) closes its connection and frees its place.
     fn drop(&mut self) {
-        if self.conn.take().is_some() {
-            self.reads.kept().open -= 1;
+        let conn = self.conn.take();
+        let mut kept = self.reads.kept();
+        match conn {
+            Some(idle) if self.finished => kept.idle.push(idle),
+            closing => {
+                kept.open -= 1;
+                drop(kept);
+                drop(closing);
+            }
         }
     }
 }
@@ -154,17 +174,11 @@ impl PgReads {
             reads: self,
             kept: found.is_some(),
             conn: found,
+            finished: false,
             _reading: reading,
         };
         if lease.conn.is_none() {
-            let conn = match self.connect().await {
-                Ok(conn) => conn,
-                Err(err) => {
-                    self.kept().open -= 1;
-                    return Err(err);
-                }
-            };
-            lease.conn = Some(Idle { home: here, conn });
+            lease.conn = Some(Idle::here(self.connect().await?));
         }
         Ok(lease)
     }
@@ -185,11 +199,7 @@ impl PgReads {
         let mut lease = self.lease().await?;
         let rows = match fetch(lease.conn(), &sql, values.clone()).await {
             Err(err) if lease.kept && closed_by_the_server(&err) => {
-                let conn = self.connect().await?;
-                lease.conn = Some(Idle {
-                    home: std::thread::current().id(),
-                    conn,
-                });
+                lease.conn = Some(Idle::here(self.connect().await?));
                 lease.kept = false;
                 fetch(lease.conn(), &sql, values).await
             }
