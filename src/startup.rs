@@ -92,6 +92,8 @@ pub fn run(
         // three ways) left megabytes freed but kept by the allocator: an
         // idle server gives them back.
         crate::memory::release_freed();
+        // The factory runs on each worker's own thread.
+        crate::memory::cache_freed_blocks_on_this_thread();
         app
     })
     .listen(listener)?
