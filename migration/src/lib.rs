@@ -20,6 +20,7 @@ mod m20261202_000014_evaluations;
 mod m20261202_000017_both_parties;
 mod m20261203_000018_evaluation_questions;
 mod m20261203_000019_list_indexes;
+mod m20261206_000020_list_counts;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000017_both_parties::Migration),
             Box::new(m20261203_000018_evaluation_questions::Migration),
             Box::new(m20261203_000019_list_indexes::Migration),
+            Box::new(m20261206_000020_list_counts::Migration),
         ]
     }
 }

@@ -306,6 +306,16 @@ pub async fn page_for_cycle(
     if let Some(status) = status {
         query = query.filter(application::Column::Status.eq(status));
     }
+    let kept = super::kept_total(
+        "application_counts",
+        [
+            Some(("cycle_id", cycle_id.into())),
+            role.map(|role| ("role", role.into())),
+            status.map(|status| ("status", status.into())),
+        ]
+        .into_iter()
+        .flatten(),
+    );
     let column = match field {
         "updated_at" => application::Column::UpdatedAt,
         _ => application::Column::CreatedAt,
@@ -316,15 +326,23 @@ pub async fn page_for_cycle(
             .order_by(application::Column::Id, order.clone())
     };
     if let Some(reads @ LocalReads::Postgres(_)) = local {
-        let statements = super::page_statements(query, sorted, page);
+        let statements = super::page_statements(query, Some(kept), sorted, page);
         let statements = super::PageStatements {
             with_total: authors_beside(&statements, column, order.clone()),
             ..statements
         };
         return reads.page_and_total(&statements).await;
     }
-    // The authors join the page only: the count needs none of them.
-    super::page_and_total(db, local, query, |q| sorted(with_author(q)), page).await
+    // The authors join the page only.
+    super::page_and_total(
+        db,
+        local,
+        query,
+        Some(kept),
+        |q| sorted(with_author(q)),
+        page,
+    )
+    .await
 }
 
 /// On PostgreSQL, the page of applications alone (`statements.page`, named

@@ -580,7 +580,7 @@ mod tests {
             per_page: 50,
         };
         let sort = |q: sea_orm::Select<member::Entity>| q.order_by_asc(member::Column::Id);
-        let found = crate::store::page_and_total(&db, Some(&local), exact, sort, page)
+        let found = crate::store::page_and_total(&db, Some(&local), exact, None, sort, page)
             .await
             .expect("reads");
         assert_eq!(found, (vec![one.clone()], 1));

@@ -234,10 +234,20 @@ pub async fn list(
         "updated_at" => matches::Column::UpdatedAt,
         _ => matches::Column::CreatedAt,
     };
+    let kept = super::kept_total(
+        "match_counts",
+        [
+            Some(("cycle_id", cycle_id.into())),
+            status.map(|status| ("status", status.into())),
+        ]
+        .into_iter()
+        .flatten(),
+    );
     super::page_and_total(
         db,
         local,
         query,
+        Some(kept),
         // Ties by id in the same direction: `-field` is the exact
         // reverse of `field`, and one index (cycle_id, field, id) serves
         // both, read backwards for `-field`: no sort per request.

@@ -178,6 +178,7 @@ pub async fn list(
         db,
         local,
         query,
+        None,
         // Ties by id in the same direction: `-field` is the exact
         // reverse of `field`, and one index (field, id) serves
         // both, read backwards for `-field`: no sort per request.

@@ -48,10 +48,14 @@ impl From<SortOrder> for sea_orm::Order {
 /// when `local` is set ([`local::LocalReads`]: on the calling thread for
 /// a SQLite file, on kept connections for PostgreSQL), where `decode`
 /// reads a row as the pool's `M` would.
+///
+/// `kept`, when given, reads the total instead of counting `filtered`
+/// ([`kept_total`]).
 pub async fn page_and_total<E, M>(
     db: &impl Conn,
     local: Option<&local::LocalReads>,
     filtered: sea_orm::Select<E>,
+    kept: Option<sea_orm::sea_query::SelectStatement>,
     sort: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
     page: crate::paging::PageRequest,
 ) -> StoreResult<(Vec<M>, u64)>
@@ -59,7 +63,7 @@ where
     E: sea_orm::EntityTrait,
     M: rows::Decoded + sea_orm::FromQueryResult,
 {
-    let statements = page_statements(filtered, sort, page);
+    let statements = page_statements(filtered, kept, sort, page);
     if let Some(local) = local {
         return local.page_and_total(&statements).await;
     }
@@ -92,6 +96,31 @@ pub(crate) fn total_of(count: &sea_orm::sea_query::SelectStatement) -> sea_orm::
     )
 }
 
+/// The total of a list whose rows the database counts as they change (the
+/// `application_counts` and `match_counts` tables, kept by triggers in the
+/// writing transaction; migration `m20261206_000020_list_counts`): the sum
+/// of `counts`' rows whose `filters` (column, value) hold, under
+/// [`PAGE_TOTAL`], as a count of the rows themselves reads it. A handful
+/// of rows, where counting reads every row of the cycle.
+pub(crate) fn kept_total(
+    counts: &'static str,
+    filters: impl IntoIterator<Item = (&'static str, sea_orm::Value)>,
+) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let mut total = Query::select();
+    // PostgreSQL sums bigints as numeric: cast back.
+    total
+        .expr_as(
+            Expr::cust("CAST(COALESCE(SUM(n), 0) AS BIGINT)"),
+            PAGE_TOTAL,
+        )
+        .from(Alias::new(counts));
+    for (column, value) in filters {
+        total.and_where(Expr::col(Alias::new(column)).eq(Expr::val(value)));
+    }
+    total
+}
+
 /// `page_and_total`'s statements.
 pub struct PageStatements {
     /// The page alone.
@@ -104,6 +133,7 @@ pub struct PageStatements {
 
 pub(crate) fn page_statements<E>(
     filtered: sea_orm::Select<E>,
+    kept: Option<sea_orm::sea_query::SelectStatement>,
     sort: impl FnOnce(sea_orm::Select<E>) -> sea_orm::Select<E>,
     page: crate::paging::PageRequest,
 ) -> PageStatements
@@ -112,11 +142,14 @@ where
 {
     use sea_orm::sea_query::Expr;
     use sea_orm::{QuerySelect, QueryTrait};
-    let mut count = filtered.clone().into_query();
-    count
-        .clear_selects()
-        .clear_order_by()
-        .expr_as(Expr::cust("COUNT(*)"), PAGE_TOTAL);
+    let count = kept.unwrap_or_else(|| {
+        let mut count = filtered.clone().into_query();
+        count
+            .clear_selects()
+            .clear_order_by()
+            .expr_as(Expr::cust("COUNT(*)"), PAGE_TOTAL);
+        count
+    });
     let subquery = total_of(&count);
     let page = sort(filtered)
         .offset(page.offset())

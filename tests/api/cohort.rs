@@ -532,6 +532,11 @@ async fn the_committee_filters_pages_sorts_and_counts_a_cohort_of_150() {
         .map(|a| a.capacity.unwrap())
         .sum();
     assert_eq!(summary["accepted_mentor_capacity"], capacity);
+    let groups: HashSet<(&str, &str)> = applicants
+        .iter()
+        .map(|a| (a.role, a.decision.unwrap_or("submitted")))
+        .collect();
+    assert!(assert_counts_kept(&app).await >= groups.len() as u64);
 
     assert!(
         arranged_in.as_secs() < 60,

@@ -525,3 +525,36 @@ impl TestApp {
         id
     }
 }
+
+/// Asserts that the counts the database keeps of each cycle's applications
+/// (by role and status) and matches (by status) are the rows' own counts,
+/// and returns how many counted groups there are (so a caller can tell the
+/// check was not made over nothing).
+pub async fn assert_counts_kept(app: &TestApp) -> u64 {
+    let db = &app.db;
+    let backend = db.get_database_backend();
+    let scalar = |sql: &str| sea_orm::Statement::from_string(backend, sql.to_owned());
+    let mut groups = 0;
+    for (table, counts, keys) in [
+        (
+            "applications",
+            "application_counts",
+            "cycle_id, role, status",
+        ),
+        ("matches", "match_counts", "cycle_id, status"),
+    ] {
+        let own = format!("SELECT {keys}, COUNT(*) AS n FROM {table} GROUP BY {keys}");
+        let kept = format!("SELECT {keys}, n FROM {counts} WHERE n <> 0");
+        for (one, other) in [(&own, &kept), (&kept, &own)] {
+            let differing =
+                format!("SELECT COUNT(*) AS n FROM ({one} EXCEPT {other}) AS differing");
+            let row = db.query_one_raw(scalar(&differing)).await.unwrap().unwrap();
+            let n: i64 = row.try_get("", "n").unwrap();
+            assert_eq!(n, 0, "{counts} differs from {table}'s own counts");
+        }
+        let kept = format!("SELECT COUNT(*) AS n FROM {counts} WHERE n <> 0");
+        let row = db.query_one_raw(scalar(&kept)).await.unwrap().unwrap();
+        groups += u64::try_from(row.try_get::<i64>("", "n").unwrap()).unwrap();
+    }
+    groups
+}

@@ -433,6 +433,7 @@ async fn a_form_export_becomes_applications_with_answers_and_reimports_unchanged
     assert_eq!(form["library_types"], json!(["public", "academic"]));
     assert_eq!(form["meeting_modes"], json!(["online"]));
     assert_eq!(form["answers"][0]["value"], "Middlemarch");
+    assert!(crate::helpers::assert_counts_kept(&app).await >= 1);
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use reqwest::Response;
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use wla_mentorship::store::members;
 
@@ -567,6 +568,7 @@ async fn approving_and_publishing_makes_the_match_active_and_both_applications_m
         summary["accepted_mentor_capacity"], 1,
         "a matched mentor's places still count"
     );
+    assert!(assert_counts_kept(&app).await >= 2);
 }
 
 #[tokio::test]
@@ -675,6 +677,23 @@ async fn the_list_filters_by_status() {
         1
     );
     assert_eq!(total_matches(&app, &p.committee, &p.cycle_id, "").await, 2);
+    assert_eq!(
+        assert_counts_kept(&app).await,
+        2 + 2,
+        "matches and applications by status"
+    );
+    // A match removed outside the API leaves its count too.
+    let first_id: uuid::Uuid = first["id"].as_str().unwrap().parse().unwrap();
+    wla_mentorship::store::entities::matches::Entity::delete_by_id(first_id)
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(total_matches(&app, &p.committee, &p.cycle_id, "").await, 1);
+    assert_eq!(
+        total_matches(&app, &p.committee, &p.cycle_id, "?status=approved").await,
+        0
+    );
+    assert_counts_kept(&app).await;
     let bad = app
         .get(
             &format!("/api/v1/cycles/{}/matches?status=maybe", p.cycle_id),
@@ -682,6 +701,43 @@ async fn the_list_filters_by_status() {
         )
         .await;
     assert_problem(bad, 400).await;
+}
+
+#[tokio::test]
+async fn the_counts_are_taken_from_the_rows_already_there_when_they_are_first_kept() {
+    use migration::MigratorTrait;
+
+    // Arrange: matches and applications in several statuses, then the
+    // database as it was before the counts were kept.
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let second_mentor = app
+        .accepted_applicant(&p.committee, &p.cycle_id, mentor(json!({})))
+        .await;
+    let second_mentee = app
+        .accepted_applicant(&p.committee, &p.cycle_id, mentee(json!({})))
+        .await;
+    let first = proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
+    proposed(
+        &app,
+        &p.committee,
+        &p.cycle_id,
+        &second_mentor,
+        &second_mentee,
+    )
+    .await;
+    acted(&app, &p.committee, &id_of(&first), "approve").await;
+    migration::Migrator::down(&app.db, Some(1)).await.unwrap();
+
+    // Act
+    migration::Migrator::up(&app.db, None).await.unwrap();
+
+    // Assert
+    assert_eq!(assert_counts_kept(&app).await, 2 + 2);
+    assert_eq!(
+        total_matches(&app, &p.committee, &p.cycle_id, "?status=approved").await,
+        1
+    );
 }
 
 #[tokio::test]

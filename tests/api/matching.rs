@@ -846,6 +846,10 @@ async fn accepting_a_run_turns_every_proposal_into_a_proposed_match() {
         read_run(&app, &c.committee, run_id).await["status"],
         "accepted"
     );
+    assert!(
+        assert_counts_kept(&app).await >= 3,
+        "two roles and the proposed matches"
+    );
 }
 
 #[tokio::test]
