@@ -44,13 +44,13 @@ impl Counted {
         self.keys.join(", ")
     }
 
-    /// `prefix.key = other.key AND ...`
-    fn same_keys(&self, prefix: &str, other: &str) -> String {
+    /// `each` of every key, joined by `separator`.
+    fn each_key(&self, each: impl Fn(&str) -> String, separator: &str) -> String {
         self.keys
             .iter()
-            .map(|k| format!("{prefix}.{k} = {other}.{k}"))
+            .map(|k| each(k))
             .collect::<Vec<_>>()
-            .join(" AND ")
+            .join(separator)
     }
 
     /// Adds each group's `delta` (an SQL expression over `rows`, grouped
@@ -99,26 +99,16 @@ impl Counted {
 
     fn sqlite(&self) -> Vec<String> {
         let (table, counts, keys) = (self.table, self.counts, self.key_list());
-        let new_keys = self
-            .keys
-            .iter()
-            .map(|k| format!("NEW.{k}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let new_keys = self.each_key(|k| format!("NEW.{k}"), ", ");
         let add_new = format!(
             "INSERT INTO {counts} ({keys}, n) VALUES ({new_keys}, 1) \
              ON CONFLICT ({keys}) DO UPDATE SET n = n + 1;"
         );
         let take_old = format!(
             "UPDATE {counts} SET n = n - 1 WHERE {};",
-            self.same_keys(counts, "OLD")
+            self.each_key(|k| format!("{counts}.{k} = OLD.{k}"), " AND ")
         );
-        let moved = self
-            .keys
-            .iter()
-            .map(|k| format!("OLD.{k} IS NOT NEW.{k}"))
-            .collect::<Vec<_>>()
-            .join(" OR ");
+        let moved = self.each_key(|k| format!("OLD.{k} IS NOT NEW.{k}"), " OR ");
         vec![
             format!(
                 "CREATE TRIGGER {table}_counted_insert AFTER INSERT ON {table} BEGIN {add_new} END"

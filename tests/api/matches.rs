@@ -638,27 +638,34 @@ async fn publishing_leaves_proposed_matches_alone() {
     assert_eq!(json_of(fetched, 200).await["status"], "proposed");
 }
 
-#[tokio::test]
-async fn the_list_filters_by_status() {
-    // Arrange
-    let app = spawn_app().await;
-    let p = pair(&app).await;
+/// A pair's match approved and a second pair's proposed, in one cycle:
+/// the pair, and the approved match.
+async fn one_approved_one_proposed(app: &TestApp) -> (Pair, Value) {
+    let p = pair(app).await;
     let second_mentor = app
         .accepted_applicant(&p.committee, &p.cycle_id, mentor(json!({})))
         .await;
     let second_mentee = app
         .accepted_applicant(&p.committee, &p.cycle_id, mentee(json!({})))
         .await;
-    let first = proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
+    let first = proposed(app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
     proposed(
-        &app,
+        app,
         &p.committee,
         &p.cycle_id,
         &second_mentor,
         &second_mentee,
     )
     .await;
-    acted(&app, &p.committee, &id_of(&first), "approve").await;
+    acted(app, &p.committee, &id_of(&first), "approve").await;
+    (p, first)
+}
+
+#[tokio::test]
+async fn the_list_filters_by_status() {
+    // Arrange
+    let app = spawn_app().await;
+    let (p, first) = one_approved_one_proposed(&app).await;
 
     // Act
     let approved = app
@@ -710,23 +717,7 @@ async fn the_counts_are_taken_from_the_rows_already_there_when_they_are_first_ke
     // Arrange: matches and applications in several statuses, then the
     // database as it was before the counts were kept.
     let app = spawn_app().await;
-    let p = pair(&app).await;
-    let second_mentor = app
-        .accepted_applicant(&p.committee, &p.cycle_id, mentor(json!({})))
-        .await;
-    let second_mentee = app
-        .accepted_applicant(&p.committee, &p.cycle_id, mentee(json!({})))
-        .await;
-    let first = proposed(&app, &p.committee, &p.cycle_id, &p.mentor, &p.mentee).await;
-    proposed(
-        &app,
-        &p.committee,
-        &p.cycle_id,
-        &second_mentor,
-        &second_mentee,
-    )
-    .await;
-    acted(&app, &p.committee, &id_of(&first), "approve").await;
+    let (p, _) = one_approved_one_proposed(&app).await;
     migration::Migrator::down(&app.db, Some(1)).await.unwrap();
 
     // Act
