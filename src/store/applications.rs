@@ -299,19 +299,13 @@ pub async fn page_for_cycle(
     (field, order): crate::paging::Sort,
     page: crate::paging::PageRequest,
 ) -> StoreResult<(Vec<Authored>, u64)> {
-    let mut query = application::Entity::find().filter(application::Column::CycleId.eq(cycle_id));
-    if let Some(role) = role {
-        query = query.filter(application::Column::Role.eq(role));
-    }
-    if let Some(status) = status {
-        query = query.filter(application::Column::Status.eq(status));
-    }
-    let kept = super::kept_total(
+    let (query, kept) = super::filtered_and_kept(
+        application::Entity::find(),
         "application_counts",
         [
-            Some(("cycle_id", cycle_id.into())),
-            role.map(|role| ("role", role.into())),
-            status.map(|status| ("status", status.into())),
+            Some((application::Column::CycleId, cycle_id.into())),
+            role.map(|role| (application::Column::Role, role.into())),
+            status.map(|status| (application::Column::Status, status.into())),
         ]
         .into_iter()
         .flatten(),

@@ -224,25 +224,22 @@ pub async fn list(
     sort: Sort,
     page: PageRequest,
 ) -> StoreResult<(Vec<Match>, u64)> {
-    let mut query = matches::Entity::find().filter(matches::Column::CycleId.eq(cycle_id));
-    if let Some(s) = status {
-        query = query.filter(matches::Column::Status.eq(s));
-    }
+    let (query, kept) = super::filtered_and_kept(
+        matches::Entity::find(),
+        "match_counts",
+        [
+            Some((matches::Column::CycleId, cycle_id.into())),
+            status.map(|status| (matches::Column::Status, status.into())),
+        ]
+        .into_iter()
+        .flatten(),
+    );
     let column = match sort.0 {
         "score" => matches::Column::Score,
         "status" => matches::Column::Status,
         "updated_at" => matches::Column::UpdatedAt,
         _ => matches::Column::CreatedAt,
     };
-    let kept = super::kept_total(
-        "match_counts",
-        [
-            Some(("cycle_id", cycle_id.into())),
-            status.map(|status| ("status", status.into())),
-        ]
-        .into_iter()
-        .flatten(),
-    );
     super::page_and_total(
         db,
         local,

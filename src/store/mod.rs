@@ -50,7 +50,7 @@ impl From<SortOrder> for sea_orm::Order {
 /// reads a row as the pool's `M` would.
 ///
 /// `kept`, when given, reads the total instead of counting `filtered`
-/// ([`kept_total`]).
+/// ([`filtered_and_kept`]).
 pub async fn page_and_total<E, M>(
     db: &impl Conn,
     local: Option<&local::LocalReads>,
@@ -96,17 +96,23 @@ pub(crate) fn total_of(count: &sea_orm::sea_query::SelectStatement) -> sea_orm::
     )
 }
 
-/// The total of a list whose rows the database counts as they change (the
-/// `application_counts` and `match_counts` tables, kept by triggers in the
-/// writing transaction; migration `m20261206_000020_list_counts`): the sum
-/// of `counts`' rows whose `filters` (column, value) hold, under
-/// [`PAGE_TOTAL`], as a count of the rows themselves reads it. A handful
-/// of rows, where counting reads every row of the cycle.
-pub(crate) fn kept_total(
+/// `select` with each of `filters` (a column of `E` and the value it
+/// must equal), and the total of those rows as the database keeps it in
+/// `counts` (the `application_counts` and `match_counts` tables, kept by
+/// triggers in the writing transaction; migration
+/// `m20261206_000020_list_counts`): the sum of the counts whose columns of
+/// the same names hold the same values, under [`PAGE_TOTAL`], as a count
+/// of the rows themselves reads it; a handful of rows, where counting
+/// reads every row of the cycle. Both come from the one list of filters,
+/// so the total cannot count other rows than the page shows; each
+/// filter's column must be one the counts are kept by.
+pub(crate) fn filtered_and_kept<E: sea_orm::EntityTrait>(
+    mut select: sea_orm::Select<E>,
     counts: &'static str,
-    filters: impl IntoIterator<Item = (&'static str, sea_orm::Value)>,
-) -> sea_orm::sea_query::SelectStatement {
+    filters: impl IntoIterator<Item = (E::Column, sea_orm::Value)>,
+) -> (sea_orm::Select<E>, sea_orm::sea_query::SelectStatement) {
     use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    use sea_orm::{ColumnTrait, IdenStatic, QueryFilter};
     let mut total = Query::select();
     // PostgreSQL sums bigints as numeric: cast back.
     total
@@ -116,9 +122,10 @@ pub(crate) fn kept_total(
         )
         .from(Alias::new(counts));
     for (column, value) in filters {
-        total.and_where(Expr::col(Alias::new(column)).eq(Expr::val(value)));
+        total.and_where(Expr::col(Alias::new(column.as_str())).eq(Expr::val(value.clone())));
+        select = select.filter(column.eq(value));
     }
-    total
+    (select, total)
 }
 
 /// `page_and_total`'s statements.
