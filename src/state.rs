@@ -43,7 +43,7 @@ impl AppState {
             NonZeroU32::new(settings.login_rate_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         Ok(Self {
             db,
-            local_reads: LocalReads::for_url(&settings.database_url, settings.database_pool_size),
+            local_reads: LocalReads::for_url(&settings.database_url),
             jwt: Arc::new(JwtKeys::new(&settings.jwt)),
             auth_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             matching: MatchingWorker::start()?,

@@ -15,10 +15,11 @@
 //!
 //! The statements are the sea-query ones the pool runs (`store::one_with`,
 //! `store::page_and_total`, `store::all_with`); `store::rows` reads each
-//! row in its entity's column order. On PostgreSQL the same reads run on
-//! connections kept apart from the pool (`store::pg_reads`, which skips
-//! the pool's ping on release); only an in-memory SQLite leaves them to
-//! the pool. The API suite runs on both databases, so each way answers
+//! row in its entity's column order. On PostgreSQL the same reads are
+//! pipelined on one connection per thread, apart from the pool
+//! (`store::pg_reads`); only an in-memory SQLite (or a PostgreSQL URL
+//! that asks for what only the pool's driver does) leaves them to the
+//! pool. The API suite runs on both databases, so each way answers
 //! every request; the unit tests below hold both readings of the same
 //! SQLite rows equal.
 use std::collections::HashMap;
@@ -55,7 +56,7 @@ const MMAP_BYTES: i64 = 1 << 30;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Reads that bypass the pool: on the calling thread for a SQLite file,
-/// on connections returned without a ping for PostgreSQL
+/// pipelined on one connection per thread for PostgreSQL
 /// ([`super::pg_reads`]). `None` from `for_url` (an in-memory SQLite)
 /// leaves every read to the pool.
 #[derive(Debug)]
@@ -65,14 +66,14 @@ pub enum LocalReads {
 }
 
 impl LocalReads {
-    /// Reads for the database at `url`; on PostgreSQL at most `pool_size`
-    /// connections of their own (the pool's default when `None`).
-    pub fn for_url(url: &str, pool_size: Option<u32>) -> Option<Self> {
+    /// Reads for the database at `url`: on the calling thread for a SQLite
+    /// file, on one connection per thread for PostgreSQL (unless the URL
+    /// asks for what only the pool's driver does, `PgReads::for_url`).
+    pub fn for_url(url: &str) -> Option<Self> {
         if let Some(sqlite) = SqliteReads::for_url(url) {
             return Some(Self::Sqlite(sqlite));
         }
-        let size = pool_size.unwrap_or_else(|| super::default_pool_size(url));
-        super::pg_reads::PgReads::for_url(url, size).map(|reads| Self::Postgres(Box::new(reads)))
+        super::pg_reads::PgReads::for_url(url).map(|reads| Self::Postgres(Box::new(reads)))
     }
 
     /// The member with this id, as `members::find` reads it.
@@ -444,7 +445,7 @@ mod tests {
                 .await
                 .expect("switches");
         }
-        let local = LocalReads::for_url(&url, None).expect("a SQLite file");
+        let local = LocalReads::for_url(&url).expect("a SQLite file");
         (dir, db, local)
     }
 
@@ -862,11 +863,26 @@ mod tests {
 
     #[test]
     fn a_sqlite_file_reads_locally_and_postgresql_on_connections_of_its_own() {
-        assert!(LocalReads::for_url("sqlite://data/x.db?mode=rwc", None).is_some());
-        assert!(LocalReads::for_url("sqlite::memory:", None).is_none());
-        assert!(matches!(
-            LocalReads::for_url("postgres://postgres@127.0.0.1/wla", Some(2)),
-            Some(LocalReads::Postgres(_))
-        ));
+        assert!(LocalReads::for_url("sqlite://data/x.db?mode=rwc").is_some());
+        assert!(LocalReads::for_url("sqlite::memory:").is_none());
+        for url in [
+            "postgres://postgres@127.0.0.1/wla",
+            "postgres://postgres@127.0.0.1/wla?sslmode=disable",
+            "postgres://postgres@127.0.0.1/wla?sslmode=require",
+            "postgres://postgres@127.0.0.1/wla?options=-c%20statement_timeout%3D5s",
+        ] {
+            assert!(
+                matches!(LocalReads::for_url(url), Some(LocalReads::Postgres(_))),
+                "{url}"
+            );
+        }
+        // What only the pool's driver reads: the pool makes every read.
+        for url in [
+            "postgres://postgres@db.example.org/wla?sslmode=verify-full",
+            "postgres://postgres@db.example.org/wla?sslmode=verify-ca&sslrootcert=/etc/ca.pem",
+            "postgres://postgres@127.0.0.1/wla?statement-cache-capacity=10",
+        ] {
+            assert!(LocalReads::for_url(url).is_none(), "{url}");
+        }
     }
 }

@@ -1,213 +1,199 @@
-//! PostgreSQL reads on connections of their own, returned without a ping.
+//! PostgreSQL's hot reads, pipelined on one connection per worker thread.
 //!
-//! sqlx's pool tests every connection it is given back with a round trip
-//! of its own (a `Sync` and the server's `ReadyForQuery`), so each query
-//! through the pool costs two round trips, and the database's process
-//! wakes twice: a sixth of the server's CPU on a one-row read (README,
-//! "Reads under load": 165 → 112 µs of the server's CPU and 137 → 97 µs
-//! of the database's per `/applications/{id}` once it was gone). The hottest reads
-//! (the same ones `store::local` runs on SQLite) take a connection from a
-//! few kept here instead, run their one statement, and put it back as it
-//! is. A connection goes back only after a statement ran to its end; one
-//! whose read failed or was cancelled (a client that hung up) is closed,
-//! so no connection goes back in the middle of an answer. Each is opened
-//! with the pool's settings (`store::generic_plans`), and at most
-//! `max_connections` are open at once: more readers wait their turn.
+//! The reads `store::local` runs on the calling thread for a SQLite file
+//! (the caller's row, `/cycles/current`, one application or match, the
+//! member, application and match pages) run here on PostgreSQL, on a
+//! connection of their own that each worker thread opens the first time it
+//! reads and shares among all its requests: tokio-postgres sends each
+//! statement as soon as it is asked for, behind any still being answered,
+//! and hands each answer to the request that asked. PostgreSQL runs a
+//! connection's statements one after another, in the order they came.
 //!
-//! Each connection goes back to the thread that opened it. actix-web runs
-//! one single-threaded runtime per worker thread, and a socket's readiness
-//! is reported by the runtime it was opened on: a connection opened on one
-//! worker and read on another waits, for every answer, until the first
-//! worker's runtime next looks at its sockets (after whatever it is busy
-//! with), and then wakes the second worker's thread. A read therefore
-//! takes a connection its own thread opened when one is idle, opens one
-//! while fewer than `max_connections` are open, and only then borrows
-//! another thread's (closing it instead, to open one here, made the
-//! connections churn under load: the next read to get a permit is as often
-//! on the other thread). A borrowed connection is served by its own
-//! thread's runtime, so every thread that reads here keeps its runtime
-//! running, as actix-web's workers do; the reads are made by the API's
-//! handlers alone.
-use std::sync::Mutex;
+//! Through sqlx's pool each read held a connection of its own from its
+//! statement until its worker next got round to the answer, and the pool
+//! pinged every connection it was given back (another round trip). Twenty
+//! such connections meant twenty database processes taking turns on the
+//! cores, all finishing their statements late and together: the page of
+//! fifty applications answered in 27 ms at the median and 55–61 ms at the
+//! 99th percentile, with the cores idle a tenth of the time (README,
+//! "Reads under load"). One connection per worker keeps one database
+//! process per worker busy, answering in order, and each socket read or
+//! write carries whatever is queued.
+//!
+//! Each connection is served by the runtime of the thread that opened it
+//! (actix-web runs one single-threaded runtime per worker thread), and is
+//! used only by reads on that thread. A connection the server closed (a
+//! restart, `pg_terminate_backend`, an idle timeout) fails the reads in
+//! flight on it; each such read runs once more on a new connection, so a
+//! restart of the database costs a read no error. A read that is cancelled
+//! (a client that hung up) leaves its answer to be read and dropped: the
+//! connection stays in step. Statements are prepared once per connection,
+//! planned generically (`store::generic_plans`).
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::thread::ThreadId;
 
-use sea_orm::sea_query::{PostgresQueryBuilder, SelectStatement};
-use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
-use sea_orm::sqlx::{self, ConnectOptions as _, Connection as _};
-use sea_query_sqlx::SqlxValues;
-use tokio::sync::{Semaphore, SemaphorePermit};
+use sea_orm::sea_query::{OptionEnum, PostgresQueryBuilder, SelectStatement, Value};
+use tokio::sync::OnceCell;
+use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use tokio_postgres::{Client, NoTls, Row, Statement};
 
 use super::rows::{Decoded, from_pg};
 use super::{PAGE_TOTAL, PageStatements, StoreError, StoreResult};
 
-/// Connections to one PostgreSQL database for reads, opened on demand.
-pub struct PgReads {
-    options: PgConnectOptions,
-    kept: Mutex<Kept>,
-    max_connections: usize,
-    /// One permit per read in progress.
-    reading: Semaphore,
-}
-
-/// The idle connections, most recently used last, and how many are open
-/// (idle, lent, or being opened).
-#[derive(Default)]
-struct Kept {
-    idle: Vec<Idle>,
-    open: usize,
-}
-
-/// A connection and the thread whose runtime it was opened on.
-struct Idle {
-    home: ThreadId,
-    conn: PgConnection,
-}
-
-impl Idle {
-    /// A connection just opened on this thread.
-    fn here(conn: PgConnection) -> Self {
-        Self {
-            home: std::thread::current().id(),
-            conn,
+/// A connection's client, its socket served by a task on this thread's
+/// runtime until the client is dropped or the server closes it.
+fn serve<S, T>(
+    connected: Result<(Client, tokio_postgres::Connection<S, T>), tokio_postgres::Error>,
+) -> Result<Client, tokio_postgres::Error>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (client, connection) = connected?;
+    tokio::spawn(async move {
+        if let Err(err) = connection.await {
+            tracing::warn!(error = %err, "a PostgreSQL read connection closed");
         }
-    }
+    });
+    Ok(client)
+}
+
+/// Prepared statements kept per connection; the hot reads have a few dozen
+/// shapes (filters and sorts), their values bound.
+const STATEMENTS_KEPT: usize = 256;
+
+/// How the read connections name themselves to the server (in
+/// `pg_stat_activity`), unless the URL names them.
+const APPLICATION_NAME: &str = "wla-mentorship reads";
+
+/// One connection per thread that reads, opened on demand.
+pub struct PgReads {
+    config: tokio_postgres::Config,
+    /// `None` for `sslmode=disable`.
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+    pipes: Mutex<Vec<(ThreadId, Arc<Slot>)>>,
+}
+
+/// A thread's connection, once opened (concurrent first reads on a thread
+/// wait for the one connection rather than open one each).
+type Slot = OnceCell<Arc<Pipe>>;
+
+/// A connection and the statements prepared on it.
+struct Pipe {
+    client: Client,
+    statements: Mutex<HashMap<String, Statement>>,
 }
 
 impl std::fmt::Debug for PgReads {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgReads")
-            .field("available", &self.reading.available_permits())
+            .field("threads", &self.pipes().len())
             .finish_non_exhaustive()
     }
 }
 
-/// A connection lent to one read, with its place among the open ones.
-struct Lease<'a> {
-    reads: &'a PgReads,
-    /// `None` only while the connection is being opened.
-    conn: Option<Idle>,
-    /// Whether the connection was kept from an earlier read.
-    kept: bool,
-    /// Whether its statement ran to the end.
-    finished: bool,
-    _reading: SemaphorePermit<'a>,
-}
-
-impl Lease<'_> {
-    fn conn(&mut self) -> &mut PgConnection {
-        &mut self
-            .conn
-            .as_mut()
-            .expect("a lease holds its connection until it ends")
-            .conn
-    }
-
-    /// The read ran to its end: the connection is idle again.
-    fn give_back(mut self) {
-        self.finished = true;
-    }
-}
-
-impl Drop for Lease<'_> {
-    /// A finished read's connection goes back; any other lease (a read
-    /// that failed or was cancelled, or a connection that failed to open
-    /// or was cancelled opening) closes its connection and frees its place.
-    fn drop(&mut self) {
-        let conn = self.conn.take();
-        let mut kept = self.reads.kept();
-        match conn {
-            Some(idle) if self.finished => kept.idle.push(idle),
-            closing => {
-                kept.open -= 1;
-                drop(kept);
-                drop(closing);
-            }
-        }
-    }
-}
-
 impl PgReads {
-    /// Reads for the PostgreSQL database at `url` with at most
-    /// `max_connections` open; `None` for any other URL (or one that does
-    /// not parse, which the pool refuses at start).
-    pub fn for_url(url: &str, max_connections: u32) -> Option<Self> {
+    /// Reads for the PostgreSQL database at `url`; `None` for any other
+    /// URL, and for one that sets what only the pool's driver reads
+    /// (`sslmode=verify-ca` or `verify-full`, `sslrootcert`, a client
+    /// certificate, sqlx's own settings): the pool then makes these reads
+    /// too, as the URL asks. `sslmode=prefer` (the default) and `require`
+    /// encrypt without checking the server's certificate, as libpq and
+    /// sqlx do for those modes; `disable` sends in clear.
+    pub fn for_url(url: &str) -> Option<Self> {
         if !url.starts_with("postgres") {
             return None;
         }
-        let options: PgConnectOptions = url.parse().ok()?;
-        let max_connections = max_connections.max(1) as usize;
+        let mut config: tokio_postgres::Config = url.parse().ok()?;
+        let tls = (config.get_ssl_mode() != tokio_postgres::config::SslMode::Disable)
+            .then(encrypt_unverified);
+        if !config
+            .get_options()
+            .is_some_and(|set| set.contains("plan_cache_mode"))
+        {
+            let options = match config.get_options() {
+                Some(set) => format!("{set} -c plan_cache_mode=force_generic_plan"),
+                None => "-c plan_cache_mode=force_generic_plan".to_owned(),
+            };
+            config.options(options);
+        }
+        if config.get_application_name().is_none() {
+            config.application_name(APPLICATION_NAME);
+        }
         Some(Self {
-            options: super::generic_plans(options).disable_statement_logging(),
-            kept: Mutex::default(),
-            max_connections,
-            reading: Semaphore::new(max_connections),
+            config,
+            tls,
+            pipes: Mutex::default(),
         })
     }
 
-    fn kept(&self) -> std::sync::MutexGuard<'_, Kept> {
-        self.kept.lock().unwrap_or_else(|e| e.into_inner())
+    fn pipes(&self) -> std::sync::MutexGuard<'_, Vec<(ThreadId, Arc<Slot>)>> {
+        self.pipes.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    async fn lease(&self) -> StoreResult<Lease<'_>> {
-        let reading = self.reading.acquire().await.map_err(|_| {
-            StoreError::Db(sea_orm::DbErr::Custom(
-                "the PostgreSQL reads are closed".into(),
-            ))
-        })?;
+    /// This thread's connection, opened if it has none or its last one
+    /// was closed.
+    async fn pipe(&self) -> StoreResult<Arc<Pipe>> {
         let here = std::thread::current().id();
-        let found = {
-            let mut kept = self.kept();
-            match kept.idle.iter().rposition(|idle| idle.home == here) {
-                Some(mine) => Some(kept.idle.remove(mine)),
-                // As many are open as may be, and this read holds a
-                // permit: at least one of them is idle.
-                None if kept.open >= self.max_connections && !kept.idle.is_empty() => {
-                    kept.idle.pop()
+        let slot = {
+            let mut pipes = self.pipes();
+            let open = |slot: &Slot| slot.get().is_none_or(|pipe| !pipe.client.is_closed());
+            match pipes.iter_mut().find(|(home, _)| *home == here) {
+                Some((_, slot)) if open(slot) => slot.clone(),
+                Some((_, slot)) => {
+                    *slot = Arc::default();
+                    slot.clone()
                 }
                 None => {
-                    kept.open += 1;
-                    None
+                    let slot = Arc::<Slot>::default();
+                    pipes.push((here, slot.clone()));
+                    slot
                 }
             }
         };
-        let mut lease = Lease {
-            reads: self,
-            kept: found.is_some(),
-            conn: found,
-            finished: false,
-            _reading: reading,
-        };
-        if lease.conn.is_none() {
-            lease.conn = Some(Idle::here(self.connect().await?));
+        slot.get_or_try_init(|| self.connect()).await.cloned()
+    }
+
+    /// Forgets `pipe` if it is still this thread's connection.
+    fn forget(&self, pipe: &Arc<Pipe>) {
+        let here = std::thread::current().id();
+        let mut pipes = self.pipes();
+        if let Some((_, slot)) = pipes.iter_mut().find(|(home, _)| *home == here)
+            && slot.get().is_some_and(|kept| Arc::ptr_eq(kept, pipe))
+        {
+            *slot = Arc::default();
         }
-        Ok(lease)
     }
 
-    async fn connect(&self) -> StoreResult<PgConnection> {
-        PgConnection::connect_with(&self.options)
-            .await
-            .map_err(failed)
-    }
-
-    /// Every row `query` finds. A kept connection that the server has
-    /// closed since (a restart, an administrator's
-    /// `pg_terminate_backend`, an idle timeout) fails the read: it runs
-    /// once more on a new connection, so a restart of the database costs
-    /// a read no error.
-    async fn rows(&self, query: &SelectStatement) -> StoreResult<Vec<PgRow>> {
-        let (sql, values) = query.build(PostgresQueryBuilder);
-        let mut lease = self.lease().await?;
-        let rows = match fetch(lease.conn(), &sql, values.clone()).await {
-            Err(err) if lease.kept && closed_by_the_server(&err) => {
-                lease.conn = Some(Idle::here(self.connect().await?));
-                lease.kept = false;
-                fetch(lease.conn(), &sql, values).await
-            }
-            answer => answer,
+    async fn connect(&self) -> StoreResult<Arc<Pipe>> {
+        let client = match &self.tls {
+            None => serve(self.config.connect(NoTls).await),
+            Some(tls) => serve(self.config.connect(tls.clone()).await),
         }
         .map_err(failed)?;
-        lease.give_back();
-        Ok(rows)
+        Ok(Arc::new(Pipe {
+            client,
+            statements: Mutex::default(),
+        }))
+    }
+
+    /// Every row `query` finds. A connection the server has closed fails
+    /// the read: it runs once more on a new connection.
+    async fn rows(&self, query: &SelectStatement) -> StoreResult<Vec<Row>> {
+        let (sql, values) = query.build(PostgresQueryBuilder);
+        let values: Vec<Bound> = values.into_iter().map(Bound).collect();
+        let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as _).collect();
+        let params = (values.as_slice(), params.as_slice());
+        let pipe = self.pipe().await?;
+        match pipe.query(&sql, params).await {
+            Err(err) if closed_by_the_server(&err) => {
+                self.forget(&pipe);
+                let pipe = self.pipe().await?;
+                pipe.query(&sql, params).await.map_err(failed)
+            }
+            answer => answer.map_err(failed),
+        }
     }
 
     /// The first row `query` finds (it carries its own `LIMIT`).
@@ -227,10 +213,10 @@ impl PgReads {
     ) -> StoreResult<(Vec<M>, u64)> {
         let rows = self.rows(&statements.with_total).await?;
         let total: i64 = match rows.first() {
-            Some(first) => sqlx::Row::try_get(first, PAGE_TOTAL).map_err(failed)?,
+            Some(first) => first.try_get(PAGE_TOTAL).map_err(failed)?,
             // Past the last page: the count alone.
             None => match self.rows(&statements.count).await?.first() {
-                Some(row) => sqlx::Row::try_get(row, PAGE_TOTAL).map_err(failed)?,
+                Some(row) => row.try_get(PAGE_TOTAL).map_err(failed)?,
                 None => 0,
             },
         };
@@ -239,30 +225,267 @@ impl PgReads {
     }
 }
 
-async fn fetch(
-    conn: &mut PgConnection,
-    sql: &str,
-    values: sea_orm::sea_query::Values,
-) -> Result<Vec<PgRow>, sqlx::Error> {
-    sqlx::query_with(sqlx::AssertSqlSafe(sql), SqlxValues(values))
-        .fetch_all(conn)
-        .await
-}
+impl Pipe {
+    /// `sql`'s rows, its statement prepared on this connection once, its
+    /// parameters of the types of the values bound (as sqlx declares
+    /// them: the server infers nothing, so `CASE WHEN … THEN $1` takes an
+    /// integer as the code wrote it).
+    async fn query(
+        &self,
+        sql: &str,
+        (values, params): (&[Bound], &[&(dyn ToSql + Sync)]),
+    ) -> Result<Vec<Row>, tokio_postgres::Error> {
+        let kept = self.kept().get(sql).cloned();
+        let statement = match kept {
+            Some(statement) => statement,
+            None => {
+                let types: Vec<Type> = values.iter().map(Bound::declared).collect();
+                let statement = self.client.prepare_typed(sql, &types).await?;
+                let mut kept = self.kept();
+                if kept.len() >= STATEMENTS_KEPT {
+                    kept.clear();
+                }
+                kept.insert(sql.to_owned(), statement.clone());
+                statement
+            }
+        };
+        self.client.query(&statement, params).await
+    }
 
-/// Whether `err` says the connection is gone: the socket failed or the
-/// server closed it, saying why (SQLSTATE class 57, operator intervention,
-/// as in `admin_shutdown`; class 08, connection exception).
-fn closed_by_the_server(err: &sqlx::Error) -> bool {
-    match err {
-        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => true,
-        sqlx::Error::Database(db) => db
-            .code()
-            .is_some_and(|code| code.starts_with("57") || code.starts_with("08")),
-        _ => false,
+    fn kept(&self) -> std::sync::MutexGuard<'_, HashMap<String, Statement>> {
+        self.statements.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
-/// A sqlx error as the pool's queries report it.
-fn failed(err: sqlx::Error) -> StoreError {
-    sea_orm::DbErr::Query(sea_orm::RuntimeErr::SqlxError(err.into())).into()
+/// TLS that encrypts without authenticating the server, what
+/// `sslmode=prefer` and `require` ask for (a URL that asks for the
+/// server's certificate to be checked leaves its reads to the pool).
+fn encrypt_unverified() -> tokio_postgres_rustls::MakeRustlsConnect {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .expect("ring supports rustls' default protocol versions")
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(Unverified(provider)))
+        .with_no_client_auth();
+    tokio_postgres_rustls::MakeRustlsConnect::new(config)
+}
+
+/// Accepts any certificate; still checks that the server holds its key.
+#[derive(Debug)]
+struct Unverified(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for Unverified {
+    fn verify_server_cert(
+        &self,
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &[rustls::pki_types::CertificateDer<'_>],
+        _: &rustls::pki_types::ServerName<'_>,
+        _: &[u8],
+        _: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// A value sea-query bound to a statement, written as the type the server
+/// gave its parameter: an integer as `int2`, `int4` or `int8` (sea-query
+/// binds `LIMIT` and `OFFSET` unsigned), a float, text, a uuid, an instant
+/// or a date. The hot reads bind nothing else; any other value fails its
+/// read.
+#[derive(Debug)]
+struct Bound(Value);
+
+impl Bound {
+    /// The parameter's type, as the statement declares it.
+    fn declared(&self) -> Type {
+        match &self.0 {
+            Value::Bool(_) => Type::BOOL,
+            Value::TinyInt(_) | Value::SmallInt(_) | Value::TinyUnsigned(_) => Type::INT2,
+            Value::Int(_) | Value::SmallUnsigned(_) => Type::INT4,
+            Value::BigInt(_) | Value::Unsigned(_) | Value::BigUnsigned(_) => Type::INT8,
+            Value::Float(_) => Type::FLOAT4,
+            Value::Double(_) => Type::FLOAT8,
+            Value::ChronoDateTimeUtc(_) => Type::TIMESTAMPTZ,
+            Value::ChronoDate(_) => Type::DATE,
+            Value::Uuid(_) => Type::UUID,
+            Value::String(_) | Value::Enum(_) => Type::TEXT,
+            // Fails to bind (`to_sql`).
+            _ => Type::UNKNOWN,
+        }
+    }
+}
+
+impl ToSql for Bound {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match &self.0 {
+            Value::Bool(v) => v.to_sql_checked(ty, out),
+            Value::TinyInt(v) => integer(v.map(i64::from), ty, out),
+            Value::SmallInt(v) => integer(v.map(i64::from), ty, out),
+            Value::Int(v) => integer(v.map(i64::from), ty, out),
+            Value::BigInt(v) => integer(*v, ty, out),
+            Value::TinyUnsigned(v) => integer(v.map(i64::from), ty, out),
+            Value::SmallUnsigned(v) => integer(v.map(i64::from), ty, out),
+            Value::Unsigned(v) => integer(v.map(i64::from), ty, out),
+            Value::BigUnsigned(v) => integer(v.map(i64::try_from).transpose()?, ty, out),
+            Value::Float(v) => v.to_sql_checked(ty, out),
+            Value::Double(v) => v.to_sql_checked(ty, out),
+            Value::String(v) => v.as_deref().to_sql_checked(ty, out),
+            Value::Enum(OptionEnum::Some(v)) => Some(v.value.as_ref()).to_sql_checked(ty, out),
+            Value::Enum(OptionEnum::None(_)) => Ok(IsNull::Yes),
+            Value::Uuid(v) => v.to_sql_checked(ty, out),
+            Value::ChronoDateTimeUtc(v) => v.to_sql_checked(ty, out),
+            Value::ChronoDate(v) => v.to_sql_checked(ty, out),
+            other => Err(format!("a read cannot bind {other:?}").into()),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+/// `value` as the integer type `ty` is.
+fn integer(
+    value: Option<i64>,
+    ty: &Type,
+    out: &mut bytes::BytesMut,
+) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+    let Some(value) = value else {
+        return Ok(IsNull::Yes);
+    };
+    match *ty {
+        Type::INT2 => i16::try_from(value)?.to_sql_checked(ty, out),
+        Type::INT4 => i32::try_from(value)?.to_sql_checked(ty, out),
+        _ => value.to_sql_checked(ty, out),
+    }
+}
+
+/// Whether `err` says the connection is gone: closed, or the server ended
+/// it saying why (SQLSTATE class 57, operator intervention, as in
+/// `admin_shutdown`; class 08, connection exception).
+fn closed_by_the_server(err: &tokio_postgres::Error) -> bool {
+    err.is_closed()
+        || err.code().is_some_and(|code| {
+            let code = code.code();
+            code.starts_with("57") || code.starts_with("08")
+        })
+}
+
+/// A driver error as the pool's queries report theirs.
+fn failed(err: tokio_postgres::Error) -> StoreError {
+    sea_orm::DbErr::Conn(sea_orm::RuntimeErr::Internal(err.to_string())).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PgReads;
+
+    fn config(url: &str) -> tokio_postgres::Config {
+        PgReads::for_url(url).expect("reads for the URL").config
+    }
+
+    #[test]
+    fn the_reads_plan_generically_and_name_themselves_unless_the_url_says_otherwise() {
+        let ours = config("postgres://postgres@127.0.0.1/wla");
+        assert_eq!(
+            ours.get_options(),
+            Some("-c plan_cache_mode=force_generic_plan")
+        );
+        assert_eq!(ours.get_application_name(), Some("wla-mentorship reads"));
+        let with_theirs = config(
+            "postgres://postgres@127.0.0.1/wla?options=-c%20statement_timeout%3D5s&application_name=ops",
+        );
+        assert_eq!(
+            with_theirs.get_options(),
+            Some("-c statement_timeout=5s -c plan_cache_mode=force_generic_plan")
+        );
+        assert_eq!(with_theirs.get_application_name(), Some("ops"));
+        let planned =
+            config("postgres://postgres@127.0.0.1/wla?options=-c%20plan_cache_mode%3Dauto");
+        assert_eq!(planned.get_options(), Some("-c plan_cache_mode=auto"));
+    }
+
+    #[test]
+    fn values_bind_as_the_types_they_declare() {
+        use super::Bound;
+        use sea_orm::sea_query::Value;
+        use tokio_postgres::types::{IsNull, ToSql, Type};
+        let bind = |value: Value, ty: &Type| {
+            let mut out = bytes::BytesMut::new();
+            Bound(value)
+                .to_sql_checked(ty, &mut out)
+                .map(|null| (matches!(null, IsNull::Yes), out.to_vec()))
+                .map_err(|e| e.to_string())
+        };
+        // sea-query binds LIMIT and OFFSET unsigned; the statement says int8.
+        let limit = Value::BigUnsigned(Some(50));
+        assert_eq!(Bound(limit.clone()).declared(), Type::INT8);
+        assert_eq!(
+            bind(limit, &Type::INT8),
+            Ok((false, 50i64.to_be_bytes().to_vec()))
+        );
+        assert_eq!(
+            bind(Value::Int(Some(7)), &Type::INT2),
+            Ok((false, vec![0, 7]))
+        );
+        assert!(bind(Value::BigUnsigned(Some(u64::MAX)), &Type::INT8).is_err());
+        assert!(bind(Value::Int(Some(70_000)), &Type::INT2).is_err());
+        assert_eq!(Bound(Value::String(None)).declared(), Type::TEXT);
+        assert_eq!(bind(Value::String(None), &Type::TEXT), Ok((true, vec![])));
+        assert_eq!(
+            bind(Value::String(Some("mentor".into())), &Type::TEXT),
+            Ok((false, b"mentor".to_vec()))
+        );
+        // A value no hot read binds fails its read rather than guessing.
+        let json = Value::Json(Some(Box::new(serde_json::json!({"a": 1}))));
+        assert_eq!(Bound(json.clone()).declared(), Type::UNKNOWN);
+        assert!(bind(json, &Type::UNKNOWN).is_err());
+    }
+
+    #[test]
+    fn tls_unless_the_url_disables_it() {
+        let tls = |url: &str| PgReads::for_url(url).expect("reads").tls.is_some();
+        assert!(tls("postgres://postgres@127.0.0.1/wla"));
+        assert!(tls("postgres://postgres@127.0.0.1/wla?sslmode=require"));
+        assert!(!tls("postgres://postgres@127.0.0.1/wla?sslmode=disable"));
+    }
 }

@@ -25,11 +25,12 @@ pub trait Decoded: Sized {
     fn decode<R: Cells>(row: &R) -> Result<Self, R::Error>;
 }
 
-/// A value both databases' drivers read as the pool stores it.
+/// A value every driver reads as the pool stores it.
 pub trait Cell:
     rusqlite::types::FromSql
     + for<'r> sea_orm::sqlx::Decode<'r, Postgres>
     + sea_orm::sqlx::Type<Postgres>
+    + for<'r> tokio_postgres::types::FromSql<'r>
 {
 }
 
@@ -37,6 +38,7 @@ impl<T> Cell for T where
     T: rusqlite::types::FromSql
         + for<'r> sea_orm::sqlx::Decode<'r, Postgres>
         + sea_orm::sqlx::Type<Postgres>
+        + for<'r> tokio_postgres::types::FromSql<'r>
 {
 }
 
@@ -87,9 +89,12 @@ where
     }
 }
 
-/// A PostgreSQL row as `M`, by position; a value `M` cannot take is
-/// corrupt data.
-pub fn from_pg<M: Decoded>(row: &PgRow) -> Result<M, StoreError> {
+/// A PostgreSQL row (of the pool, or of `store::pg_reads`) as `M`, by
+/// position; a value `M` cannot take is corrupt data.
+pub fn from_pg<M: Decoded, R: Cells>(row: &R) -> Result<M, StoreError>
+where
+    R::Error: std::fmt::Display,
+{
     M::decode(row).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
@@ -188,6 +193,57 @@ impl Cells for PgRow {
             index: index.to_string(),
             source: why.into(),
         }
+    }
+}
+
+/// A row of `store::pg_reads`' connections (every value in binary).
+impl Cells for tokio_postgres::Row {
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn cell<T: Cell>(&self, index: usize) -> Result<T, Self::Error> {
+        Ok(self.try_get(index)?)
+    }
+
+    fn is_null(&self, index: usize) -> Result<bool, Self::Error> {
+        Ok(self.try_get::<_, Option<Bytes>>(index)?.is_none())
+    }
+
+    /// A `json` column's text (a `jsonb` one's after its version byte),
+    /// read with sonic-rs as on SQLite.
+    fn json<T: DeserializeOwned>(&self, index: usize) -> Result<T, Self::Error> {
+        let Bytes(mut bytes) = self.try_get(index)?;
+        if self.columns()[index].type_() == &tokio_postgres::types::Type::JSONB {
+            bytes = bytes.strip_prefix(&[1]).unwrap_or(bytes);
+        }
+        sonic_rs::from_slice(bytes).map_err(|e| self.refused(index, e.to_string()))
+    }
+
+    fn instant(&self, index: usize) -> Result<DateTime<Utc>, Self::Error> {
+        Ok(self.try_get(index)?)
+    }
+
+    fn day(&self, index: usize) -> Result<NaiveDate, Self::Error> {
+        Ok(self.try_get(index)?)
+    }
+
+    fn refused(&self, index: usize, why: String) -> Self::Error {
+        format!("column {index}: {why}").into()
+    }
+}
+
+/// A cell's bytes as the server sent them, whatever its type.
+struct Bytes<'a>(&'a [u8]);
+
+impl<'a> tokio_postgres::types::FromSql<'a> for Bytes<'a> {
+    fn from_sql(
+        _: &tokio_postgres::types::Type,
+        raw: &'a [u8],
+    ) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(Self(raw))
+    }
+
+    fn accepts(_: &tokio_postgres::types::Type) -> bool {
+        true
     }
 }
 
