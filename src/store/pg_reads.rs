@@ -27,8 +27,9 @@
 //! flight on it; each such read runs once more on a new connection, so a
 //! restart of the database costs a read no error. A read that is cancelled
 //! (a client that hung up) leaves its answer to be read and dropped: the
-//! connection stays in step. Statements are prepared once per connection,
-//! planned generically (`store::generic_plans`).
+//! connection stays in step. Statements are prepared once per connection
+//! and planned generically (`plan_cache_mode`, as `store::generic_plans`
+//! sets it for the pool).
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::thread::ThreadId;
@@ -40,24 +41,6 @@ use tokio_postgres::{Client, NoTls, Row, Statement};
 
 use super::rows::{Decoded, from_pg};
 use super::{PAGE_TOTAL, PageStatements, StoreError, StoreResult};
-
-/// A connection's client, its socket served by a task on this thread's
-/// runtime until the client is dropped or the server closes it.
-fn serve<S, T>(
-    connected: Result<(Client, tokio_postgres::Connection<S, T>), tokio_postgres::Error>,
-) -> Result<Client, tokio_postgres::Error>
-where
-    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
-    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
-{
-    let (client, connection) = connected?;
-    tokio::spawn(async move {
-        if let Err(err) = connection.await {
-            tracing::warn!(error = %err, "a PostgreSQL read connection closed");
-        }
-    });
-    Ok(client)
-}
 
 /// Prepared statements kept per connection; the hot reads have a few dozen
 /// shapes (filters and sorts), their values bound.
@@ -146,6 +129,9 @@ impl PgReads {
                     slot.clone()
                 }
                 None => {
+                    // A thread that ended (a worker restarted) left its
+                    // connection closed: its place goes.
+                    pipes.retain(|(_, slot)| open(slot));
                     let slot = Arc::<Slot>::default();
                     pipes.push((here, slot.clone()));
                     slot
@@ -223,6 +209,24 @@ impl PgReads {
         let items = rows.iter().map(from_pg).collect::<StoreResult<Vec<M>>>()?;
         Ok((items, u64::try_from(total).unwrap_or(0)))
     }
+}
+
+/// A connection's client, its socket served by a task on this thread's
+/// runtime until the client is dropped or the server closes it.
+fn serve<S, T>(
+    connected: Result<(Client, tokio_postgres::Connection<S, T>), tokio_postgres::Error>,
+) -> Result<Client, tokio_postgres::Error>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (client, connection) = connected?;
+    tokio::spawn(async move {
+        if let Err(err) = connection.await {
+            tracing::warn!(error = %err, "a PostgreSQL read connection closed");
+        }
+    });
+    Ok(client)
 }
 
 impl Pipe {
