@@ -170,14 +170,12 @@ impl Cells for PgRow {
     /// read with sonic-rs as on SQLite.
     fn json<T: DeserializeOwned>(&self, index: usize) -> Result<T, Self::Error> {
         let raw = self.try_get_raw(index)?;
-        let jsonb = raw.type_info().name() == "JSONB";
-        let mut bytes = raw
+        let binary_jsonb = raw.type_info().name() == "JSONB"
+            && raw.format() == sea_orm::sqlx::postgres::PgValueFormat::Binary;
+        let bytes = raw
             .as_bytes()
             .map_err(|e| self.refused(index, e.to_string()))?;
-        if jsonb && raw.format() == sea_orm::sqlx::postgres::PgValueFormat::Binary {
-            bytes = bytes.strip_prefix(&[1]).unwrap_or(bytes);
-        }
-        sonic_rs::from_slice(bytes).map_err(|e| self.refused(index, e.to_string()))
+        pg_json(bytes, binary_jsonb).map_err(|why| self.refused(index, why))
     }
 
     fn instant(&self, index: usize) -> Result<DateTime<Utc>, Self::Error> {
@@ -211,11 +209,9 @@ impl Cells for tokio_postgres::Row {
     /// A `json` column's text (a `jsonb` one's after its version byte),
     /// read with sonic-rs as on SQLite.
     fn json<T: DeserializeOwned>(&self, index: usize) -> Result<T, Self::Error> {
-        let Bytes(mut bytes) = self.try_get(index)?;
-        if self.columns()[index].type_() == &tokio_postgres::types::Type::JSONB {
-            bytes = bytes.strip_prefix(&[1]).unwrap_or(bytes);
-        }
-        sonic_rs::from_slice(bytes).map_err(|e| self.refused(index, e.to_string()))
+        let Bytes(bytes) = self.try_get(index)?;
+        let jsonb = self.columns()[index].type_() == &tokio_postgres::types::Type::JSONB;
+        pg_json(bytes, jsonb).map_err(|why| self.refused(index, why))
     }
 
     fn instant(&self, index: usize) -> Result<DateTime<Utc>, Self::Error> {
@@ -229,6 +225,17 @@ impl Cells for tokio_postgres::Row {
     fn refused(&self, index: usize, why: String) -> Self::Error {
         format!("column {index}: {why}").into()
     }
+}
+
+/// A PostgreSQL JSON cell's value: `json` is its text, binary `jsonb` the
+/// same after a version byte.
+fn pg_json<T: DeserializeOwned>(bytes: &[u8], binary_jsonb: bool) -> Result<T, String> {
+    let text = if binary_jsonb {
+        bytes.strip_prefix(&[1]).unwrap_or(bytes)
+    } else {
+        bytes
+    };
+    sonic_rs::from_slice(text).map_err(|e| e.to_string())
 }
 
 /// A cell's bytes as the server sent them, whatever its type.
