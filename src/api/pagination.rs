@@ -152,31 +152,29 @@ impl<T> Page<T> {
     }
 }
 
-/// The most a thread's page buffer keeps between pages (a page of 200
-/// applications is about 240 KB).
-const BODY_KEPT: usize = 256 * 1024;
+/// The most a page body is given up front (a page of 200 applications is
+/// about 240 KB).
+const BODY_RESERVED: usize = 256 * 1024;
 
 thread_local! {
-    /// Where this thread writes a page before copying it out whole.
-    static BODY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The size of this thread's last page body.
+    static LAST_BODY: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// `value` as JSON. sonic-rs writes the same JSON as serde_json from the
 /// same serde derives, escaping strings with SIMD (a page of 50
-/// applications is some 60 KB of free text). It writes into this thread's
-/// buffer, kept from page to page, and the body is one exact copy of it:
-/// written into a new vector, a page grew it nine times from 128 bytes,
-/// each growth a copy and a trip through the allocator.
+/// applications is some 60 KB of free text). The body is written into a
+/// vector the size of this thread's last page and more, which becomes the
+/// response body as it is: written into a vector from empty, a page grew
+/// it nine times from 128 bytes, each growth a copy and a trip through the
+/// allocator; written into a buffer kept from page to page, the body was a
+/// copy of it.
 fn json_body(value: &impl Serialize) -> sonic_rs::Result<actix_web::web::Bytes> {
-    BODY.with_borrow_mut(|buf| {
-        buf.clear();
-        let written = sonic_rs::to_writer(&mut *buf, value)
-            .map(|()| actix_web::web::Bytes::copy_from_slice(buf));
-        if buf.capacity() > BODY_KEPT {
-            *buf = Vec::new();
-        }
-        written
-    })
+    let last = LAST_BODY.get();
+    let mut body = Vec::with_capacity((last + last / 8).min(BODY_RESERVED));
+    sonic_rs::to_writer(&mut body, value)?;
+    LAST_BODY.set(body.len());
+    Ok(actix_web::web::Bytes::from(body))
 }
 
 impl<T: Serialize + ToSchema + 'static> Page<T> {
