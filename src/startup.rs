@@ -64,6 +64,10 @@ pub fn run(
         state.db.clone(),
         crate::store::CHECKPOINT_EVERY,
     ));
+    tokio::spawn(crate::store::fold_counts(
+        state.db.clone(),
+        crate::store::FOLD_COUNTS_EVERY,
+    ));
     let doc = api::docs::openapi();
     let routes = web::Data::new(middleware::RouteTable::from_openapi(&doc));
     // Serialised once and shared by every worker: the document as a JSON

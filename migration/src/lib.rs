@@ -21,6 +21,9 @@ mod m20261202_000017_both_parties;
 mod m20261203_000018_evaluation_questions;
 mod m20261203_000019_list_indexes;
 mod m20261206_000020_list_counts;
+mod m20261206_000021_count_deltas;
+
+pub use m20261206_000021_count_deltas::fold_statements;
 
 pub struct Migrator;
 
@@ -46,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000018_evaluation_questions::Migration),
             Box::new(m20261203_000019_list_indexes::Migration),
             Box::new(m20261206_000020_list_counts::Migration),
+            Box::new(m20261206_000021_count_deltas::Migration),
         ]
     }
 }

@@ -10,8 +10,9 @@
 //! 500-row `INSERT` of an import adds to each count once, rather than
 //! updating the same count row 500 times in one transaction, and each
 //! statement updates its counts in key order, so two transactions never
-//! take two count rows in opposite orders within one statement. SQLite
-//! runs its triggers per row.
+//! take two count rows in opposite orders within one statement (across
+//! statements they could: `m20261206_000021_count_deltas` has PostgreSQL
+//! keep the counts as deltas instead). SQLite runs its triggers per row.
 use sea_orm_migration::sea_orm::DbBackend;
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -20,13 +21,24 @@ pub struct Migration;
 
 /// A counted table: its counts table and the columns a count is kept by
 /// (the cycle first).
-struct Counted {
-    table: &'static str,
-    counts: &'static str,
-    keys: &'static [&'static str],
+pub(crate) struct Counted {
+    pub(crate) table: &'static str,
+    pub(crate) counts: &'static str,
+    pub(crate) keys: &'static [&'static str],
 }
 
-const COUNTED: &[Counted] = &[
+/// How PostgreSQL's trigger adds a statement's changes to the counts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Adding {
+    /// Into one row per key (this migration): a count row is locked from
+    /// the change to the commit.
+    Upsert,
+    /// As new rows, summed by whoever reads them and folded into one per
+    /// key now and then (`m20261206_000021_count_deltas`).
+    Deltas,
+}
+
+pub(crate) const COUNTED: &[Counted] = &[
     Counted {
         table: "applications",
         counts: "application_counts",
@@ -40,7 +52,7 @@ const COUNTED: &[Counted] = &[
 ];
 
 impl Counted {
-    fn key_list(&self) -> String {
+    pub(crate) fn key_list(&self) -> String {
         self.keys.join(", ")
     }
 
@@ -55,23 +67,27 @@ impl Counted {
 
     /// Adds each group's `delta` (an SQL expression over `rows`, grouped
     /// by the keys) to its count, in key order.
-    fn add_grouped(&self, rows: &str, delta: &str) -> String {
+    fn add_grouped(&self, rows: &str, delta: &str, adding: Adding) -> String {
         let (counts, keys) = (self.counts, self.key_list());
+        let onto = match adding {
+            Adding::Upsert => format!(" ON CONFLICT ({keys}) DO UPDATE SET n = c.n + EXCLUDED.n"),
+            Adding::Deltas => String::new(),
+        };
         format!(
             "INSERT INTO {counts} AS c ({keys}, n) \
-             SELECT {keys}, {delta} FROM {rows} GROUP BY {keys} HAVING {delta} <> 0 ORDER BY {keys} \
-             ON CONFLICT ({keys}) DO UPDATE SET n = c.n + EXCLUDED.n;"
+             SELECT {keys}, {delta} FROM {rows} GROUP BY {keys} HAVING {delta} <> 0 ORDER BY {keys}\
+             {onto};"
         )
     }
 
-    fn postgres(&self) -> Vec<String> {
-        let (table, counts, keys) = (self.table, self.counts, self.key_list());
-        let function = format!("{counts}_kept");
+    /// The trigger function that keeps the counts on PostgreSQL.
+    pub(crate) fn postgres_function(&self, adding: Adding) -> String {
+        let keys = self.key_list();
         let changed = format!(
             "(SELECT {keys}, -1 AS d FROM old_rows UNION ALL SELECT {keys}, 1 FROM new_rows) AS changed"
         );
-        let mut statements = vec![format!(
-            "CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ \
+        format!(
+            "CREATE OR REPLACE FUNCTION {counts}_kept() RETURNS trigger LANGUAGE plpgsql AS $$ \
              BEGIN \
                IF TG_OP = 'INSERT' THEN {inserted} \
                ELSIF TG_OP = 'DELETE' THEN {deleted} \
@@ -79,10 +95,17 @@ impl Counted {
                END IF; \
                RETURN NULL; \
              END $$",
-            inserted = self.add_grouped("new_rows", "COUNT(*)"),
-            deleted = self.add_grouped("old_rows", "-COUNT(*)"),
-            updated = self.add_grouped(&changed, "SUM(d)"),
-        )];
+            counts = self.counts,
+            inserted = self.add_grouped("new_rows", "COUNT(*)", adding),
+            deleted = self.add_grouped("old_rows", "-COUNT(*)", adding),
+            updated = self.add_grouped(&changed, "SUM(d)", adding),
+        )
+    }
+
+    fn postgres(&self) -> Vec<String> {
+        let (table, counts) = (self.table, self.counts);
+        let function = format!("{counts}_kept");
+        let mut statements = vec![self.postgres_function(Adding::Upsert)];
         for (event, tables) in [
             ("INSERT", "NEW TABLE AS new_rows"),
             ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),

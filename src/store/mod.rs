@@ -375,23 +375,69 @@ pub const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_mill
 /// Left to SQLite, the commit that passes the log's threshold does it, on
 /// that request's time (10–20 ms for a matching run's few megabytes). A
 /// passive checkpoint never blocks readers or writers. Runs for as long as
-/// the server; a failure is logged once, and its end once.
+/// the server.
 pub async fn checkpoint_log(db: DatabaseConnection, every: std::time::Duration) {
     if db.get_database_backend() != sea_orm::DbBackend::Sqlite {
         return;
     }
+    repeat(
+        every,
+        "checkpointing the SQLite log",
+        "SQLite's own checkpoints go on",
+        || checkpoint(&db),
+    )
+    .await
+}
+
+/// How often [`fold_counts`] runs.
+pub const FOLD_COUNTS_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Every `every`, folds the counts the database keeps of each cycle's
+/// applications and matches ([`fold_counts_once`]). Runs for as long as
+/// the server.
+pub async fn fold_counts(db: DatabaseConnection, every: std::time::Duration) {
+    repeat(
+        every,
+        "folding the kept list counts",
+        "totals stay exact, summed from more rows",
+        || fold_counts_once(&db),
+    )
+    .await
+}
+
+/// Folds the kept counts once (`migration::fold_statements`): on
+/// PostgreSQL, where every writing statement adds its changes as new rows,
+/// each key's rows become one; on both databases keys at zero go. Totals
+/// read the same before and after.
+pub async fn fold_counts_once(db: &impl ConnectionTrait) -> StoreResult<()> {
+    for statement in migration::fold_statements(db.get_database_backend()) {
+        db.execute_unprepared(&statement).await?;
+    }
+    Ok(())
+}
+
+/// Runs `job` every `every`, for ever; a failure is logged once (`what`
+/// failed; `meanwhile` says what that means), and its end once.
+async fn repeat<F, T>(
+    every: std::time::Duration,
+    what: &str,
+    meanwhile: &str,
+    mut job: impl FnMut() -> F,
+) where
+    F: Future<Output = StoreResult<T>>,
+{
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut failing = false;
     loop {
         tick.tick().await;
-        match (checkpoint(&db).await, failing) {
+        match (job().await, failing) {
             (Ok(_), true) => {
-                tracing::info!("checkpointing the SQLite log works again");
+                tracing::info!("{what} works again");
                 failing = false;
             }
             (Err(error), false) => {
-                tracing::warn!(%error, "checkpointing the SQLite log failed; SQLite's own checkpoints go on");
+                tracing::warn!(%error, "{what} failed; {meanwhile}");
                 failing = true;
             }
             _ => {}

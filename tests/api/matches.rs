@@ -82,12 +82,13 @@ async fn publish(app: &TestApp, user: &TestUser, cycle_id: &str) -> Response {
 }
 
 async fn total_matches(app: &TestApp, committee: &TestUser, cycle_id: &str, query: &str) -> u64 {
-    let res = app
-        .get(
-            &format!("/api/v1/cycles/{cycle_id}/matches{query}"),
-            Some(&committee.token),
-        )
-        .await;
+    let path = format!("/api/v1/cycles/{cycle_id}/matches{query}");
+    list_total(app, committee, &path).await
+}
+
+/// The `total` of the list at `path`.
+async fn list_total(app: &TestApp, user: &TestUser, path: &str) -> u64 {
+    let res = app.get(path, Some(&user.token)).await;
     json_of(res, 200).await["total"].as_u64().unwrap()
 }
 
@@ -715,10 +716,11 @@ async fn the_counts_are_taken_from_the_rows_already_there_when_they_are_first_ke
     use migration::MigratorTrait;
 
     // Arrange: matches and applications in several statuses, then the
-    // database as it was before the counts were kept.
+    // database as it was before the counts were kept (and before
+    // PostgreSQL kept them as deltas).
     let app = spawn_app().await;
     let (p, _) = one_approved_one_proposed(&app).await;
-    migration::Migrator::down(&app.db, Some(1)).await.unwrap();
+    migration::Migrator::down(&app.db, Some(2)).await.unwrap();
 
     // Act
     migration::Migrator::up(&app.db, None).await.unwrap();
@@ -729,6 +731,97 @@ async fn the_counts_are_taken_from_the_rows_already_there_when_they_are_first_ke
         total_matches(&app, &p.committee, &p.cycle_id, "?status=approved").await,
         1
     );
+}
+
+/// Sets the status of the application `id` in `txn`, as a statement of
+/// its own.
+async fn set_status_in(txn: &sea_orm::DatabaseTransaction, id: &str, status: &str) {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    use wla_mentorship::store::entities::application;
+    let id: uuid::Uuid = id.parse().unwrap();
+    application::Entity::update_many()
+        .col_expr(application::Column::Status, Expr::value(status))
+        .filter(application::Column::Id.eq(id))
+        .exec(txn)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn writers_moving_counts_in_opposite_orders_both_commit() {
+    use sea_orm::TransactionTrait;
+    use std::time::Duration;
+
+    // Arrange: two accepted mentors and two accepted mentees in one cycle.
+    let app = spawn_app().await;
+    let p = pair(&app).await;
+    let (other_mentor, other_mentee) = two_more(&app, &p).await;
+    let first = app.db.begin().await.unwrap();
+    let second = app.db.begin().await.unwrap();
+
+    // Act: each transaction moves a mentee's count and a mentor's, in
+    // opposite orders. A count row locked by its first statement until
+    // the commit would leave the first transaction waiting on the second
+    // here, and the second on the first below (PostgreSQL breaks such a
+    // deadlock by failing one). SQLite writes one transaction at a time.
+    set_status_in(&first, &p.mentee, "waitlisted").await;
+    if is_postgres() {
+        set_status_in(&second, &p.mentor, "waitlisted").await;
+        tokio::time::timeout(
+            Duration::from_secs(10),
+            set_status_in(&first, &other_mentor, "declined"),
+        )
+        .await
+        .expect("the first writer waited on a count the second holds");
+        set_status_in(&second, &other_mentee, "declined").await;
+        first.commit().await.unwrap();
+        second.commit().await.unwrap();
+    } else {
+        set_status_in(&first, &other_mentor, "declined").await;
+        first.commit().await.unwrap();
+        set_status_in(&second, &p.mentor, "waitlisted").await;
+        set_status_in(&second, &other_mentee, "declined").await;
+        second.commit().await.unwrap();
+    }
+
+    // Assert: the totals are the rows' own, before and after a fold; a
+    // fold leaves one row per key and none at zero (no application is
+    // accepted any more).
+    assert_eq!(assert_counts_kept(&app).await, 4);
+    wla_mentorship::store::fold_counts_once(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(assert_counts_kept(&app).await, 4);
+    assert_eq!(count_rows(&app, "application_counts").await, 4);
+    assert_eq!(
+        total_applications(&app, &p.committee, &p.cycle_id, "?status=accepted").await,
+        0
+    );
+    assert_eq!(
+        total_applications(&app, &p.committee, &p.cycle_id, "?status=declined").await,
+        2
+    );
+}
+
+/// The rows of `table`.
+async fn count_rows(app: &TestApp, table: &str) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let backend = app.db.get_database_backend();
+    let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+    let row = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(backend, sql))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get("", "n").unwrap()
+}
+
+/// The `total` of the cycle's list of applications with `query`.
+async fn total_applications(app: &TestApp, user: &TestUser, cycle_id: &str, query: &str) -> u64 {
+    let path = format!("/api/v1/cycles/{cycle_id}/applications{query}");
+    list_total(app, user, &path).await
 }
 
 #[tokio::test]
