@@ -36,7 +36,7 @@ impl Counted {
                      SELECT {keys} FROM {counts} GROUP BY {keys} HAVING COUNT(*) > 1 OR SUM(n) = 0) \
                    RETURNING {keys}, n) \
                  INSERT INTO {counts} ({keys}, n) \
-                 SELECT {keys}, SUM(n) FROM folded GROUP BY {keys} HAVING SUM(n) <> 0 ORDER BY {keys}"
+                 SELECT {keys}, SUM(n) FROM folded GROUP BY {keys} HAVING SUM(n) <> 0"
             ),
             _ => format!("DELETE FROM {counts} WHERE n = 0"),
         }

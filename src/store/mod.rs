@@ -303,14 +303,21 @@ pub async fn connect_with(url: &str, pool_size: Option<u32>) -> anyhow::Result<D
 fn generic_plans(
     options: sea_orm::sqlx::postgres::PgConnectOptions,
 ) -> sea_orm::sqlx::postgres::PgConnectOptions {
-    if options
-        .get_options()
-        .is_some_and(|set| set.contains("plan_cache_mode"))
-    {
+    if plans_chosen(options.get_options()) {
         options
     } else {
-        options.options([("plan_cache_mode", "force_generic_plan")])
+        options.options([GENERIC_PLANS])
     }
+}
+
+/// The setting [`generic_plans`] adds, for the pool and for
+/// `store::pg_reads`' connections alike.
+pub(crate) const GENERIC_PLANS: (&str, &str) = ("plan_cache_mode", "force_generic_plan");
+
+/// Whether a URL's `options` (`-c name=value ...`) set the plan cache mode
+/// themselves, which the connections then keep.
+pub(crate) fn plans_chosen(options: Option<&str>) -> bool {
+    options.is_some_and(|set| set.contains(GENERIC_PLANS.0))
 }
 
 /// Turns on SQLite's query planner stability guarantee (QPSG) for a new

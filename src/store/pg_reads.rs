@@ -91,13 +91,12 @@ impl PgReads {
         let mut config: tokio_postgres::Config = url.parse().ok()?;
         let tls = (config.get_ssl_mode() != tokio_postgres::config::SslMode::Disable)
             .then(encrypt_unverified);
-        if !config
-            .get_options()
-            .is_some_and(|set| set.contains("plan_cache_mode"))
-        {
+        if !super::plans_chosen(config.get_options()) {
+            let (name, value) = super::GENERIC_PLANS;
+            let generic = format!("-c {name}={value}");
             let options = match config.get_options() {
-                Some(set) => format!("{set} -c plan_cache_mode=force_generic_plan"),
-                None => "-c plan_cache_mode=force_generic_plan".to_owned(),
+                Some(set) => format!("{set} {generic}"),
+                None => generic,
             };
             config.options(options);
         }
