@@ -16,6 +16,11 @@ pub struct Settings {
     /// `None`: 8 on SQLite, 20 on PostgreSQL.
     pub database_pool_size: Option<u32>,
     pub bind_addr: String,
+    /// Where clients reach this API (`PUBLIC_API_URL`, e.g.
+    /// `https://mentorship.wla.org`, no trailing slash), for the links it
+    /// hands out that a client follows later (calendar feeds). `None`: the
+    /// address the request came to (`api::origin`).
+    pub public_api_url: Option<String>,
     pub jwt: JwtSettings,
     pub cors_allowed_origins: Vec<String>,
     pub log_format: LogFormat,
@@ -157,6 +162,10 @@ impl Settings {
                 },
             },
             bind_addr: get("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            public_api_url: get("PUBLIC_API_URL")
+                .map(|v| public_url(&v))
+                .transpose()
+                .context("PUBLIC_API_URL")?,
             jwt: JwtSettings {
                 secret,
                 issuer: get("JWT_ISSUER").unwrap_or_else(|| "wla-mentorship".to_owned()),
@@ -211,6 +220,21 @@ impl Settings {
             },
         })
     }
+}
+
+/// An `http` or `https` URL with a host and no query or fragment, its
+/// trailing slashes dropped (paths are appended to it).
+fn public_url(value: &str) -> anyhow::Result<String> {
+    let value = value.trim().trim_end_matches('/');
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .with_context(|| format!("must start with https:// or http://, not {value:?}"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || rest.contains(['?', '#']) || rest.contains(char::is_whitespace) {
+        bail!("must be a URL such as https://mentorship.wla.org, not {value:?}");
+    }
+    Ok(value.to_owned())
 }
 
 fn parse_or<T: std::str::FromStr>(
@@ -278,6 +302,25 @@ mod tests {
         assert!(!s.trusted_proxies.contains("127.0.0.2".parse().unwrap()));
         assert!(settings(&[("TRUSTED_PROXIES", "proxy.example")]).is_err());
         assert!(settings(&[]).unwrap().trusted_proxies.is_empty());
+    }
+
+    #[test]
+    fn the_public_api_url_is_an_http_url_without_its_trailing_slash() {
+        assert_eq!(settings(&[]).unwrap().public_api_url, None);
+        let s = settings(&[("PUBLIC_API_URL", " https://wla.org/mentorship/ ")]).unwrap();
+        assert_eq!(
+            s.public_api_url.as_deref(),
+            Some("https://wla.org/mentorship")
+        );
+        for bad in [
+            "wla.org",
+            "ftp://wla.org",
+            "https://",
+            "https://wla.org/?a=1",
+            "https://a b",
+        ] {
+            assert!(settings(&[("PUBLIC_API_URL", bad)]).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -23,8 +23,11 @@ pub struct AppState {
     auth_limiter: DefaultKeyedRateLimiter<IpAddr>,
     /// Where matching runs are computed, one at a time.
     pub matching: MatchingWorker,
-    /// Proxies whose forwarding headers name the client.
+    /// Proxies whose forwarding headers name the client (and, for links,
+    /// the address the client used).
     pub trusted_proxies: TrustedProxies,
+    /// Where clients reach this API, when the operator said so.
+    pub public_api_url: Option<String>,
     /// Rings the mail dispatcher after a request queued a message.
     pub outbox: Outbox,
     /// Links in messages and previews.
@@ -48,6 +51,7 @@ impl AppState {
             auth_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             matching: MatchingWorker::start()?,
             trusted_proxies: settings.trusted_proxies.clone(),
+            public_api_url: settings.public_api_url.clone(),
             outbox: Outbox::default(),
             mail: settings.mail.clone(),
             cadence_silent_days: settings.cadence_silent_days,

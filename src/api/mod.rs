@@ -22,6 +22,7 @@ pub mod meetings;
 pub mod members;
 pub mod middleware;
 pub mod notifications;
+pub mod origin;
 pub mod pagination;
 pub mod questions;
 pub mod resources;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::dto::CalendarFeedDto;
 use crate::api::error::ApiResult;
 use crate::api::extract::{AuthUser, MaybeAuthUser};
+use crate::api::origin;
 use crate::api::responses::{NotFound, Unauthorized, Unprocessable};
 use crate::service::workshops::calendar::{self, Ics};
 use crate::state::AppState;
@@ -80,12 +81,18 @@ pub async fn workshop_feed(
     Ok(respond(&req, ics))
 }
 
-fn feed_urls(req: &HttpRequest, token: &str) -> CalendarFeedDto {
-    let info = req.connection_info();
-    let path = format!("{}/api/v1/calendar/{token}.ics", info.host());
+/// The feed's two addresses, at the address clients reach this API at
+/// (`api::origin`).
+fn feed_urls(state: &AppState, req: &HttpRequest, token: &str) -> CalendarFeedDto {
+    let base = origin::api_base(req, state.public_api_url.as_deref(), &state.trusted_proxies);
+    let feed_url = format!("{base}/api/v1/calendar/{token}.ics");
+    let webcal_url = match feed_url.split_once("://") {
+        Some((_, rest)) => format!("webcal://{rest}"),
+        None => feed_url.clone(),
+    };
     CalendarFeedDto {
-        feed_url: format!("{}://{path}", info.scheme()),
-        webcal_url: format!("webcal://{path}"),
+        feed_url,
+        webcal_url,
     }
 }
 
@@ -94,7 +101,9 @@ fn feed_urls(req: &HttpRequest, token: &str) -> CalendarFeedDto {
 /// A secret URL (and its `webcal://` form) that calendar apps subscribe
 /// to: your workshop registrations, with their join links, and the planned
 /// meetings of your matches. Anyone with the URL reads it; rotate it if it
-/// leaks.
+/// leaks. The URL is at the API's public address (the operator's
+/// `PUBLIC_API_URL`, else the host this request came to; forwarding
+/// headers count only from a trusted proxy).
 #[utoipa::path(tag = "calendars",
     security(("bearer" = [])),
     responses(
@@ -108,7 +117,7 @@ pub async fn my_calendar(
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let token = calendar::my_token(&state.db, &user.actor()).await?;
-    Ok(HttpResponse::Ok().json(feed_urls(&req, &token)))
+    Ok(HttpResponse::Ok().json(feed_urls(&state, &req, &token)))
 }
 
 /// Replace your personal calendar feed's address.
@@ -128,7 +137,7 @@ pub async fn rotate_calendar(
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let token = calendar::rotate(&state.db, &user.actor()).await?;
-    Ok(HttpResponse::Ok().json(feed_urls(&req, &token)))
+    Ok(HttpResponse::Ok().json(feed_urls(&state, &req, &token)))
 }
 
 /// A personal calendar feed.
