@@ -22,6 +22,7 @@ mod m20261203_000018_evaluation_questions;
 mod m20261203_000019_list_indexes;
 mod m20261206_000020_list_counts;
 mod m20261206_000021_count_deltas;
+mod m20261206_000022_run_blocking_pairs;
 
 pub use m20261206_000021_count_deltas::fold_statements;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000019_list_indexes::Migration),
             Box::new(m20261206_000020_list_counts::Migration),
             Box::new(m20261206_000021_count_deltas::Migration),
+            Box::new(m20261206_000022_run_blocking_pairs::Migration),
         ]
     }
 }

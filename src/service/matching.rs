@@ -137,6 +137,7 @@ pub async fn create_run(
         min_score: result.min_score,
         proposal_count: result.proposals.len() as i32,
         unmatched_count: result.unmatched.len() as i32,
+        blocking_pairs: result.blocking_pairs.map(|n| n as i64),
         // What both databases store, so a read-back shows the same time.
         created_at: Utc::now().trunc_subsecs(6),
         parameters: RunParameters(params),

@@ -29,6 +29,7 @@ pub struct RunSummary {
     pub min_score: Option<i64>,
     pub proposal_count: i32,
     pub unmatched_count: i32,
+    pub blocking_pairs: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -74,6 +75,7 @@ pub async fn insert_serialised(
             C::MinScore,
             C::ProposalCount,
             C::UnmatchedCount,
+            C::BlockingPairs,
             C::CreatedAt,
         ])
         .values_panic([
@@ -87,6 +89,7 @@ pub async fn insert_serialised(
             Expr::val(run.min_score),
             Expr::val(run.proposal_count),
             Expr::val(run.unmatched_count),
+            Expr::val(run.blocking_pairs),
             Expr::val(run.created_at),
         ])
         .to_owned();

@@ -561,3 +561,18 @@ pub async fn assert_counts_kept(app: &TestApp) -> u64 {
     }
     groups
 }
+
+/// How many migrations, newest first, take the schema back to before
+/// `name`: it and every one after it.
+pub fn migrations_since(name: &str) -> u32 {
+    use migration::MigratorTrait;
+    let names: Vec<String> = migration::Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    let at = names
+        .iter()
+        .position(|n| n == name)
+        .unwrap_or_else(|| panic!("no migration {name}"));
+    u32::try_from(names.len() - at).expect("a few migrations")
+}

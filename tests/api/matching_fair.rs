@@ -408,6 +408,54 @@ async fn blocking_pairs_are_counted_as_the_definition_says_and_listed_per_propos
     }
 }
 
+#[tokio::test]
+async fn a_list_of_runs_shows_each_runs_blocking_pairs_kept_or_taken_from_older_results() {
+    use migration::MigratorTrait;
+
+    // Arrange: two runs.
+    let app = spawn_app().await;
+    let c = varied_cohort(&app).await;
+    let mut runs = Vec::new();
+    for objective in ["total", "fair"] {
+        runs.push(
+            ran(
+                &app,
+                &c.committee,
+                &c.cycle_id,
+                json!({"objective": objective}),
+            )
+            .await,
+        );
+    }
+    let listed = || async {
+        let path = format!("/api/v1/cycles/{}/matching-runs", c.cycle_id);
+        json_of(app.get(&path, Some(&c.committee.token)).await, 200).await["items"].clone()
+    };
+
+    // Act: the list; then the database as it was before runs kept the
+    // count beside their result, migrated again, and the list once more.
+    let kept = listed().await;
+    let before = migrations_since("m20261206_000022_run_blocking_pairs");
+    migration::Migrator::down(&app.db, Some(before))
+        .await
+        .unwrap();
+    migration::Migrator::up(&app.db, None).await.unwrap();
+    let taken = listed().await;
+
+    // Assert
+    for run in &runs {
+        let item = kept
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == run["id"])
+            .expect("the run is listed");
+        assert!(run["blocking_pairs"].is_u64(), "{run}");
+        assert_eq!(item["blocking_pairs"], run["blocking_pairs"]);
+    }
+    assert_eq!(taken, kept);
+}
+
 // --------------------------------------------------------- comparison
 
 #[tokio::test]

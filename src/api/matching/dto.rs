@@ -95,6 +95,11 @@ pub struct RunSummary {
     pub proposal_count: i32,
     /// Accepted applicants left without a partner.
     pub unmatched_count: i32,
+    /// Pairs who would both rather have each other than the partners the
+    /// run gave them (the run's `blocking_pairs`); null in runs stored
+    /// before they were counted.
+    #[schema(required = true)]
+    pub blocking_pairs: Option<u64>,
     #[serde(serialize_with = "crate::api::instant::serialize")]
     pub created_at: DateTime<Utc>,
 }
@@ -110,6 +115,7 @@ impl From<service::RunSummary> for RunSummary {
             min_score: r.min_score,
             proposal_count: r.proposal_count,
             unmatched_count: r.unmatched_count,
+            blocking_pairs: r.blocking_pairs.map(|n| n as u64),
             created_at: r.created_at,
         }
     }
@@ -142,6 +148,7 @@ mod tests {
             status: RunStatus::Completed,
             parameters: RunParameters(RunParams::default()),
             unmatched_count: unmatched.len() as i32,
+            blocking_pairs: Some(0),
             result: RunResult(MatchResult {
                 proposals: vec![],
                 unmatched,

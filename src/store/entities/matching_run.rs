@@ -21,6 +21,9 @@ pub struct Model {
     pub min_score: Option<i64>,
     pub proposal_count: i32,
     pub unmatched_count: i32,
+    /// The result's `blocking_pairs`, kept for lists; null in runs stored
+    /// before they were counted.
+    pub blocking_pairs: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

@@ -119,6 +119,7 @@ async fn a_run(db: &DatabaseConnection) -> MatchingRun {
         min_score: None,
         proposal_count: 0,
         unmatched_count: 0,
+        blocking_pairs: None,
         created_at: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
     };
     runs::insert(db, &run).await.unwrap();
