@@ -1,5 +1,6 @@
 //! A cycle's own form questions, and checking answers against them.
 mod answers;
+mod tally;
 
 use std::collections::HashSet;
 
@@ -10,6 +11,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 pub use answers::{AnswerError, MAX_TEXT_ANSWER, answer_field_errors, check_answers};
+pub use tally::{Counts, Tally, tally};
 
 use super::application::ApplicationRole;
 

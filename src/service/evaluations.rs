@@ -17,7 +17,7 @@ use crate::domain::evaluation::{
 };
 use crate::domain::matches::{EndReason, MatchSides, MatchStatus, own_side};
 use crate::domain::notification::Event;
-use crate::domain::question::{QuestionForm, answer_field_errors, check_answers};
+use crate::domain::question::{QuestionForm, Tally, answer_field_errors, check_answers, tally};
 use crate::paging::PageRequest;
 use crate::store::cadence::CountScope;
 use crate::store::evaluations::{self as rows, Author};
@@ -491,6 +491,48 @@ pub struct Report {
     /// Participants who attended at least one workshop, of the cycle's
     /// participants.
     pub workshop_attendance: Share,
+    /// The evaluation form's own questions, as answered: every current one
+    /// and each retired one that has answers, in order.
+    pub questions: Vec<QuestionFigures>,
+}
+
+/// One of the evaluation form's own questions, as answered.
+#[derive(Clone, Debug)]
+pub struct QuestionFigures {
+    pub question: questions::Question,
+    /// Evaluations that answered it, of the evaluations from its audience.
+    pub answered: Share,
+    pub tally: Tally,
+}
+
+/// The figures of each of the form's `asked` questions from the cycle's
+/// `evaluations`.
+fn question_figures(
+    asked: Vec<questions::Question>,
+    evaluations: &[Evaluation],
+) -> Vec<QuestionFigures> {
+    asked
+        .into_iter()
+        .filter_map(|question| {
+            let from_audience: Vec<&Evaluation> = evaluations
+                .iter()
+                .filter(|e| question.audience.includes(e.role))
+                .collect();
+            let values = from_audience.iter().flat_map(|e| {
+                e.answers
+                    .0
+                    .iter()
+                    .filter(|a| a.question_id == question.id)
+                    .map(|a| &a.value)
+            });
+            let tally = tally(question.kind, &question.options.0, values);
+            (!question.retired || tally.responses > 0).then(|| QuestionFigures {
+                answered: share(tally.responses as usize, from_audience.len()),
+                tally,
+                question,
+            })
+        })
+        .collect()
 }
 
 /// The cycle's report (committee): every figure from the published
@@ -577,6 +619,7 @@ async fn compute(db: &Db, cycle: cycles::Cycle) -> ServiceResult<Report> {
         }
     }
     let attendance = super::workshops::attendance::of_cycle(db, cycle.id).await?;
+    let asked = questions::list(db, cycle.id, QuestionForm::Evaluation, true).await?;
     let ended = pairs
         .iter()
         .filter(|p| p.status == MatchStatus::EndedEarly)
@@ -624,5 +667,6 @@ async fn compute(db: &Db, cycle: cycles::Cycle) -> ServiceResult<Report> {
             u32::try_from(attendance.attended).unwrap_or(u32::MAX),
             u32::try_from(attendance.participants).unwrap_or(u32::MAX),
         ),
+        questions: question_figures(asked, &evaluations),
     })
 }

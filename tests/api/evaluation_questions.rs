@@ -401,3 +401,90 @@ async fn the_spreadsheet_has_a_column_per_question_and_per_option_of_a_multi_cho
     let cells: Vec<&str> = own.iter().map(|h| &mentor[col(h)]).collect();
     assert_eq!(cells, ["4", "", "", "", "", ""]);
 }
+
+#[tokio::test]
+async fn the_committees_report_tallies_each_evaluation_question_and_the_public_one_none() {
+    // Arrange: the mentor rates the scale and says yes; the mentee names
+    // two options and writes a line.
+    let (app, c, q) = evaluating().await;
+    let yes_no = question(
+        &app,
+        &c,
+        json!({"form": "evaluation", "prompt": "Would you recommend the program?",
+               "kind": "yes_no"}),
+    )
+    .await;
+    mentee_evaluated(
+        &app,
+        &c,
+        json!([
+            {"question_id": q.mentee_choice, "value": ["Resume review", "Networking"]},
+            {"question_id": q.both_text, "value": "Monthly calls"}
+        ]),
+    )
+    .await;
+    submitted(
+        &app,
+        &c.pairs[0].mentor,
+        &c.cycle_id,
+        &with_answers(
+            "yes",
+            "as_mentor",
+            json!([
+                {"question_id": q.mentor_scale, "value": 4},
+                {"question_id": yes_no, "value": true}
+            ]),
+        ),
+    )
+    .await;
+    let path = format!("/api/v1/cycles/{}/report", c.cycle_id);
+
+    // Act
+    let report = json_of(app.get(&path, Some(&c.committee.token)).await, 200).await;
+    let public = json_of(app.get(&format!("{path}/public"), None).await, 200).await;
+
+    // Assert
+    let figures = report["questions"].as_array().unwrap();
+    let listed: Vec<&str> = figures
+        .iter()
+        .map(|f| f["question_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            q.mentor_scale.as_str(),
+            q.mentee_choice.as_str(),
+            q.both_text.as_str(),
+            yes_no.as_str()
+        ]
+    );
+    let answered = |f: &Value| {
+        (
+            f["answered"]["numerator"].clone(),
+            f["answered"]["denominator"].clone(),
+        )
+    };
+    let [scale, choice, text, yes] = [&figures[0], &figures[1], &figures[2], &figures[3]];
+    assert_eq!(answered(scale), (json!(1), json!(1)));
+    assert_eq!(scale["rating"]["counts"], json!([0, 0, 0, 1, 0]));
+    assert_eq!(scale["rating"]["mean"], 4.0);
+    assert_eq!(
+        (&scale["yes"], &scale["options"]),
+        (&Value::Null, &Value::Null)
+    );
+    assert_eq!(answered(choice), (json!(1), json!(1)));
+    assert_eq!(
+        choice["options"],
+        json!([{"option": "Resume review", "count": 1}, {"option": "Interviewing", "count": 0},
+               {"option": "Networking", "count": 1}])
+    );
+    assert_eq!(answered(text), (json!(1), json!(2)));
+    assert_eq!(
+        (&text["rating"], &text["yes"], &text["options"]),
+        (&Value::Null, &Value::Null, &Value::Null)
+    );
+    assert_eq!(answered(yes), (json!(1), json!(2)));
+    assert_eq!(yes["yes"]["numerator"], 1);
+    assert_eq!(yes["yes"]["percent"], 100.0);
+    assert_eq!(public["questions"], Value::Null);
+}

@@ -12,8 +12,8 @@ use crate::domain::evaluation::{
     EvaluationChanges, EvaluationFields, KeepInTouch, ParticipateAgain, QuoteConsent, Share,
 };
 use crate::domain::matches::EndReason;
-use crate::domain::question::QuestionKind;
-use crate::service::evaluations::{Distribution, Evaluation, Report, Testimonial};
+use crate::domain::question::{Audience, Counts, QuestionKind};
+use crate::service::evaluations::{Distribution, Evaluation, QuestionFigures, Report, Testimonial};
 use crate::service::questions::Question;
 
 /// A participant's evaluation of a cycle. The committee also sees whether
@@ -557,8 +557,89 @@ pub struct ReportDto {
     /// the public one).
     #[schema(required = true)]
     pub ended_early_reasons: Option<Vec<EndReasonCountDto>>,
+    /// The evaluation form's own questions as answered (every current one
+    /// and each retired one with answers, in order; free-text answers are
+    /// only counted: the spreadsheet has them); the committee's report
+    /// only (null in the public one).
+    #[schema(required = true)]
+    pub questions: Option<Vec<QuestionFiguresDto>>,
     #[serde(serialize_with = "crate::api::instant::serialize")]
     pub generated_at: DateTime<Utc>,
+}
+
+/// One of the evaluation form's own questions, as answered.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "question_id": "4b0c7a52-9d3e-4f1a-8c6b-2e5d7f9a1b3c", "prompt": "Which workshops helped?",
+    "kind": "multi_choice", "audience": "mentee", "retired": false,
+    "answered": {"numerator": 8, "denominator": 10, "percent": 80.0, "suppressed": false},
+    "rating": null, "yes": null,
+    "options": [{"option": "Resume review", "count": 5}, {"option": "Interviewing", "count": 2},
+                {"option": "Networking", "count": 6}]
+}))]
+pub struct QuestionFiguresDto {
+    pub question_id: Uuid,
+    pub prompt: String,
+    pub kind: QuestionKind,
+    pub audience: Audience,
+    /// No longer on the form; listed because some answered it.
+    pub retired: bool,
+    /// Evaluations that answered it, of the evaluations from its audience.
+    pub answered: FigureDto,
+    /// `scale`: answers per value 1 to 5 and their mean; null for other
+    /// kinds.
+    #[schema(required = true)]
+    pub rating: Option<RatingDto>,
+    /// `yes_no`: the answers that said yes, of those who answered; null
+    /// for other kinds.
+    #[schema(required = true)]
+    pub yes: Option<FigureDto>,
+    /// `single_choice` and `multi_choice`: how many answers named each
+    /// option, in the question's order; null for other kinds.
+    #[schema(required = true)]
+    pub options: Option<Vec<OptionCountDto>>,
+}
+
+/// How many answers named one option.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OptionCountDto {
+    pub option: String,
+    pub count: u32,
+}
+
+impl From<QuestionFigures> for QuestionFiguresDto {
+    fn from(f: QuestionFigures) -> Self {
+        let q = f.question;
+        let (mut rating, mut yes, mut options) = (None, None, None);
+        match f.tally.counts {
+            Counts::Scale(counts) => rating = Some(RatingDto::of(Distribution { counts }, 0)),
+            Counts::YesNo { yes: said } => {
+                yes = Some(FigureDto::of(Share::new(said, f.tally.responses), 0));
+            }
+            Counts::Choices(counts) => {
+                options = Some(
+                    q.options
+                        .0
+                        .into_iter()
+                        .zip(counts)
+                        .map(|(option, count)| OptionCountDto { option, count })
+                        .collect(),
+                );
+            }
+            Counts::Text => {}
+        }
+        Self {
+            question_id: q.id,
+            prompt: q.prompt,
+            kind: q.kind,
+            audience: q.audience,
+            retired: q.retired,
+            answered: FigureDto::of(f.answered, 0),
+            rating,
+            yes,
+            options,
+        }
+    }
 }
 
 /// The rules behind the figures, in words.
@@ -608,6 +689,12 @@ impl ReportDto {
                 r.ended_early_reasons
                     .into_iter()
                     .map(|(reason_code, count)| EndReasonCountDto { reason_code, count })
+                    .collect()
+            }),
+            questions: (!public).then(|| {
+                r.questions
+                    .into_iter()
+                    .map(QuestionFiguresDto::from)
                     .collect()
             }),
             generated_at: Utc::now(),
