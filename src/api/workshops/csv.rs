@@ -1,18 +1,11 @@
-//! The registrations as a CSV file, safe to open in a spreadsheet.
+//! The registrations as a CSV file, safe to open in a spreadsheet (cells
+//! neutralised as every export's are, `api::export::neutralise`).
 use actix_web::HttpResponse;
 use uuid::Uuid;
 
 use super::dto::RegistrationLineDto;
 use crate::api::error::{ApiError, ApiResult};
-
-/// A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab,
-/// carriage return) is prefixed with `'`, so it stays text.
-pub fn cell(value: &str) -> String {
-    match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
-        _ => value.to_owned(),
-    }
-}
+use crate::api::export::neutralise as cell;
 
 pub fn registrations_csv(
     workshop_id: Uuid,
@@ -53,18 +46,4 @@ pub fn registrations_csv(
             format!("attachment; filename=\"workshop-{workshop_id}-registrations.csv\""),
         ))
         .body(body))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cell;
-
-    #[test]
-    fn formula_like_cells_become_text() {
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(cell("+1"), "'+1");
-        assert_eq!(cell("-2"), "'-2");
-        assert_eq!(cell("@SUM"), "'@SUM");
-        assert_eq!(cell("Ada Lovelace"), "Ada Lovelace");
-    }
 }
