@@ -65,6 +65,12 @@ pub fn init(format: LogFormat) {
 /// tracing-actix-web's own.
 pub struct RequestSpan;
 
+/// The route pattern the request matched (`/api/v1/cycles/{id}`), found
+/// once for the span and kept in the request's extensions: finding it
+/// walks the app's routes and runs their patterns again.
+#[derive(Clone, Debug)]
+pub struct MatchedRoute(pub String);
+
 impl RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
         let request_id = request
@@ -77,10 +83,9 @@ impl RootSpanBuilder for RequestSpan {
             .get::<crate::client_addr::ClientAddr>()
             .map(|c| c.0.to_string())
             .unwrap_or_default();
-        let route = request
-            .match_pattern()
-            .unwrap_or_else(|| "<unmatched>".to_owned());
-        tracing::info_span!(
+        let matched = request.match_pattern();
+        let route = matched.as_deref().unwrap_or("<unmatched>");
+        let span = tracing::info_span!(
             "http_request",
             http.method = %request.method(),
             http.route = %route,
@@ -91,7 +96,11 @@ impl RootSpanBuilder for RequestSpan {
             otel.status_code = tracing::field::Empty,
             exception.message = tracing::field::Empty,
             exception.details = tracing::field::Empty,
-        )
+        );
+        if let Some(pattern) = matched {
+            request.extensions_mut().insert(MatchedRoute(pattern));
+        }
+        span
     }
 
     fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {

@@ -289,11 +289,20 @@ impl RouteTable {
     /// The documented query parameters of the `GET` route `req` matched.
     pub fn query_names(req: &HttpRequest) -> Option<&[String]> {
         let table = req.app_data::<web::Data<RouteTable>>()?;
-        let pattern = req.match_pattern()?;
+        // Found once already for the request's span, where it ran.
+        let extensions = req.extensions();
+        let found;
+        let pattern = match extensions.get::<crate::telemetry::MatchedRoute>() {
+            Some(matched) => &matched.0,
+            None => {
+                found = req.match_pattern()?;
+                &found
+            }
+        };
         table
             .1
             .iter()
-            .find(|(path, _)| *path == pattern)
+            .find(|(path, _)| path == pattern)
             .map(|(_, names)| names.as_slice())
     }
 

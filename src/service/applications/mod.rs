@@ -46,18 +46,24 @@ pub struct Review {
 }
 
 fn view(application: Application, member: &Member, actor: &Actor) -> ApplicationView {
-    view_named(application, &member.full_name, &member.email, actor)
+    view_named(
+        application,
+        member.full_name.clone(),
+        member.email.clone(),
+        actor,
+    )
 }
 
-/// [`view`] of a row read with its author's name and address.
+/// [`view`] of a row read with its author's name and address, which it
+/// takes over (a page of 50 makes 50 views).
 fn view_authored(row: rows::Authored, actor: &Actor) -> ApplicationView {
-    view_named(row.application, &row.author_name, &row.author_email, actor)
+    view_named(row.application, row.author_name, row.author_email, actor)
 }
 
 fn view_named(
     mut application: Application,
-    name: &str,
-    email: &str,
+    member_name: String,
+    member_email: String,
     actor: &Actor,
 ) -> ApplicationView {
     let mut form = rows::take_form(&mut application);
@@ -65,15 +71,15 @@ fn view_named(
         form = form.without_identity();
     }
     let review = rules::sees_review(actor).then(|| Review {
-        note: application.review_note.clone(),
+        note: application.review_note.take(),
         reviewed_by: application.reviewed_by,
         reviewed_at: application.reviewed_at,
     });
     ApplicationView {
         application,
         form,
-        member_name: name.to_owned(),
-        member_email: email.to_owned(),
+        member_name,
+        member_email,
         review,
     }
 }
