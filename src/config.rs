@@ -57,6 +57,10 @@ pub struct MailSettings {
     /// First retry delay in milliseconds; doubles per attempt, at most an
     /// hour (`MAIL_RETRY_BASE_MS`, default 30 s).
     pub retry_base_ms: u64,
+    /// SMTP connections kept open at most, and so messages sent at once
+    /// (`MAIL_CONNECTIONS`, 1 to 64, default 8): a relay that takes fewer
+    /// concurrent connections wants fewer.
+    pub connections: u32,
     /// The association's time zone, for times shown in messages
     /// (`ASSOCIATION_TIMEZONE`, an IANA name, default
     /// `America/Los_Angeles`); the API itself speaks UTC.
@@ -70,6 +74,7 @@ impl std::fmt::Debug for MailSettings {
             .field("from", &self.from)
             .field("public_base_url", &self.public_base_url)
             .field("retry_base_ms", &self.retry_base_ms)
+            .field("connections", &self.connections)
             .field("timezone", &self.timezone)
             .finish()
     }
@@ -199,6 +204,10 @@ impl Settings {
                     .trim_end_matches('/')
                     .to_owned(),
                 retry_base_ms: parse_or(&get, "MAIL_RETRY_BASE_MS", 30_000)?,
+                connections: match parse_or(&get, "MAIL_CONNECTIONS", 8)? {
+                    n @ 1..=64 => n,
+                    n => bail!("MAIL_CONNECTIONS must be from 1 to 64, not {n}"),
+                },
                 timezone: match get("ASSOCIATION_TIMEZONE") {
                     None => chrono_tz::America::Los_Angeles,
                     Some(name) => name.trim().parse().map_err(|_| {
@@ -320,6 +329,16 @@ mod tests {
             "https://a b",
         ] {
             assert!(settings(&[("PUBLIC_API_URL", bad)]).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn mail_connections_are_one_to_sixty_four() {
+        assert_eq!(settings(&[]).unwrap().mail.connections, 8);
+        let s = settings(&[("MAIL_CONNECTIONS", "2")]).unwrap();
+        assert_eq!(s.mail.connections, 2);
+        for bad in ["0", "65", "-1", "some"] {
+            assert!(settings(&[("MAIL_CONNECTIONS", bad)]).is_err(), "{bad}");
         }
     }
 

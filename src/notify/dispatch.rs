@@ -13,7 +13,7 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
-use super::mail::{CONNECTIONS, Mailer, Outgoing};
+use super::mail::{Mailer, Outgoing};
 use super::templates;
 use crate::auth::JwtKeys;
 use crate::config::MailSettings;
@@ -24,14 +24,9 @@ use crate::store::{Db, notifications as rows};
 
 /// How long a claimed message is held before another dispatcher may take it.
 const LEASE_SECS: i64 = 120;
-/// Messages of a batch in flight at once, one per pooled SMTP connection.
-/// Sent one after another, each message waited about 40 ms for the SMTP
-/// server's delayed ACK (lettre leaves Nagle's algorithm on and writes the
-/// final `.` on its own), so 1,000 messages took 50 s on loopback.
-const IN_FLIGHT: usize = CONNECTIONS as usize;
-/// Messages claimed at once: a few rounds of `IN_FLIGHT`, so the
-/// connections are rarely idle while a batch ends.
-const BATCH: u64 = 4 * IN_FLIGHT as u64;
+/// Messages claimed at once, in rounds of the mailer's connections: a
+/// few rounds, so the connections are rarely idle while a batch ends.
+const ROUNDS_PER_BATCH: u64 = 4;
 const IDLE_MIN: StdDuration = StdDuration::from_millis(250);
 const IDLE_MAX: StdDuration = StdDuration::from_secs(10);
 
@@ -68,10 +63,17 @@ pub async fn run(
     keys: Arc<JwtKeys>,
     outbox: Outbox,
 ) {
+    // Messages of a batch in flight at once, one per pooled SMTP
+    // connection. Sent one after another, each message waited about 40 ms
+    // for the SMTP server's delayed ACK (lettre leaves Nagle's algorithm on
+    // and writes the final `.` on its own), so 1,000 messages took 50 s on
+    // loopback.
+    let in_flight = mailer.connections();
+    let batch = ROUNDS_PER_BATCH * in_flight as u64;
     let mut idle = IDLE_MIN;
     loop {
         let now = Utc::now();
-        let claimed = match rows::claim_due(&db, now, Duration::seconds(LEASE_SECS), BATCH).await {
+        let claimed = match rows::claim_due(&db, now, Duration::seconds(LEASE_SECS), batch).await {
             Ok(rows) => rows,
             Err(e) => {
                 tracing::error!(error = %e, "outbox: could not claim messages");
@@ -91,7 +93,7 @@ pub async fn run(
             keys: &keys,
         };
         futures_util::stream::iter(claimed)
-            .for_each_concurrent(IN_FLIGHT, |row| deliver(&db, &mailer, &settings, &env, row))
+            .for_each_concurrent(in_flight, |row| deliver(&db, &mailer, &settings, &env, row))
             .await;
     }
 }

@@ -8,14 +8,11 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use super::templates::Rendered;
 use crate::config::MailSettings;
 
-/// SMTP connections kept open at most; the dispatcher sends this many
-/// messages at once.
-pub const CONNECTIONS: u32 = 8;
-
 /// The SMTP connection pool and the sender.
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    connections: u32,
 }
 
 /// A message ready to go.
@@ -45,13 +42,23 @@ impl Mailer {
         };
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&lettre_url(url)?)
             .map_err(|e| anyhow::anyhow!("SMTP_URL is not usable: {e}"))?
-            .pool_config(PoolConfig::new().max_size(CONNECTIONS))
+            .pool_config(PoolConfig::new().max_size(settings.connections))
             .build();
         let from = settings
             .from
             .parse::<Mailbox>()
             .map_err(|e| anyhow::anyhow!("MAIL_FROM is not an address: {e}"))?;
-        Ok(Some(Mailer { transport, from }))
+        Ok(Some(Mailer {
+            transport,
+            from,
+            connections: settings.connections,
+        }))
+    }
+
+    /// SMTP connections kept open at most (`MAIL_CONNECTIONS`): the
+    /// dispatcher sends this many messages at once.
+    pub fn connections(&self) -> usize {
+        self.connections as usize
     }
 
     /// The sender's domain, for Message-IDs.
@@ -181,7 +188,25 @@ impl Header for ListUnsubscribePost {
 
 #[cfg(test)]
 mod tests {
-    use super::lettre_url;
+    use super::{Mailer, lettre_url};
+    use crate::config::Settings;
+
+    #[tokio::test]
+    async fn the_mailer_keeps_as_many_connections_as_configured() {
+        let mailer = |connections: &'static str| {
+            let settings = Settings::from_lookup(|key| match key {
+                "SMTP_URL" => Some("smtp://127.0.0.1:1025?tls=none".to_owned()),
+                "MAIL_CONNECTIONS" => Some(connections.to_owned()),
+                _ => None,
+            })
+            .expect("settings");
+            Mailer::from_settings(&settings.mail)
+                .expect("a mailer")
+                .expect("SMTP_URL is set")
+        };
+        assert_eq!(mailer("3").connections(), 3);
+        assert_eq!(mailer("").connections(), 8);
+    }
 
     #[test]
     fn smtp_means_starttls_unless_told_otherwise() {
