@@ -34,10 +34,7 @@ pub fn api_base(req: &HttpRequest, configured: Option<&str>, proxies: &TrustedPr
             .unwrap_or_else(|| config.host());
         (scheme.to_owned(), host.to_owned())
     };
-    let scheme = match scheme.as_str() {
-        "https" | "wss" => "https",
-        _ => "http",
-    };
+    let scheme = if scheme == "https" { "https" } else { "http" };
     let host = if is_host(&host) {
         host
     } else {

@@ -610,24 +610,21 @@ pub struct OptionCountDto {
 impl From<QuestionFigures> for QuestionFiguresDto {
     fn from(f: QuestionFigures) -> Self {
         let q = f.question;
-        let (mut rating, mut yes, mut options) = (None, None, None);
-        match f.tally.counts {
-            Counts::Scale(counts) => rating = Some(RatingDto::of(Distribution { counts }, 0)),
-            Counts::YesNo { yes: said } => {
-                yes = Some(FigureDto::of(Share::new(said, f.tally.responses), 0));
+        let (rating, yes, options) = match f.tally.counts {
+            Counts::Scale(counts) => (Some(RatingDto::of(Distribution { counts }, 0)), None, None),
+            Counts::YesNo { yes } => {
+                let yes = FigureDto::of(Share::new(yes, f.tally.responses), 0);
+                (None, Some(yes), None)
             }
             Counts::Choices(counts) => {
-                options = Some(
-                    q.options
-                        .0
-                        .into_iter()
-                        .zip(counts)
-                        .map(|(option, count)| OptionCountDto { option, count })
-                        .collect(),
-                );
+                let named = q.options.0.into_iter().zip(counts);
+                let options = named
+                    .map(|(option, count)| OptionCountDto { option, count })
+                    .collect();
+                (None, None, Some(options))
             }
-            Counts::Text => {}
-        }
+            Counts::Text => (None, None, None),
+        };
         Self {
             question_id: q.id,
             prompt: q.prompt,
