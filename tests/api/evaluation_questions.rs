@@ -442,6 +442,7 @@ async fn the_committees_report_tallies_each_evaluation_question_and_the_public_o
     // Act
     let report = json_of(app.get(&path, Some(&c.committee.token)).await, 200).await;
     let public = json_of(app.get(&format!("{path}/public"), None).await, 200).await;
+    let by_a_partner = app.get(&path, Some(&c.pairs[0].mentee.token)).await;
 
     // Assert
     let figures = report["questions"].as_array().unwrap();
@@ -487,4 +488,5 @@ async fn the_committees_report_tallies_each_evaluation_question_and_the_public_o
     assert_eq!(yes["yes"]["numerator"], 1);
     assert_eq!(yes["yes"]["percent"], 100.0);
     assert_eq!(public["questions"], Value::Null);
+    assert_problem(by_a_partner, 403).await;
 }
